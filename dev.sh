@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# meshpilot developer entry point.
+#   ./dev.sh run   [server flags]  build meshpilot.jar and run the server (default: the example mesh in examples/)
+#   ./dev.sh test  [mvn args]      install the real peers the tests need and run every test (what CI runs)
+#   ./dev.sh build                 build control-plane/target/meshpilot.jar only
+#   ./dev.sh bench                 run the registry benchmark (prints time to ready and retained heap)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+. "$ROOT/scripts/jdk.sh"
+
+build() { ./mvnw -q -B -DskipTests package; }
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  run)
+    meshpilot_select_jdk
+    build
+    if [ $# -eq 0 ]; then set -- --config-dir "$ROOT/examples"; fi
+    exec java -jar control-plane/target/meshpilot.jar server "$@"
+    ;;
+  build)
+    meshpilot_select_jdk
+    build
+    ;;
+  test)
+    meshpilot_select_jdk
+    ./mvnw -B verify "$@"
+    ;;
+  bench)
+    meshpilot_select_jdk
+    ./mvnw -q -B -DskipTests install
+    ./mvnw -q -B -pl registry exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+      "-Dexec.args=-Xmx2g -cp %classpath io.meshpilot.registry.bench.RegistryLoadBenchmark $*"
+    ;;
+  *)
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

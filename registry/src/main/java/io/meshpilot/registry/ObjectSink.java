@@ -1,0 +1,27 @@
+package io.meshpilot.registry;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Where sources deliver the objects they watch: Services, EndpointSlices, Endpoints, Pods, Nodes
+ * (fabric8 typed objects) and ServiceEntries ({@code GenericKubernetesResource} of kind ServiceEntry).
+ * The Kubernetes informers and the config-directory watcher write here; nothing else mutates the
+ * registry. Objects are converted to compact projections on arrival; the full objects are not kept.
+ */
+public interface ObjectSink {
+  /**
+   * Adds or replaces an object.
+   *
+   * @param source who delivered it ({@code kubernetes}, {@code file:<path>}), for rejections and logs
+   */
+  void upsert(String source, HasMetadata object);
+
+  /** Removes an object (and any rejection recorded for it). */
+  void delete(String source, HasMetadata object);
+
+  /** Declares a source whose initial state is still loading; the registry is not synced until it is. */
+  void sourceStarted(String source);
+
+  /** Marks a source as having delivered its initial state. */
+  void sourceSynced(String source);
+}

@@ -1,0 +1,22 @@
+package io.meshpilot.registry;
+
+import java.util.Set;
+
+/**
+ * What one registry update changed, so the push side can choose between a full push and an
+ * endpoints-only push.
+ *
+ * @param services hostnames whose service definition changed (added, updated or removed)
+ * @param endpoints hostnames whose endpoints changed while the service itself did not
+ */
+public record RegistryChange(Set<String> services, Set<String> endpoints) {
+  public RegistryChange {
+    services = Set.copyOf(services);
+    endpoints = Set.copyOf(endpoints);
+  }
+
+  /** True when nothing changed. */
+  public boolean isEmpty() {
+    return services.isEmpty() && endpoints.isEmpty();
+  }
+}

@@ -1,0 +1,33 @@
+package io.meshpilot.registry;
+
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.registry.model.Service;
+import java.util.List;
+import java.util.Map;
+
+/** The read side of the registry, used by xds and debug-http. Every returned value is immutable. */
+public interface ServiceRegistry {
+  /**
+   * All services in istiod's aggregate order: Kubernetes services sorted by hostname, then
+   * ServiceEntry services sorted by (creationTime, hostname, namespace, ObjectName).
+   */
+  List<Service> services();
+
+  /**
+   * The endpoints of the service with this hostname in this namespace, by shard: the shard key is
+   * {@code <registry>/<cluster>} (e.g. {@code Kubernetes/Kubernetes}, {@code External/Kubernetes}).
+   */
+  Map<String, List<Endpoint>> endpointShards(String hostname, String namespace);
+
+  /** Objects currently rejected (invalid or unparseable), sorted by object key. */
+  List<Rejection> rejections();
+
+  /** True once every source has delivered its initial state. */
+  boolean synced();
+
+  /** Sources still loading their initial state (empty once synced). */
+  List<String> pendingSources();
+
+  /** Registers a listener for subsequent changes. */
+  void addListener(RegistryListener listener);
+}

@@ -1,0 +1,20 @@
+package io.meshpilot.registry.model;
+
+/** Health of one endpoint; the integer codes are istiod's {@code model.HealthStatus}. */
+public enum HealthStatus {
+  HEALTHY(1),
+  UNHEALTHY(2),
+  DRAINING(3),
+  TERMINATING(4);
+
+  private final int code;
+
+  HealthStatus(int code) {
+    this.code = code;
+  }
+
+  /** The integer istiod prints in JSON. */
+  public int code() {
+    return code;
+  }
+}
