@@ -31,9 +31,10 @@ case "$cmd" in
     ;;
   bench)
     meshpilot_select_jdk
-    ./mvnw -q -B -DskipTests install
-    ./mvnw -q -B -pl registry exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
-      "-Dexec.args=-Xmx2g -cp %classpath io.meshpilot.registry.bench.RegistryLoadBenchmark $*"
+    cp_file=$(mktemp)
+    ./mvnw -q -B -pl registry test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+    java -Xmx2g -cp "registry/target/test-classes:registry/target/classes:$(cat "$cp_file")" \
+      io.meshpilot.registry.bench.RegistryLoadBenchmark "$@"
     ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'

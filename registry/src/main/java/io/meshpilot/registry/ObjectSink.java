@@ -24,4 +24,13 @@ public interface ObjectSink {
 
   /** Marks a source as having delivered its initial state. */
   void sourceSynced(String source);
+
+  /**
+   * Reports input the source could not even turn into an object (a YAML syntax error, a document
+   * that does not deserialize); the registry lists it with the other rejections.
+   */
+  default void reportInvalid(String source, ObjectKey key, String reason) {}
+
+  /** Clears a report made with {@link #reportInvalid} once the input is fine again. */
+  default void clearInvalid(ObjectKey key) {}
 }

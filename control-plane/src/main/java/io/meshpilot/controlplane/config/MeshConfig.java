@@ -1,0 +1,38 @@
+package io.meshpilot.controlplane.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The subset of Istio's MeshConfig meshpilot reads, with istiod's defaults (not the proto zero values).
+ *
+ * @param outboundTrafficPolicyMode {@code ALLOW_ANY} (default) or {@code REGISTRY_ONLY}
+ * @param defaultServiceExportTo visibility of services without their own exportTo, {@code ["*"]}
+ * @param rootNamespace the config root / system namespace, {@code istio-system}
+ * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
+ */
+public record MeshConfig(
+    OutboundTrafficPolicyMode outboundTrafficPolicyMode,
+    List<String> defaultServiceExportTo,
+    String rootNamespace,
+    String trustDomain) {
+
+  /** MeshConfig {@code outboundTrafficPolicy.mode}. */
+  public enum OutboundTrafficPolicyMode {
+    REGISTRY_ONLY,
+    ALLOW_ANY
+  }
+
+  public MeshConfig {
+    Objects.requireNonNull(outboundTrafficPolicyMode, "outboundTrafficPolicyMode");
+    defaultServiceExportTo = defaultServiceExportTo == null || defaultServiceExportTo.isEmpty()
+        ? List.of("*") : List.copyOf(defaultServiceExportTo);
+    rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? "istio-system" : rootNamespace;
+    trustDomain = trustDomain == null || trustDomain.isEmpty() ? "cluster.local" : trustDomain;
+  }
+
+  /** istiod's {@code DefaultMeshConfig} for these fields. */
+  public static MeshConfig defaults() {
+    return new MeshConfig(OutboundTrafficPolicyMode.ALLOW_ANY, List.of("*"), "istio-system", "cluster.local");
+  }
+}

@@ -1,0 +1,56 @@
+package io.meshpilot.controlplane.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads {@code --mesh-config}: Istio MeshConfig YAML (the {@code mesh} key of istiod's ConfigMap, or
+ * the ConfigMap's {@code data.mesh} itself). Fields meshpilot does not use are ignored.
+ */
+public final class MeshConfigLoader {
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private MeshConfigLoader() {}
+
+  /** Loads a mesh config file; a field with a wrong value fails with a message naming it. */
+  public static MeshConfig load(Path file) throws IOException {
+    return parse(Files.readString(file), file.toString());
+  }
+
+  static MeshConfig parse(String yaml, String origin) throws IOException {
+    JsonNode root = YAML.readTree(yaml);
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return MeshConfig.defaults();
+    }
+    if (root.path("kind").asText().equals("ConfigMap")) {
+      String embedded = root.path("data").path("mesh").asText("");
+      return parse(embedded, origin + " (data.mesh)");
+    }
+    MeshConfig defaults = MeshConfig.defaults();
+    MeshConfig.OutboundTrafficPolicyMode mode = defaults.outboundTrafficPolicyMode();
+    JsonNode modeNode = root.path("outboundTrafficPolicy").path("mode");
+    if (!modeNode.isMissingNode() && !modeNode.isNull()) {
+      String value = modeNode.asText().toUpperCase(Locale.ROOT);
+      try {
+        mode = MeshConfig.OutboundTrafficPolicyMode.valueOf(value);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(origin + ": outboundTrafficPolicy.mode must be ALLOW_ANY or REGISTRY_ONLY, got \""
+            + modeNode.asText() + "\"");
+      }
+    }
+    List<String> exportTo = new ArrayList<>();
+    JsonNode exportNode = root.path("defaultServiceExportTo");
+    if (exportNode.isArray()) {
+      exportNode.forEach(n -> exportTo.add(n.asText()));
+    } else if (!exportNode.isMissingNode() && !exportNode.isNull()) {
+      throw new IOException(origin + ": defaultServiceExportTo must be a list");
+    }
+    return new MeshConfig(mode, exportTo, root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""));
+  }
+}

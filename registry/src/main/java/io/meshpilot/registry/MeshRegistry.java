@@ -1,0 +1,307 @@
+package io.meshpilot.registry;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.meshpilot.registry.kube.KubeServiceConverter;
+import io.meshpilot.registry.kube.NodeInfo;
+import io.meshpilot.registry.kube.PodInfo;
+import io.meshpilot.registry.kube.SliceInfo;
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.serviceentry.ServiceEntry;
+import io.meshpilot.registry.serviceentry.ServiceEntryParser;
+import io.meshpilot.registry.serviceentry.ServiceEntryValidator;
+import io.meshpilot.registry.serviceentry.Validation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory service registry: sources write Kubernetes objects and ServiceEntries here
+ * ({@link ObjectSink}); xds and debug-http read services and endpoints ({@link ServiceRegistry}).
+ *
+ * <p>Objects are turned into compact projections on arrival ({@link KubeState} for Services,
+ * EndpointSlices, Pods and Nodes; {@link ServiceEntryState} for ServiceEntries) and the full objects
+ * are dropped. An object that cannot be converted or fails validation is recorded as a
+ * {@link Rejection}; the last good version of that object stays in effect. Every mutation tells the
+ * listeners which hostnames changed, separating service changes from endpoint-only changes.
+ */
+public final class MeshRegistry implements ServiceRegistry, ObjectSink {
+  private static final Logger log = LoggerFactory.getLogger(MeshRegistry.class);
+
+  private final RegistryConfig config;
+  private final Clock clock;
+  private final KubeState kube;
+  private final ServiceEntryState serviceEntries;
+  private final Map<ObjectKey, Rejection> rejections = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> rejectionCounts = new ConcurrentHashMap<>();
+  private final Set<String> pendingSources = ConcurrentHashMap.newKeySet();
+  private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+
+  public MeshRegistry(RegistryConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  MeshRegistry(RegistryConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.kube = new KubeState(config);
+    this.serviceEntries = new ServiceEntryState(config, kube);
+  }
+
+  /** The conversion settings this registry was built with. */
+  public RegistryConfig config() {
+    return config;
+  }
+
+  // ---- ObjectSink -------------------------------------------------------------------------
+
+  @Override
+  public void upsert(String source, HasMetadata object) {
+    if (object == null || object.getMetadata() == null || object.getMetadata().getName() == null) {
+      log.warn("ignoring object without metadata.name from {}", source);
+      return;
+    }
+    ObjectKey key = keyOf(object);
+    ChangeSet changes = new ChangeSet();
+    try {
+      synchronized (this) {
+        switch (object) {
+          case io.fabric8.kubernetes.api.model.Service svc ->
+              kube.putService(key, KubeServiceConverter.convert(svc, config), changes);
+          case EndpointSlice slice -> kube.putSlice(key, SliceInfo.from(slice), changes);
+          case Endpoints endpoints -> kube.putSlice(key, java.util.Optional.of(SliceInfo.from(endpoints)), changes);
+          case Pod pod -> {
+            kube.putPod(key, PodInfo.from(pod), changes);
+            serviceEntries.podChanged(key.namespace(), changes);
+          }
+          case Node node -> kube.putNode(NodeInfo.from(node), changes);
+          case GenericKubernetesResource resource when isServiceEntry(resource) -> putServiceEntry(source, key, resource, changes);
+          default -> {
+            log.debug("ignoring {} from {}: kind not used by the registry", key, source);
+            return;
+          }
+        }
+      }
+      clearRejection(key);
+    } catch (InvalidObjectException e) {
+      reject(source, key, e.getMessage());
+    } catch (RuntimeException e) {
+      // A converter bug must not take the source down; the object is reported like invalid input.
+      log.warn("rejected {} from {}: conversion failed: {}", key, source, e.toString());
+      recordRejection(source, key, "conversion failed: " + e);
+    }
+    publish(changes);
+  }
+
+  private void putServiceEntry(String source, ObjectKey key, GenericKubernetesResource resource, ChangeSet changes)
+      throws InvalidObjectException {
+    ServiceEntry entry = ServiceEntryParser.parse(resource);
+    Validation validation = ServiceEntryValidator.validate(entry);
+    if (!validation.valid()) {
+      throw new InvalidObjectException(String.join("; ", validation.errors()));
+    }
+    for (String warning : validation.warnings()) {
+      log.info("ServiceEntry {} from {}: warning: {}", key.namespacedName(), source, warning);
+    }
+    serviceEntries.put(key, entry, changes);
+  }
+
+  @Override
+  public void delete(String source, HasMetadata object) {
+    if (object == null || object.getMetadata() == null || object.getMetadata().getName() == null) {
+      return;
+    }
+    ObjectKey key = keyOf(object);
+    ChangeSet changes = new ChangeSet();
+    synchronized (this) {
+      switch (object) {
+        case io.fabric8.kubernetes.api.model.Service svc -> kube.removeService(key, changes);
+        case EndpointSlice slice -> kube.removeSlice(key, changes);
+        case Endpoints endpoints -> kube.removeSlice(key, changes);
+        case Pod pod -> {
+          kube.removePod(key, changes);
+          serviceEntries.podChanged(key.namespace(), changes);
+        }
+        case Node node -> kube.removeNode(key.name(), changes);
+        case GenericKubernetesResource resource when isServiceEntry(resource) -> serviceEntries.remove(key, changes);
+        default -> {}
+      }
+    }
+    if (rejections.remove(key) != null) {
+      log.info("{} deleted; its rejection is cleared", key);
+    }
+    publish(changes);
+  }
+
+  @Override
+  public void sourceStarted(String source) {
+    if (pendingSources.add(source)) {
+      log.info("source {} started; registry not ready until it has synced", source);
+    }
+  }
+
+  @Override
+  public void sourceSynced(String source) {
+    if (pendingSources.remove(source)) {
+      log.info("source {} synced{}", source, pendingSources.isEmpty() ? "; registry ready" : "");
+    }
+  }
+
+  // ---- ServiceRegistry --------------------------------------------------------------------
+
+  @Override
+  public List<Service> services() {
+    List<Service> kubeServices;
+    List<Service> external;
+    synchronized (this) {
+      kubeServices = kube.servicesByHostname();
+      external = serviceEntries.services();
+    }
+    List<Service> all = new ArrayList<>(kubeServices.size() + external.size());
+    all.addAll(kubeServices);
+    all.addAll(external);
+    return List.copyOf(all);
+  }
+
+  @Override
+  public Map<String, List<Endpoint>> endpointShards(String hostname, String namespace) {
+    Map<String, List<Endpoint>> shards = new LinkedHashMap<>();
+    synchronized (this) {
+      List<Endpoint> kubeEndpoints = kube.endpoints(hostname, namespace);
+      if (kubeEndpoints != null) {
+        shards.put("Kubernetes/" + config.clusterId(), kubeEndpoints);
+      }
+      List<Endpoint> external = serviceEntries.endpoints(hostname, namespace);
+      if (external != null) {
+        shards.put("External/" + config.clusterId(), external);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(shards);
+  }
+
+  @Override
+  public List<Rejection> rejections() {
+    return new TreeMap<>(rejections).values().stream().toList();
+  }
+
+  /** How many objects were rejected since start, by kind (a counter; it never goes down). */
+  public Map<String, Long> rejectionCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    rejectionCounts.forEach((kind, count) -> counts.put(kind, count.get()));
+    return counts;
+  }
+
+  @Override
+  public boolean synced() {
+    return pendingSources.isEmpty();
+  }
+
+  @Override
+  public List<String> pendingSources() {
+    return pendingSources.stream().sorted().toList();
+  }
+
+  @Override
+  public void addListener(RegistryListener listener) {
+    listeners.add(listener);
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private void reject(String source, ObjectKey key, String reason) {
+    log.warn("rejected {} from {}: {}", key, source, reason);
+    recordRejection(source, key, reason);
+  }
+
+  private void recordRejection(String source, ObjectKey key, String reason) {
+    rejections.put(key, new Rejection(key, source, reason, clock.instant()));
+    rejectionCounts.computeIfAbsent(key.kind(), k -> new AtomicLong()).incrementAndGet();
+  }
+
+  @Override
+  public void reportInvalid(String source, ObjectKey key, String reason) {
+    reject(source, key, reason);
+  }
+
+  @Override
+  public void clearInvalid(ObjectKey key) {
+    clearRejection(key);
+  }
+
+  private void clearRejection(ObjectKey key) {
+    Rejection previous = rejections.remove(key);
+    if (previous != null) {
+      log.info("{} accepted again (was rejected: {})", key, previous.reason());
+    }
+  }
+
+  private void publish(ChangeSet changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    RegistryChange change = changes.toChange();
+    for (RegistryListener listener : listeners) {
+      try {
+        listener.onChange(change);
+      } catch (RuntimeException e) {
+        log.warn("registry listener {} failed: {}", listener, e.toString());
+      }
+    }
+  }
+
+  private static ObjectKey keyOf(HasMetadata object) {
+    String namespace = object.getMetadata().getNamespace();
+    boolean clusterScoped = object instanceof Node;
+    if (!clusterScoped && (namespace == null || namespace.isEmpty())) {
+      namespace = "default";
+    }
+    return new ObjectKey(object.getKind() == null ? object.getClass().getSimpleName() : object.getKind(),
+        clusterScoped ? "" : namespace, object.getMetadata().getName());
+  }
+
+  private static boolean isServiceEntry(GenericKubernetesResource resource) {
+    String apiVersion = resource.getApiVersion();
+    return "ServiceEntry".equals(resource.getKind())
+        && apiVersion != null
+        && apiVersion.startsWith("networking.istio.io/");
+  }
+
+  /** Hostnames touched by one mutation, split into service and endpoint-only changes. */
+  static final class ChangeSet {
+    private final Set<String> services = new HashSet<>();
+    private final Set<String> endpoints = new HashSet<>();
+
+    void service(String hostname) {
+      services.add(hostname);
+    }
+
+    void endpoints(String hostname) {
+      endpoints.add(hostname);
+    }
+
+    boolean isEmpty() {
+      return services.isEmpty() && endpoints.isEmpty();
+    }
+
+    RegistryChange toChange() {
+      Set<String> endpointOnly = new HashSet<>(endpoints);
+      endpointOnly.removeAll(services);
+      return new RegistryChange(services, endpointOnly);
+    }
+  }
+}

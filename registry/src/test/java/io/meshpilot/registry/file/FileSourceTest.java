@@ -1,0 +1,177 @@
+package io.meshpilot.registry.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meshpilot.registry.MeshRegistry;
+import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.Rejection;
+import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.registry.model.Service;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSourceTest {
+  private static final String SERVICE = """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: %s, namespace: default}
+      spec:
+        clusterIP: %s
+        ports: [{name: http, port: 9080}]
+      """;
+
+  @TempDir Path dir;
+  private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
+  private FileSource source;
+
+  @AfterEach
+  void stop() {
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  private void start() throws IOException {
+    source = new FileSource(dir, registry);
+    source.start();
+  }
+
+  private List<String> hostnames() {
+    return registry.services().stream().map(Service::hostname).toList();
+  }
+
+  private static String service(String name, String ip) {
+    return SERVICE.formatted(name, ip);
+  }
+
+  @Test
+  void loadsEveryDocumentOfEveryYamlFileBeforeReportingSynced() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1") + "---\n" + service("b", "10.96.0.2"));
+    Files.writeString(dir.resolve("c.yml"), service("c", "10.96.0.3"));
+    Files.writeString(dir.resolve("ignored.txt"), service("d", "10.96.0.4"));
+
+    start();
+
+    assertThat(registry.synced()).isTrue();
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "b.default.svc.cluster.local",
+        "c.default.svc.cluster.local");
+  }
+
+  @Test
+  void readsKubectlListOutput() throws IOException {
+    Files.writeString(dir.resolve("list.yaml"), """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Service
+          metadata: {name: one, namespace: ns1}
+          spec: {clusterIP: 10.96.0.1, ports: [{name: http, port: 80}]}
+        - apiVersion: v1
+          kind: Service
+          metadata: {name: two, namespace: ns2}
+          spec: {clusterIP: 10.96.0.2, ports: [{name: http, port: 80}]}
+        """);
+    start();
+    assertThat(hostnames()).containsExactly("one.ns1.svc.cluster.local", "two.ns2.svc.cluster.local");
+  }
+
+  @Test
+  void followsEditsAdditionsAndDeletions() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    start();
+
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.9"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.services().get(0).defaultAddress().equals("10.96.0.9"));
+
+    Files.writeString(dir.resolve("b.yaml"), service("b", "10.96.0.2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().size() == 2);
+
+    Files.delete(dir.resolve("a.yaml"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().equals(List.of("b.default.svc.cluster.local")));
+  }
+
+  @Test
+  void syntaxErrorKeepsTheFilesLastGoodObjectsAndIsReportedUntilFixed() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Files.writeString(dir.resolve("b.yaml"), service("b", "10.96.0.2"));
+    start();
+
+    Files.writeString(dir.resolve("a.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: a\n  oops: [\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+    Rejection rejection = registry.rejections().get(0);
+    assertThat(rejection.object()).isEqualTo(new ObjectKey("File", "", "a.yaml"));
+    assertThat(rejection.reason()).startsWith("a.yaml: YAML syntax error at line");
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "b.default.svc.cluster.local");
+
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.7"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.rejections().isEmpty());
+    assertThat(registry.services().get(0).defaultAddress()).isEqualTo("10.96.0.7");
+  }
+
+  @Test
+  void documentThatDoesNotDeserializeLosesOnlyItself() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("good", "10.96.0.1") + """
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: broken, namespace: default}
+        spec:
+          ports: "not a list"
+        """);
+    start();
+    assertThat(hostnames()).containsExactly("good.default.svc.cluster.local");
+    assertThat(registry.rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(new ObjectKey("Service", "default", "broken"));
+      assertThat(r.reason()).startsWith("a.yaml: cannot read Service");
+    });
+  }
+
+  @Test
+  void skipsHiddenEntriesSuchAsAConfigMapMountsDataDirectory() throws IOException {
+    Files.createDirectories(dir.resolve("..2024_01_01"));
+    Files.writeString(dir.resolve("..2024_01_01/a.yaml"), service("hidden", "10.96.0.1"));
+    Files.writeString(dir.resolve(".b.yaml"), service("hidden2", "10.96.0.2"));
+    Files.createDirectories(dir.resolve("sub"));
+    Files.writeString(dir.resolve("sub/c.yaml"), service("visible", "10.96.0.3"));
+    start();
+    assertThat(hostnames()).containsExactly("visible.default.svc.cluster.local");
+  }
+
+  @Test
+  void endpointsComeFromEndpointSlicesAndPodsInTheFiles() throws IOException {
+    Files.writeString(dir.resolve("mesh.yaml"), service("reviews", "10.96.0.1") + """
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: reviews-1, namespace: default, labels: {app: reviews}}
+        spec: {serviceAccountName: reviews, nodeName: n1}
+        status: {podIP: 10.244.0.5, conditions: [{type: Ready, status: "True"}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: reviews-x, namespace: default, labels: {kubernetes.io/service-name: reviews}}
+        addressType: IPv4
+        ports: [{name: http, port: 9080}]
+        endpoints:
+        - addresses: [10.244.0.5]
+          conditions: {ready: true}
+          targetRef: {kind: Pod, name: reviews-1, namespace: default}
+        """);
+    start();
+    List<Endpoint> endpoints = registry.endpointShards("reviews.default.svc.cluster.local", "default")
+        .get("Kubernetes/Kubernetes");
+    assertThat(endpoints).singleElement().satisfies(e -> {
+      assertThat(e.address()).isEqualTo("10.244.0.5");
+      assertThat(e.serviceAccount()).isEqualTo("spiffe://cluster.local/ns/default/sa/reviews");
+    });
+  }
+}
