@@ -6,6 +6,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.web.router.Router;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Service;
@@ -16,6 +18,7 @@ import java.util.List;
  * value, or none) switches JSON output to four-space indentation.
  */
 @Controller("/debug")
+@ExecuteOn(TaskExecutors.BLOCKING) // a large registry takes a while to write; keep it off the event loop
 final class DebugController {
   static final String PREFIX = "/debug/";
 

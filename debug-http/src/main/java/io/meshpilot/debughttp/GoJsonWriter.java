@@ -37,7 +37,7 @@ final class GoJsonWriter {
     }
   }
 
-  /** A functional body that writes one JSON value. */
+  /** Writes one JSON value of a map entry or list element. */
   @FunctionalInterface
   interface ValueWriter<T> {
     void write(GoJsonWriter json, T value) throws IOException;
