@@ -1,0 +1,74 @@
+package io.meshpilot.debughttp;
+
+import io.micronaut.context.BeanProvider;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.web.router.Router;
+import io.meshpilot.registry.ServiceRegistry;
+import io.meshpilot.registry.model.Service;
+import java.util.List;
+
+/**
+ * The {@code /debug/*} views of the registry. As in istiod, the query key {@code pretty} (any
+ * value, or none) switches JSON output to four-space indentation.
+ */
+@Controller("/debug")
+@ExecuteOn(TaskExecutors.BLOCKING) // a large registry takes a while to write; keep it off the event loop
+final class DebugController {
+  static final String PREFIX = "/debug/";
+
+  private final ServiceRegistry registry;
+  private final BeanProvider<Router> router; // lazy: the router is built from this controller
+
+  DebugController(ServiceRegistry registry, BeanProvider<Router> router) {
+    this.registry = registry;
+    this.router = router;
+  }
+
+  /** istiod's registryz, optionally narrowed by {@link RegistryzFilter}. */
+  @Get(uri = "/registryz", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> registryz(HttpRequest<?> request) {
+    RegistryzFilter filter = RegistryzFilter.fromQuery(request.getParameters().asMap());
+    List<Service> services = registry.services();
+    if (!filter.isEmpty()) {
+      services = services.stream().filter(filter::matches).toList();
+    }
+    return json(RegistryzJson.write(services, pretty(request)));
+  }
+
+  /** The objects the registry refused, and why. */
+  @Get(uri = "/rejectedz", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> rejectedz(HttpRequest<?> request) {
+    return json(RejectedzJson.write(registry.rejections(), pretty(request)));
+  }
+
+  /**
+   * istiod's debug index: the registered {@code /debug/} names without the prefix, sorted, without
+   * {@code list} itself. Read from the router so it cannot drift from the real routes.
+   */
+  @Get(uri = "/list", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> list() {
+    List<String> names = router.get().uriRoutes()
+        .map(route -> route.getUriMatchTemplate().toPathString())
+        .filter(path -> path.startsWith(PREFIX))
+        .map(path -> path.substring(PREFIX.length()))
+        .filter(name -> !name.equals("list") && !name.contains("pprof"))
+        .distinct()
+        .sorted(GoJsonWriter.GO_STRING_ORDER)
+        .toList();
+    return json(StringListJson.write(names));
+  }
+
+  private static boolean pretty(HttpRequest<?> request) {
+    return request.getParameters().contains("pretty");
+  }
+
+  private static HttpResponse<String> json(String body) {
+    return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+}
