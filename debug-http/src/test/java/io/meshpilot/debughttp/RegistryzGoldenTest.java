@@ -1,4 +1,4 @@
-package io.meshpilot.debughttp.registryz;
+package io.meshpilot.debughttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
