@@ -72,8 +72,8 @@ public final class ServiceEntryParser {
     return new ServiceEntry(
         namespace,
         meta.getName(),
-        meta.getLabels(),
-        meta.getAnnotations(),
+        stringMap(meta.getLabels(), "metadata.labels"),
+        stringMap(meta.getAnnotations(), "metadata.annotations"),
         created,
         stringList(spec.get("hosts"), "spec.hosts"),
         stringList(spec.get("addresses"), "spec.addresses"),

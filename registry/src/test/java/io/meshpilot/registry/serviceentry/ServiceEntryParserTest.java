@@ -9,13 +9,14 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.meshpilot.registry.InvalidObjectException;
 import io.meshpilot.registry.model.Service;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ServiceEntryParserTest {
 
@@ -169,7 +170,7 @@ class ServiceEntryParserTest {
 
   @Test
   void nullFieldsCountAsAbsent() throws Exception {
-    java.util.Map<String, Object> spec = new java.util.HashMap<>();
+    Map<String, Object> spec = new HashMap<>();
     spec.put("hosts", List.of("a.example.com"));
     spec.put("resolution", null);
     spec.put("ports", null);
@@ -287,6 +288,17 @@ class ServiceEntryParserTest {
 
     assertThatThrownBy(() -> ServiceEntryParser.parse(resource))
         .hasMessage("spec.endpoints[0].ports: key 80 is not a string");
+  }
+
+  @Test
+  void nullLabelValueIsAnErrorNotACrash() {
+    GenericKubernetesResource resource = withSpec(Map.of("hosts", List.of("a.example.com")));
+    Map<String, String> labels = new HashMap<>();
+    labels.put("app", null);
+    resource.getMetadata().setLabels(labels);
+
+    assertThatThrownBy(() -> ServiceEntryParser.parse(resource))
+        .hasMessage("metadata.labels.app: expected a string, got null");
   }
 
   private static GenericKubernetesResource withSpec(Map<String, Object> spec) {
