@@ -127,16 +127,17 @@ final class SupervisedInformer<T extends HasMetadata> {
     }
   }
 
+  /** The messages along the cause chain, each once, without stack traces. */
   static String reason(Throwable error) {
-    Throwable t = error;
     StringBuilder out = new StringBuilder();
-    while (t != null && out.length() < 400) {
-      if (!out.isEmpty()) {
-        out.append(": ");
+    for (Throwable t = error; t != null && out.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+        message = "HTTP " + k.getCode() + " " + message;
       }
-      out.append(t instanceof KubernetesClientException k && k.getCode() > 0 ? "HTTP " + k.getCode() + " " : "")
-          .append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
-      t = t.getCause() == t ? null : t.getCause();
+      if (out.indexOf(message) < 0) {
+        out.append(out.isEmpty() ? "" : ": ").append(message);
+      }
     }
     return out.toString();
   }

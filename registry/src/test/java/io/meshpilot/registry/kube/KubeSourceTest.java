@@ -183,7 +183,7 @@ class KubeSourceTest {
     String bad = """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"bad","namespace":"shop"},
          "spec":{"ports":[{"name":"http","port":"not-a-number"}]}}""";
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpResponse<String> created = http.send(
         HttpRequest.newBuilder(URI.create(server.url("/api/v1/namespaces/shop/services")))
             .header("Content-Type", "application/json")
