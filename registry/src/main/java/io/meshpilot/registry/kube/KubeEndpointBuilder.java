@@ -1,0 +1,165 @@
+package io.meshpilot.registry.kube;
+
+import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.registry.model.HealthStatus;
+import io.meshpilot.registry.model.Locality;
+import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.model.Service;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Builds the EDS endpoints of one Kubernetes Service from its slices and the pods behind them (§4.3, §4.4). */
+public final class KubeEndpointBuilder {
+  static final String LOCALITY_LABEL = "topology.istio.io/locality";
+  static final String LEGACY_LOCALITY_LABEL = "istio-locality";
+  static final String CLUSTER_LABEL = "topology.istio.io/cluster";
+  static final String NETWORK_LABEL = "topology.istio.io/network";
+  static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+  static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+  static final String PERSISTENT_SESSION_LABEL = "istio.io/persistent-session";
+  static final String PERSISTENT_SESSION_HEADER_LABEL = "istio.io/persistent-session-header";
+
+  private KubeEndpointBuilder() {}
+
+  /**
+   * §4.3/§4.4: one Endpoint per (address x slice port), deduped by (first address, port name), first
+   * kept; an address whose targetRef pod is not (yet) known is skipped.
+   *
+   * @param slices the slices of this service (others are ignored); taken in name order
+   * @param nodes node name → node, for localities
+   */
+  public static List<Endpoint> build(Service service, Collection<SliceInfo> slices, PodLookup pods,
+      Function<String, Optional<NodeInfo>> nodes, RegistryConfig config) {
+    String namespace = service.attributes().namespace();
+    String serviceName = service.attributes().name();
+    Set<String> servicePortNames = service.ports().stream().map(Port::name).collect(Collectors.toSet());
+    boolean draining = service.attributes().labels().containsKey(PERSISTENT_SESSION_LABEL)
+        || service.attributes().labels().containsKey(PERSISTENT_SESSION_HEADER_LABEL);
+
+    List<SliceInfo> ordered = slices.stream()
+        .filter(s -> s.namespace().equals(namespace) && s.serviceName().equals(serviceName))
+        .sorted(Comparator.comparing(SliceInfo::name))
+        .toList();
+    List<Endpoint> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (SliceInfo slice : ordered) {
+      List<SliceInfo.SlicePort> ports =
+          slice.ports().stream().filter(p -> servicePortNames.contains(p.name())).toList();
+      if (ports.isEmpty()) {
+        continue;
+      }
+      for (SliceInfo.SliceEndpoint e : slice.endpoints()) {
+        HealthStatus health = health(e, draining);
+        for (String address : e.addresses()) {
+          Optional<PodInfo> pod;
+          if (!e.podName().isEmpty()) {
+            pod = pods.byName(slice.namespace(), e.podName());
+            if (pod.isEmpty()) {
+              // Publishing it now would give it an incomplete identity; the pod's arrival rebuilds it.
+              continue;
+            }
+          } else {
+            pod = pods.byIp(address);
+          }
+          Template t = pod.map(p -> Template.of(p, nodes, config)).orElseGet(() -> Template.podless(namespace, config));
+          for (SliceInfo.SlicePort port : ports) {
+            if (seen.add(address + "\n" + port.name())) {
+              out.add(t.endpoint(address, port, health));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static HealthStatus health(SliceInfo.SliceEndpoint e, boolean serviceSupportsDraining) {
+    if (e.ready() == null || e.ready()) {
+      return HealthStatus.HEALTHY;
+    }
+    boolean serving = e.serving() == null || e.serving();
+    boolean terminating = e.terminating() == null || e.terminating();
+    if (serviceSupportsDraining && serving && terminating) {
+      return HealthStatus.DRAINING;
+    }
+    return terminating ? HealthStatus.TERMINATING : HealthStatus.UNHEALTHY;
+  }
+
+  /** Everything an endpoint takes from its pod, computed once per address. */
+  private record Template(Map<String, String> labels, String serviceAccount, String network, Locality locality,
+      String tlsMode, String namespace, String workloadName, String hostName, String subDomain, String nodeName) {
+
+    static Template of(PodInfo pod, Function<String, Optional<NodeInfo>> nodes, RegistryConfig config) {
+      String locality = podLocality(pod, nodes);
+      String network = pod.labels().getOrDefault(NETWORK_LABEL, "");
+      Map<String, String> labels = new HashMap<>(pod.labels());
+      addTopologyLabels(labels, locality, config.clusterId(), pod.nodeName(), network);
+      boolean hasSubdomain = !pod.subdomain().isEmpty();
+      return new Template(
+          Map.copyOf(labels),
+          pod.serviceAccountName().isEmpty() ? "" : config.spiffeId(pod.namespace(), pod.serviceAccountName()),
+          network,
+          new Locality(locality, config.clusterId()),
+          pod.labels().getOrDefault(TLS_MODE_LABEL, "disabled"),
+          pod.namespace(),
+          pod.workloadName(),
+          hasSubdomain ? (pod.hostname().isEmpty() ? pod.name() : pod.hostname()) : "",
+          hasSubdomain ? pod.subdomain() : "",
+          pod.nodeName());
+    }
+
+    static Template podless(String namespace, RegistryConfig config) {
+      Map<String, String> labels = new HashMap<>();
+      addTopologyLabels(labels, "", config.clusterId(), "", "");
+      return new Template(Map.copyOf(labels), "", "", new Locality("", config.clusterId()), "disabled", namespace, "", "", "", "");
+    }
+
+    Endpoint endpoint(String address, SliceInfo.SlicePort port, HealthStatus health) {
+      return new Endpoint(List.of(address), port.name(), 0, port.port(), labels, serviceAccount, network, locality,
+          0, tlsMode, namespace, workloadName, hostName, subDomain, health, nodeName);
+    }
+  }
+
+  private static String podLocality(PodInfo pod, Function<String, Optional<NodeInfo>> nodes) {
+    String label = pod.labels().get(LOCALITY_LABEL);
+    if (label == null || label.isEmpty()) {
+      label = pod.labels().get(LEGACY_LOCALITY_LABEL);
+    }
+    if (label != null && !label.isEmpty()) {
+      return label.contains("/") ? label : label.replace('.', '/');
+    }
+    if (pod.nodeName().isEmpty()) {
+      return "";
+    }
+    return nodes.apply(pod.nodeName()).map(NodeInfo::locality).orElse("");
+  }
+
+  private static void addTopologyLabels(
+      Map<String, String> labels, String locality, String clusterId, String nodeName, String network) {
+    String[] parts = locality.split("/", -1);
+    putIfNotEmpty(labels, NodeInfo.REGION, parts.length > 0 ? parts[0] : "");
+    putIfNotEmpty(labels, NodeInfo.ZONE, parts.length > 1 ? parts[1] : "");
+    putIfNotEmpty(labels, NodeInfo.SUBZONE, parts.length > 2 ? parts[2] : "");
+    labels.put(CLUSTER_LABEL, clusterId);
+    putIfNotEmpty(labels, HOSTNAME_LABEL, nodeName);
+    if (!network.isEmpty()) {
+      labels.putIfAbsent(NETWORK_LABEL, network);
+    }
+  }
+
+  private static void putIfNotEmpty(Map<String, String> labels, String key, String value) {
+    if (!value.isEmpty()) {
+      labels.put(key, value);
+    }
+  }
+}

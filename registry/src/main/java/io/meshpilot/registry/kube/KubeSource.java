@@ -1,0 +1,220 @@
+package io.meshpilot.registry.kube;
+
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meshpilot.registry.ObjectSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a cluster's Services, EndpointSlices (or Endpoints), Pods, Nodes and ServiceEntries with
+ * fabric8 informers and delivers every object to an {@link ObjectSink} as source {@code kubernetes}.
+ * The ServiceEntry CRD may be missing: the source then syncs without it and starts watching
+ * ServiceEntries when the CRD appears.
+ */
+public final class KubeSource implements AutoCloseable {
+  static final String SOURCE = "kubernetes";
+  static final String SERVICE_ENTRY_GROUP = "networking.istio.io";
+  static final String SERVICE_ENTRY_PLURAL = "serviceentries";
+  static final List<String> SERVICE_ENTRY_VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
+  private static final Duration REBUILD_DELAY = Duration.ofSeconds(1);
+  private static final Duration PROBE_RETRY = Duration.ofSeconds(5);
+  private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
+
+  private final KubernetesClient client;
+  private final ObjectSink sink;
+  private final KubeSourceOptions options;
+  private final ScheduledExecutorService scheduler;
+  private final List<SupervisedInformer<?>> informers = new ArrayList<>();
+  private final CompletableFuture<Void> serviceEntriesReady = new CompletableFuture<>();
+  private volatile SupervisedInformer<GenericKubernetesResource> serviceEntries;
+  private final AtomicInteger crdChecks = new AtomicInteger();
+  private volatile boolean crdMissingLogged;
+  private volatile boolean closed;
+  private boolean started;
+
+  /**
+   * @param client a client for the cluster; the caller owns it and closes it after this source
+   * @param sink where objects go
+   */
+  public KubeSource(KubernetesClient client, ObjectSink sink, KubeSourceOptions options) {
+    this.client = client;
+    this.sink = sink;
+    this.options = options;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "meshpilot-kube-source");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts watching without blocking: calls sink.sourceStarted("kubernetes") first, and
+   * sink.sourceSynced("kubernetes") once every informer has listed.
+   */
+  public synchronized void start() {
+    if (started) {
+      throw new IllegalStateException("KubeSource already started");
+    }
+    started = true;
+    sink.sourceStarted(SOURCE);
+    add("Service", "v1", () -> client.services().inAnyNamespace().runnableInformer(0));
+    if (options.useEndpointSlices()) {
+      add("EndpointSlice", "discovery.k8s.io/v1",
+          () -> client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+    } else {
+      add("Endpoints", "v1", () -> client.endpoints().inAnyNamespace().runnableInformer(0));
+    }
+    add("Pod", "v1", () -> client.pods().inAnyNamespace().runnableInformer(0));
+    add("Node", "v1", () -> client.nodes().runnableInformer(0));
+    List<CompletableFuture<Void>> syncs = new ArrayList<>();
+    for (SupervisedInformer<?> informer : informers) {
+      informer.start();
+      syncs.add(informer.firstSync().toCompletableFuture());
+    }
+    syncs.add(serviceEntriesReady);
+    schedule(this::probeServiceEntryCrd, Duration.ZERO);
+    CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new)).thenRun(() -> {
+      if (!closed) {
+        log.info("Kubernetes source synced");
+        sink.sourceSynced(SOURCE);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    List<SupervisedInformer<?>> toStop;
+    synchronized (this) {
+      closed = true;
+      toStop = new ArrayList<>(informers);
+    }
+    scheduler.shutdownNow();
+    toStop.forEach(SupervisedInformer::close);
+  }
+
+  /** The supervised informer for a kind (tests). */
+  synchronized Optional<SupervisedInformer<?>> informer(String kind) {
+    return informers.stream().filter(i -> i.kind().equals(kind)).findFirst();
+  }
+
+  private synchronized <T extends HasMetadata> SupervisedInformer<T> add(
+      String kind, String apiVersion, Supplier<SharedIndexInformer<T>> factory) {
+    SupervisedInformer<T> informer = new SupervisedInformer<>(kind, factory,
+        new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY);
+    informers.add(informer);
+    return informer;
+  }
+
+  /** How many times the ServiceEntry CRD has been looked for (tests). */
+  int crdChecks() {
+    return crdChecks.get();
+  }
+
+  private void probeServiceEntryCrd() {
+    if (closed) {
+      return;
+    }
+    crdChecks.incrementAndGet();
+    Optional<String> version;
+    try {
+      version = servedServiceEntryVersion();
+    } catch (KubernetesClientException e) {
+      log.warn("Could not check whether the ServiceEntry CRD is installed ({}); retrying in {}",
+          SupervisedInformer.reason(e), format(shorter(options.crdRecheckInterval(), PROBE_RETRY)));
+      schedule(this::probeServiceEntryCrd, shorter(options.crdRecheckInterval(), PROBE_RETRY));
+      return;
+    }
+    if (version.isEmpty()) {
+      if (!crdMissingLogged) {
+        crdMissingLogged = true;
+        log.warn("ServiceEntry CRD ({}) is not installed; ServiceEntries are ignored until it appears, "
+            + "rechecking every {}", SERVICE_ENTRY_GROUP, format(options.crdRecheckInterval()));
+      }
+      serviceEntriesReady.complete(null);
+      schedule(this::probeServiceEntryCrd, options.crdRecheckInterval());
+      return;
+    }
+    String apiVersion = SERVICE_ENTRY_GROUP + "/" + version.get();
+    log.info(crdMissingLogged ? "ServiceEntry CRD ({}) appeared; watching ServiceEntries"
+        : "Watching ServiceEntries ({})", apiVersion);
+    ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+        .withGroup(SERVICE_ENTRY_GROUP)
+        .withVersion(version.get())
+        .withKind("ServiceEntry")
+        .withPlural(SERVICE_ENTRY_PLURAL)
+        .withNamespaced(true)
+        .build();
+    SupervisedInformer<GenericKubernetesResource> informer;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      informer = add("ServiceEntry", apiVersion,
+          () -> client.genericKubernetesResources(context).inAnyNamespace().runnableInformer(0));
+      serviceEntries = informer;
+    }
+    informer.firstSync().thenRun(() -> serviceEntriesReady.complete(null));
+    informer.start();
+  }
+
+  /**
+   * The first of v1, v1beta1, v1alpha3 under which the API server serves serviceentries, asking
+   * API discovery (a 404 there means the group version is not served).
+   */
+  private Optional<String> servedServiceEntryVersion() {
+    for (String version : SERVICE_ENTRY_VERSIONS) {
+      APIResourceList resources = client.getApiResources(SERVICE_ENTRY_GROUP + "/" + version);
+      if (resources != null && resources.getResources() != null
+          && resources.getResources().stream().anyMatch(r -> SERVICE_ENTRY_PLURAL.equals(r.getName()))) {
+        return Optional.of(version);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void schedule(Runnable task, Duration delay) {
+    try {
+      scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile: nothing left to recheck
+    }
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** 30s, 2m, 250ms: how an operator writes durations. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0) {
+      return (ms / 60_000) + "m";
+    }
+    if (ms % 1000 == 0) {
+      return (ms / 1000) + "s";
+    }
+    return ms + "ms";
+  }
+}

@@ -1,0 +1,144 @@
+package io.meshpilot.registry.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One informer that keeps running: list and watch failures (including objects that cannot be
+ * parsed) are logged, counted and retried instead of stopping it, and if it stops anyway it is
+ * rebuilt, seeded with the last state it knew so that objects deleted meanwhile still arrive as
+ * deletes.
+ */
+final class SupervisedInformer<T extends HasMetadata> {
+  private static final Logger log = LoggerFactory.getLogger(SupervisedInformer.class);
+
+  private final String kind;
+  private final Supplier<SharedIndexInformer<T>> factory;
+  private final ResourceEventHandler<T> handler;
+  private final ScheduledExecutorService scheduler;
+  private final Duration rebuildDelay;
+  private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong rebuilds = new AtomicLong();
+  private volatile SharedIndexInformer<T> current;
+  private volatile boolean closed;
+
+  /**
+   * @param kind what it watches, for logs
+   * @param factory makes a new, not yet started informer
+   * @param scheduler runs rebuilds
+   */
+  SupervisedInformer(String kind, Supplier<SharedIndexInformer<T>> factory, ResourceEventHandler<T> handler,
+      ScheduledExecutorService scheduler, Duration rebuildDelay) {
+    this.kind = kind;
+    this.factory = factory;
+    this.handler = handler;
+    this.scheduler = scheduler;
+    this.rebuildDelay = rebuildDelay;
+  }
+
+  void start() {
+    launch(null);
+  }
+
+  /** Completes once the first informer has listed everything and is watching. */
+  CompletionStage<Void> firstSync() {
+    return firstSync;
+  }
+
+  String kind() {
+    return kind;
+  }
+
+  long failures() {
+    return failures.get();
+  }
+
+  long rebuilds() {
+    return rebuilds.get();
+  }
+
+  /** The informer running now (tests stop it to simulate a death). */
+  SharedIndexInformer<T> current() {
+    return current;
+  }
+
+  synchronized void close() {
+    closed = true;
+    if (current != null) {
+      current.stop();
+    }
+  }
+
+  private synchronized void launch(List<T> lastKnown) {
+    if (closed) {
+      return;
+    }
+    SharedIndexInformer<T> informer = factory.get();
+    informer.exceptionHandler(this::onFailure);
+    if (lastKnown != null) {
+      informer.initialState(lastKnown.stream());
+    }
+    informer.addEventHandler(handler);
+    current = informer;
+    informer.start().whenComplete((ignored, error) -> {
+      if (error == null) {
+        firstSync.complete(null);
+      }
+    });
+    informer.stopped().whenComplete((ignored, error) -> onStopped(informer, error));
+  }
+
+  private boolean onFailure(boolean started, Throwable error) {
+    failures.incrementAndGet();
+    String what = ExceptionHandler.isDeserializationException(error)
+        ? "an object could not be parsed" : (error instanceof WatcherException ? "watch failed" : "request failed");
+    log.warn("{} informer: {}: {}; retrying", kind, what, reason(error));
+    return true;
+  }
+
+  private void onStopped(SharedIndexInformer<T> informer, Throwable error) {
+    if (closed || informer != current) {
+      return;
+    }
+    rebuilds.incrementAndGet();
+    log.warn("{} informer stopped ({}); rebuilding it in {} ms", kind,
+        error == null ? "no error given" : reason(error), rebuildDelay.toMillis());
+    List<T> lastKnown = informer.getStore().list();
+    try {
+      scheduler.schedule(() -> launch(lastKnown), rebuildDelay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the source is closing
+    }
+  }
+
+  /** The messages along the cause chain, each once, without stack traces. */
+  static String reason(Throwable error) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = error; t != null && out.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+        message = "HTTP " + k.getCode() + " " + message;
+      }
+      if (out.indexOf(message) < 0) {
+        out.append(out.isEmpty() ? "" : ": ").append(message);
+      }
+    }
+    return out.toString();
+  }
+}

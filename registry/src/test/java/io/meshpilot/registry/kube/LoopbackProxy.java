@@ -1,0 +1,197 @@
+package io.meshpilot.registry.kube;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A TCP proxy on 127.0.0.1 for tests: forwards to a target port, and can cut every connection and
+ * refuse new ones (accept and close at once) until restored. After an outage it can also play an
+ * API server whose watch cache no longer reaches back far enough: a (plain-HTTP) watch that resumes
+ * from an older resourceVersion gets kube-apiserver's answer, an ERROR event with a 410 Expired
+ * Status, instead of reaching the mock.
+ */
+final class LoopbackProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final int targetPort;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile boolean refusing;
+  private volatile boolean closed;
+  private volatile long oldestWatchableVersion;
+  private final java.util.concurrent.atomic.AtomicInteger goneAnswers = new java.util.concurrent.atomic.AtomicInteger();
+
+  LoopbackProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(this::acceptLoop, "loopback-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  /** Closes every open connection and refuses new ones until {@link #restore()}. */
+  void cutAndRefuse() {
+    refusing = true;
+    sockets.forEach(LoopbackProxy::closeQuietly);
+    sockets.clear();
+  }
+
+  void restore() {
+    refusing = false;
+  }
+
+  /** From now on, answer watches that resume from a resourceVersion below this one with 410 Expired. */
+  void expireWatchesBelow(long resourceVersion) {
+    oldestWatchableVersion = resourceVersion;
+  }
+
+  /** How many watch requests were answered with an expired-version error. */
+  int goneAnswers() {
+    return goneAnswers.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    closeQuietly(server);
+    sockets.forEach(LoopbackProxy::closeQuietly);
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        return;
+      }
+      if (refusing) {
+        closeQuietly(client);
+        continue;
+      }
+      try {
+        Socket upstream = new Socket();
+        upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
+        sockets.add(client);
+        sockets.add(upstream);
+        pump(client, upstream, true);
+        pump(upstream, client, false);
+      } catch (IOException e) {
+        closeQuietly(client);
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean requests) {
+    Thread t = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          if (requests && isExpiredWatch(new String(buffer, 0, n, StandardCharsets.ISO_8859_1))) {
+            goneAnswers.incrementAndGet();
+            from.getOutputStream().write(expiredWatchResponse(new String(buffer, 0, n, StandardCharsets.ISO_8859_1)));
+            from.getOutputStream().flush();
+            break;
+          }
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // connection cut: fall through and close both ends
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+        sockets.remove(from);
+        sockets.remove(to);
+      }
+    }, "loopback-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static final Pattern WATCH_FROM =
+      Pattern.compile("^GET [^ ]*[?&]watch=true[^ ]*", Pattern.DOTALL);
+  private static final Pattern RESOURCE_VERSION = Pattern.compile("[?&]resourceVersion=(\\d+)");
+  private static final Pattern WEBSOCKET_KEY =
+      Pattern.compile("^Sec-WebSocket-Key:\\s*(\\S+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+  private static final Pattern WEBSOCKET_PROTOCOL =
+      Pattern.compile("^Sec-WebSocket-Protocol:\\s*([^,\\r\\n]+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+  /** What kube-apiserver streams when a watch resumes from a version its cache no longer holds. */
+  private static final String EXPIRED_EVENT = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
+      + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\","
+      + "\"reason\":\"Expired\",\"code\":410}}";
+
+  private boolean isExpiredWatch(String head) {
+    if (oldestWatchableVersion == 0) {
+      return false;
+    }
+    Matcher request = WATCH_FROM.matcher(head);
+    if (!request.lookingAt()) {
+      return false;
+    }
+    Matcher version = RESOURCE_VERSION.matcher(request.group());
+    return version.find() && Long.parseLong(version.group(1)) < oldestWatchableVersion;
+  }
+
+  /** Accepts the watch (as a WebSocket when asked to) and streams the single ERROR event. */
+  private static byte[] expiredWatchResponse(String head) throws IOException {
+    byte[] event = EXPIRED_EVENT.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Matcher key = WEBSOCKET_KEY.matcher(head);
+    if (!key.find()) {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + (event.length + 1)
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(event);
+      out.write('\n');
+      return out.toByteArray();
+    }
+    String accept;
+    try {
+      accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+          .digest((key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IOException(e);
+    }
+    Matcher protocol = WEBSOCKET_PROTOCOL.matcher(head);
+    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: " + accept + "\r\n"
+        + (protocol.find() ? "Sec-WebSocket-Protocol: " + protocol.group(1).trim() + "\r\n" : "")
+        + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(0x81); // final text frame, unmasked (server to client)
+    if (event.length < 126) {
+      out.write(event.length);
+    } else {
+      out.write(126);
+      out.write(event.length >>> 8);
+      out.write(event.length & 0xff);
+    }
+    out.write(event);
+    out.write(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xe8}); // close, 1000
+    return out.toByteArray();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // already closed
+    }
+  }
+}
