@@ -232,6 +232,11 @@ final class KubeState {
     return name == null ? Optional.empty() : Optional.ofNullable(nodes.get(name));
   }
 
+  /** A pod's locality label, from its own label or its node. */
+  String locality(PodInfo pod) {
+    return KubeEndpointBuilder.podLocality(pod, this::node);
+  }
+
   /** The pods of one namespace, sorted by name. */
   List<PodInfo> podsIn(String namespace) {
     return podsByNamespace.getOrDefault(namespace, Set.of()).stream()

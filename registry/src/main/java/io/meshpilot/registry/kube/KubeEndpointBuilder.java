@@ -130,7 +130,11 @@ public final class KubeEndpointBuilder {
     }
   }
 
-  private static String podLocality(PodInfo pod, Function<String, Optional<NodeInfo>> nodes) {
+  /**
+   * A pod's locality (§4.4): its {@code topology.istio.io/locality} (or legacy {@code istio-locality})
+   * label, else its node's topology labels; {@code ""} when neither is known.
+   */
+  public static String podLocality(PodInfo pod, Function<String, Optional<NodeInfo>> nodes) {
     String label = pod.labels().get(LOCALITY_LABEL);
     if (label == null || label.isEmpty()) {
       label = pod.labels().get(LEGACY_LOCALITY_LABEL);
