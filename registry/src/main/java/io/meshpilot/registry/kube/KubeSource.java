@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import static io.meshpilot.registry.kube.CompactStores.compact;
+
 import io.meshpilot.registry.ObjectSink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,15 +82,18 @@ public final class KubeSource implements AutoCloseable {
     }
     started = true;
     sink.sourceStarted(SOURCE);
-    add("Service", "v1", () -> client.services().inAnyNamespace().runnableInformer(0));
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
+    add("Service", "v1", () -> compact(client.services().inAnyNamespace().runnableInformer(0),
+        Service.class, serialization));
     if (options.useEndpointSlices()) {
-      add("EndpointSlice", "discovery.k8s.io/v1",
-          () -> client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+      add("EndpointSlice", "discovery.k8s.io/v1", () -> compact(
+          client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0), EndpointSlice.class, serialization));
     } else {
-      add("Endpoints", "v1", () -> client.endpoints().inAnyNamespace().runnableInformer(0));
+      add("Endpoints", "v1", () -> compact(client.endpoints().inAnyNamespace().runnableInformer(0),
+          Endpoints.class, serialization));
     }
-    add("Pod", "v1", () -> client.pods().inAnyNamespace().runnableInformer(0));
-    add("Node", "v1", () -> client.nodes().runnableInformer(0));
+    add("Pod", "v1", () -> compact(client.pods().inAnyNamespace().runnableInformer(0), Pod.class, serialization));
+    add("Node", "v1", () -> compact(client.nodes().runnableInformer(0), Node.class, serialization));
     List<CompletableFuture<Void>> syncs = new ArrayList<>();
     for (SupervisedInformer<?> informer : informers) {
       informer.start();
@@ -172,7 +178,8 @@ public final class KubeSource implements AutoCloseable {
         return;
       }
       informer = add("ServiceEntry", apiVersion,
-          () -> client.genericKubernetesResources(context).inAnyNamespace().runnableInformer(0));
+          () -> compact(client.genericKubernetesResources(context).inAnyNamespace().runnableInformer(0),
+              GenericKubernetesResource.class, client.getKubernetesSerialization()));
       serviceEntries = informer;
     }
     informer.firstSync().thenRun(() -> serviceEntriesReady.complete(null));

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,25 @@ class KubeSourceTest {
     client.resource(updated).delete();
     await().atMost(AT_MOST).until(() -> !sink.versions().containsKey(key));
     assertThat(sink.calls()).allMatch(c -> c.source().equals("kubernetes"));
+  }
+
+  @Test
+  void informerCacheKeepsOnlyKeysAndLabelsWhileTheSinkGetsTheFullObject() {
+    client.pods().resource(KubeObjects.pod("shop", "cart-1")).create();
+    start(true, Duration.ofSeconds(30));
+    awaitSynced();
+
+    io.fabric8.kubernetes.api.model.Pod delivered = (io.fabric8.kubernetes.api.model.Pod)
+        sink.get(new io.meshpilot.registry.ObjectKey("Pod", "shop", "cart-1"));
+    assertThat(delivered.getSpec().getContainers()).isNotEmpty();
+    @SuppressWarnings("unchecked")
+    List<io.fabric8.kubernetes.api.model.Pod> cached = (List<io.fabric8.kubernetes.api.model.Pod>)
+        (List<?>) source.informer("Pod").orElseThrow().current().getStore().list();
+    assertThat(cached).singleElement().satisfies(pod -> {
+      assertThat(pod.getMetadata().getName()).isEqualTo("cart-1");
+      assertThat(pod.getMetadata().getLabels()).containsEntry("app", "cart-1");
+      assertThat(pod.getSpec()).isNull();
+    });
   }
 
   @Test
