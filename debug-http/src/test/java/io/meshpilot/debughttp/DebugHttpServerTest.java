@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,27 @@ class DebugHttpServerTest {
     registry.setServices(List.of(TestServices.reviews(), TestServices.externalApi()));
     registry.setRejections(List.of());
     registry.setPendingSources(List.of());
+    registry.setRejectionCounts(Map.of());
+  }
+
+  @Test
+  void metricsArePrometheusTextWithServiceCountRejectionCounterAndJvmMetrics() throws Exception {
+    registry.setRejectionCounts(Map.of("ServiceEntry", 3L));
+    HttpResponse<String> first = get("/metrics");
+    registry.setRejectionCounts(Map.of("ServiceEntry", 5L, "File", 1L));
+    String second = get("/metrics").body();
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("content-type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("text/plain"));
+    assertThat(first.body().lines())
+        .contains("# TYPE pilot_services gauge", "pilot_services 2.0",
+            "# TYPE meshpilot_rejected_objects_total counter",
+            "meshpilot_rejected_objects_total{kind=\"ServiceEntry\"} 3.0")
+        .anySatisfy(line -> assertThat(line).startsWith("jvm_memory_used_bytes{"));
+    assertThat(second.lines()).contains(
+        "meshpilot_rejected_objects_total{kind=\"ServiceEntry\"} 5.0",
+        "meshpilot_rejected_objects_total{kind=\"File\"} 1.0");
   }
 
   @Test

@@ -13,6 +13,7 @@ final class FakeServiceRegistry implements ServiceRegistry {
   private volatile List<Service> services = List.of();
   private volatile List<Rejection> rejections = List.of();
   private volatile List<String> pendingSources = List.of();
+  private volatile Map<String, Long> rejectionCounts = Map.of();
 
   void setServices(List<Service> services) {
     this.services = List.copyOf(services);
@@ -20,6 +21,15 @@ final class FakeServiceRegistry implements ServiceRegistry {
 
   void setRejections(List<Rejection> rejections) {
     this.rejections = List.copyOf(rejections);
+  }
+
+  void setRejectionCounts(Map<String, Long> counts) {
+    this.rejectionCounts = Map.copyOf(counts);
+  }
+
+  @Override
+  public Map<String, Long> rejectionCounts() {
+    return rejectionCounts;
   }
 
   void setPendingSources(List<String> pending) {

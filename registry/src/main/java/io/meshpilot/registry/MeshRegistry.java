@@ -199,7 +199,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     return new TreeMap<>(rejections).values().stream().toList();
   }
 
-  /** How many objects were rejected since start, by kind (a counter; it never goes down). */
+  @Override
   public Map<String, Long> rejectionCounts() {
     Map<String, Long> counts = new TreeMap<>();
     rejectionCounts.forEach((kind, count) -> counts.put(kind, count.get()));

@@ -22,6 +22,11 @@ public interface ServiceRegistry {
   /** Objects currently rejected (invalid or unparseable), sorted by object key. */
   List<Rejection> rejections();
 
+  /** How many objects were rejected since start, by kind: a counter that never goes down. */
+  default Map<String, Long> rejectionCounts() {
+    return Map.of();
+  }
+
   /** True once every source has delivered its initial state. */
   boolean synced();
 
