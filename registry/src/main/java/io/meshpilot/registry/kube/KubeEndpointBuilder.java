@@ -1,6 +1,7 @@
 package io.meshpilot.registry.kube;
 
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.TopologyLabels;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.HealthStatus;
 import io.meshpilot.registry.model.Locality;
@@ -20,12 +21,6 @@ import java.util.stream.Collectors;
 
 /** Builds the EDS endpoints of one Kubernetes Service from its slices and the pods behind them (§4.3, §4.4). */
 public final class KubeEndpointBuilder {
-  static final String LOCALITY_LABEL = "topology.istio.io/locality";
-  static final String LEGACY_LOCALITY_LABEL = "istio-locality";
-  static final String CLUSTER_LABEL = "topology.istio.io/cluster";
-  static final String NETWORK_LABEL = "topology.istio.io/network";
-  static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
-  static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
   static final String PERSISTENT_SESSION_LABEL = "istio.io/persistent-session";
   static final String PERSISTENT_SESSION_HEADER_LABEL = "istio.io/persistent-session-header";
 
@@ -101,16 +96,16 @@ public final class KubeEndpointBuilder {
 
     static Template of(PodInfo pod, Function<String, Optional<NodeInfo>> nodes, RegistryConfig config) {
       String locality = podLocality(pod, nodes);
-      String network = pod.labels().getOrDefault(NETWORK_LABEL, "");
-      Map<String, String> labels = new HashMap<>(pod.labels());
-      addTopologyLabels(labels, locality, config.clusterId(), pod.nodeName(), network);
+      String network = pod.labels().getOrDefault(TopologyLabels.NETWORK, "");
+      Map<String, String> labels =
+          TopologyLabels.augment(pod.labels(), config.clusterId(), locality, pod.nodeName(), network);
       boolean hasSubdomain = !pod.subdomain().isEmpty();
       return new Template(
           Map.copyOf(labels),
           pod.serviceAccountName().isEmpty() ? "" : config.spiffeId(pod.namespace(), pod.serviceAccountName()),
           network,
           new Locality(locality, config.clusterId()),
-          pod.labels().getOrDefault(TLS_MODE_LABEL, "disabled"),
+          pod.labels().getOrDefault(TopologyLabels.TLS_MODE, "disabled"),
           pod.namespace(),
           pod.workloadName(),
           hasSubdomain ? (pod.hostname().isEmpty() ? pod.name() : pod.hostname()) : "",
@@ -119,8 +114,7 @@ public final class KubeEndpointBuilder {
     }
 
     static Template podless(String namespace, RegistryConfig config) {
-      Map<String, String> labels = new HashMap<>();
-      addTopologyLabels(labels, "", config.clusterId(), "", "");
+      Map<String, String> labels = TopologyLabels.augment(Map.of(), config.clusterId(), "", "", "");
       return new Template(Map.copyOf(labels), "", "", new Locality("", config.clusterId()), "disabled", namespace, "", "", "", "");
     }
 
@@ -135,35 +129,13 @@ public final class KubeEndpointBuilder {
    * label, else its node's topology labels; {@code ""} when neither is known.
    */
   public static String podLocality(PodInfo pod, Function<String, Optional<NodeInfo>> nodes) {
-    String label = pod.labels().get(LOCALITY_LABEL);
-    if (label == null || label.isEmpty()) {
-      label = pod.labels().get(LEGACY_LOCALITY_LABEL);
-    }
-    if (label != null && !label.isEmpty()) {
-      return label.contains("/") ? label : label.replace('.', '/');
+    String label = TopologyLabels.localityFromLabels(pod.labels());
+    if (!label.isEmpty()) {
+      return label;
     }
     if (pod.nodeName().isEmpty()) {
       return "";
     }
     return nodes.apply(pod.nodeName()).map(NodeInfo::locality).orElse("");
-  }
-
-  private static void addTopologyLabels(
-      Map<String, String> labels, String locality, String clusterId, String nodeName, String network) {
-    String[] parts = locality.split("/", -1);
-    putIfNotEmpty(labels, NodeInfo.REGION, parts.length > 0 ? parts[0] : "");
-    putIfNotEmpty(labels, NodeInfo.ZONE, parts.length > 1 ? parts[1] : "");
-    putIfNotEmpty(labels, NodeInfo.SUBZONE, parts.length > 2 ? parts[2] : "");
-    labels.put(CLUSTER_LABEL, clusterId);
-    putIfNotEmpty(labels, HOSTNAME_LABEL, nodeName);
-    if (!network.isEmpty()) {
-      labels.putIfAbsent(NETWORK_LABEL, network);
-    }
-  }
-
-  private static void putIfNotEmpty(Map<String, String> labels, String key, String value) {
-    if (!value.isEmpty()) {
-      labels.put(key, value);
-    }
   }
 }

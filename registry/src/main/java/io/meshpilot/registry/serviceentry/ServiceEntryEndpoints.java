@@ -1,6 +1,7 @@
 package io.meshpilot.registry.serviceentry;
 
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.TopologyLabels;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.HealthStatus;
 import io.meshpilot.registry.model.Locality;
@@ -27,8 +28,8 @@ final class ServiceEntryEndpoints {
     List<Endpoint> out = new ArrayList<>();
     for (int i = 0; i < se.endpoints().size(); i++) {
       WorkloadEntry we = se.endpoints().get(i);
-      String locality = EndpointLabels.locality(we.locality(), we.labels());
-      Map<String, String> labels = EndpointLabels.augment(we.labels(), config.clusterId(), locality, "", we.network());
+      String locality = we.locality().isEmpty() ? TopologyLabels.localityFromLabels(we.labels()) : we.locality();
+      Map<String, String> labels = TopologyLabels.augment(we.labels(), config.clusterId(), locality, "", we.network());
       String serviceAccount = we.serviceAccount().isEmpty()
           ? "" : config.spiffeId(se.namespace(), we.serviceAccount());
       String tlsMode = workloadEntryTlsMode(we.labels(), we.serviceAccount());
@@ -69,15 +70,15 @@ final class ServiceEntryEndpoints {
         .toList();
     List<Endpoint> out = new ArrayList<>();
     for (SelectedWorkload w : picked) {
-      String locality = EndpointLabels.locality(w.locality(), w.labels());
+      String locality = w.locality().isEmpty() ? TopologyLabels.localityFromLabels(w.labels()) : w.locality();
       Map<String, String> labels =
-          EndpointLabels.augment(w.labels(), config.clusterId(), locality, w.nodeName(), w.network());
+          TopologyLabels.augment(w.labels(), config.clusterId(), locality, w.nodeName(), w.network());
       String serviceAccount = w.serviceAccountName().isEmpty()
           ? "" : config.spiffeId(w.namespace(), w.serviceAccountName());
       String tlsMode = w.kind().equals(SelectedWorkload.WORKLOAD_ENTRY)
           ? workloadEntryTlsMode(w.labels(), w.serviceAccountName())
-          : w.labels().getOrDefault(EndpointLabels.TLS_MODE, TLS_DISABLED);
-      String workloadName = w.labels().getOrDefault(EndpointLabels.WORKLOAD_NAME, w.name());
+          : w.labels().getOrDefault(TopologyLabels.TLS_MODE, TLS_DISABLED);
+      String workloadName = w.labels().getOrDefault(TopologyLabels.WORKLOAD_NAME, w.name());
       for (SePort port : se.ports()) {
         out.add(endpoint(port, w.address(), w.namedPorts(), labels, serviceAccount, w.network(),
             new Locality(locality, config.clusterId()), 0, tlsMode, w.namespace(), workloadName, w.nodeName()));
@@ -114,7 +115,7 @@ final class ServiceEntryEndpoints {
 
   /** The tlsMode label if present, else {@code istio} when a service account is set, else {@code disabled}. */
   private static String workloadEntryTlsMode(Map<String, String> labels, String serviceAccount) {
-    String label = labels.get(EndpointLabels.TLS_MODE);
+    String label = labels.get(TopologyLabels.TLS_MODE);
     if (label != null) {
       return label;
     }
