@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +77,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       log.warn("ignoring object without metadata.name from {}", source);
       return;
     }
-    ObjectKey key = keyOf(object);
+    ObjectKey key = ObjectKey.of(object);
     ChangeSet changes = new ChangeSet();
     try {
       synchronized (this) {
@@ -84,7 +85,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
           case io.fabric8.kubernetes.api.model.Service svc ->
               kube.putService(key, KubeServiceConverter.convert(svc, config), changes);
           case EndpointSlice slice -> kube.putSlice(key, SliceInfo.from(slice), changes);
-          case Endpoints endpoints -> kube.putSlice(key, java.util.Optional.of(SliceInfo.from(endpoints)), changes);
+          case Endpoints endpoints -> kube.putSlice(key, Optional.of(SliceInfo.from(endpoints)), changes);
           case Pod pod -> {
             kube.putPod(key, PodInfo.from(pod), changes);
             serviceEntries.podChanged(key.namespace(), changes);
@@ -126,7 +127,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     if (object == null || object.getMetadata() == null || object.getMetadata().getName() == null) {
       return;
     }
-    ObjectKey key = keyOf(object);
+    ObjectKey key = ObjectKey.of(object);
     ChangeSet changes = new ChangeSet();
     synchronized (this) {
       switch (object) {
@@ -262,16 +263,6 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
         log.warn("registry listener {} failed: {}", listener, e.toString());
       }
     }
-  }
-
-  private static ObjectKey keyOf(HasMetadata object) {
-    String namespace = object.getMetadata().getNamespace();
-    boolean clusterScoped = object instanceof Node;
-    if (!clusterScoped && (namespace == null || namespace.isEmpty())) {
-      namespace = "default";
-    }
-    return new ObjectKey(object.getKind() == null ? object.getClass().getSimpleName() : object.getKind(),
-        clusterScoped ? "" : namespace, object.getMetadata().getName());
   }
 
   private static boolean isServiceEntry(GenericKubernetesResource resource) {

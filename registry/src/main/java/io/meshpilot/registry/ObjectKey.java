@@ -14,9 +14,19 @@ public record ObjectKey(String kind, String namespace, String name) implements C
     Objects.requireNonNull(name, "name");
   }
 
-  /** The key of a Kubernetes object. */
+  /**
+   * The key of a Kubernetes object. A namespaced object without a namespace is in {@code default},
+   * where {@code kubectl apply} would put it; a Node has none.
+   */
   public static ObjectKey of(HasMetadata object) {
-    return new ObjectKey(object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+    String kind = object.getKind() == null ? object.getClass().getSimpleName() : object.getKind();
+    String namespace = object.getMetadata().getNamespace();
+    if (kind.equals("Node")) {
+      namespace = "";
+    } else if (namespace == null || namespace.isEmpty()) {
+      namespace = "default";
+    }
+    return new ObjectKey(kind, namespace, object.getMetadata().getName());
   }
 
   /** {@code namespace/name}, or just the name for cluster-scoped objects. */

@@ -46,13 +46,13 @@ final class LoopbackProxy implements AutoCloseable {
   }
 
   /** Closes every open connection and refuses new ones until {@link #restore()}. */
-  void cutAndRefuse() {
+  synchronized void cutAndRefuse() {
     refusing = true;
     sockets.forEach(LoopbackProxy::closeQuietly);
     sockets.clear();
   }
 
-  void restore() {
+  synchronized void restore() {
     refusing = false;
   }
 
@@ -81,15 +81,20 @@ final class LoopbackProxy implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
-      if (refusing) {
-        closeQuietly(client);
-        continue;
-      }
       try {
         Socket upstream = new Socket();
         upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
-        sockets.add(client);
-        sockets.add(upstream);
+        // Checked and registered under the lock that cutAndRefuse takes, so that a connection
+        // accepted while an outage begins is either refused here or cut there, never missed.
+        synchronized (this) {
+          if (refusing) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            continue;
+          }
+          sockets.add(client);
+          sockets.add(upstream);
+        }
         pump(client, upstream, true);
         pump(upstream, client, false);
       } catch (IOException e) {
