@@ -36,8 +36,8 @@ final class KubeState {
   private final Map<String, Set<ObjectKey>> podsByNamespace = new HashMap<>();
   private final Map<String, ObjectKey> podsByIp = new HashMap<>();
   private final Map<String, NodeInfo> nodes = new HashMap<>();
-  /** "namespace/podName" or an IP → services whose slices reference it. */
-  private final Map<String, Set<String>> servicesByWorkloadRef = new HashMap<>();
+  /** "namespace/podName" or an IP → the slices that reference it. */
+  private final Map<String, Set<ObjectKey>> slicesByWorkloadRef = new HashMap<>();
   private final Map<String, List<Endpoint>> endpointCache = new HashMap<>();
   private List<Service> sortedView;
 
@@ -82,10 +82,8 @@ final class KubeState {
     }
     String ref = serviceRef(info.namespace(), info.serviceName());
     slicesByService.computeIfAbsent(ref, r -> new HashSet<>()).add(key);
-    for (SliceInfo.SliceEndpoint endpoint : info.endpoints()) {
-      for (String workloadRef : workloadRefs(info.namespace(), endpoint)) {
-        servicesByWorkloadRef.computeIfAbsent(workloadRef, r -> new HashSet<>()).add(ref);
-      }
+    for (String workloadRef : workloadRefs(info)) {
+      slicesByWorkloadRef.computeIfAbsent(workloadRef, r -> new HashSet<>()).add(key);
     }
     endpointsChanged(ref, changes);
   }
@@ -106,7 +104,12 @@ final class KubeState {
         slicesByService.remove(ref);
       }
     }
-    // servicesByWorkloadRef is left as a superset: a stale entry only costs a spurious recompute.
+    for (String workloadRef : workloadRefs(previous)) {
+      Set<ObjectKey> referencing = slicesByWorkloadRef.get(workloadRef);
+      if (referencing != null && referencing.remove(key) && referencing.isEmpty()) {
+        slicesByWorkloadRef.remove(workloadRef);
+      }
+    }
     endpointsChanged(ref, changes);
   }
 
@@ -141,8 +144,11 @@ final class KubeState {
     List<String> refs = new ArrayList<>(pod.ips());
     refs.add(key.namespace() + "/" + key.name());
     for (String ref : refs) {
-      for (String service : servicesByWorkloadRef.getOrDefault(ref, Set.of())) {
-        endpointsChanged(service, changes);
+      for (ObjectKey sliceKey : slicesByWorkloadRef.getOrDefault(ref, Set.of())) {
+        SliceInfo slice = slices.get(sliceKey);
+        if (slice != null) {
+          endpointsChanged(serviceRef(slice.namespace(), slice.serviceName()), changes);
+        }
       }
     }
   }
@@ -246,12 +252,21 @@ final class KubeState {
         .toList();
   }
 
-  private List<String> workloadRefs(String namespace, SliceInfo.SliceEndpoint endpoint) {
-    List<String> refs = new ArrayList<>(endpoint.addresses());
-    if (endpoint.podName() != null && !endpoint.podName().isEmpty()) {
-      refs.add(namespace + "/" + endpoint.podName());
+  /** Every pod ("namespace/name") and address a slice's endpoints point at. */
+  private static Set<String> workloadRefs(SliceInfo slice) {
+    Set<String> refs = new HashSet<>();
+    for (SliceInfo.SliceEndpoint endpoint : slice.endpoints()) {
+      refs.addAll(endpoint.addresses());
+      if (endpoint.podName() != null && !endpoint.podName().isEmpty()) {
+        refs.add(slice.namespace() + "/" + endpoint.podName());
+      }
     }
     return refs;
+  }
+
+  /** How many pod and address references are indexed (tests: the index must not outgrow the slices). */
+  int indexedWorkloadRefs() {
+    return slicesByWorkloadRef.size();
   }
 
   private String hostname(String namespace, String name) {

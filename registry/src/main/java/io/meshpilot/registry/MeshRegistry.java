@@ -207,6 +207,13 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     return counts;
   }
 
+  /** Size of the pod/address → slice index (tests check it shrinks with the slices). */
+  int indexedWorkloadRefs() {
+    synchronized (this) {
+      return kube.indexedWorkloadRefs();
+    }
+  }
+
   @Override
   public boolean synced() {
     return pendingSources.isEmpty();

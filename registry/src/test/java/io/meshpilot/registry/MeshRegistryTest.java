@@ -85,6 +85,19 @@ class MeshRegistryTest {
   }
 
   @Test
+  void podIndexFollowsSlicesSoPodChurnDoesNotGrowIt() {
+    registry.upsert(SOURCE, service("default", "reviews", "10.96.0.1", "2024-01-01T00:00:00Z"));
+    registry.upsert(SOURCE, slice("default", "reviews", "reviews-x", Map.of("10.244.0.1", "reviews-1")));
+    assertThat(registry.indexedWorkloadRefs()).isEqualTo(2); // the address and the pod
+
+    registry.upsert(SOURCE, slice("default", "reviews", "reviews-x", Map.of("10.244.0.2", "reviews-2")));
+    assertThat(registry.indexedWorkloadRefs()).isEqualTo(2);
+
+    registry.delete(SOURCE, slice("default", "reviews", "reviews-x", Map.of()));
+    assertThat(registry.indexedWorkloadRefs()).isZero();
+  }
+
+  @Test
   void kubernetesServicesComeFirstSortedByHostnameThenServiceEntriesByCreation() {
     registry.upsert(SOURCE, serviceEntry("default", "late", "2024-03-01T00:00:00Z", dnsSpec("a.example.com")));
     registry.upsert(SOURCE, serviceEntry("default", "early", "2024-02-01T00:00:00Z", dnsSpec("z.example.com")));

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@link MeshRegistry}, and what the registry serves follows creates, updates and deletes of every
  * kind, while invalid and malformed ServiceEntries are rejected without disturbing the rest.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableKubernetesMockClient(crud = true, https = false, kubernetesClientBuilderCustomizer = Http11MockClient.class)
 class KubeRegistryIntegrationTest {
   private static final Duration AT_MOST = Duration.ofSeconds(20);
   private static final String REVIEWS = "reviews.default.svc.cluster.local";

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A source whose connections to the API server are cut and refused for a while loses nothing. */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableKubernetesMockClient(crud = true, https = false, kubernetesClientBuilderCustomizer = Http11MockClient.class)
 class KubeSourceWatchRecoveryTest {
   KubernetesClient client;
   KubernetesMockServer server;
@@ -70,7 +70,7 @@ class KubeSourceWatchRecoveryTest {
         .withRequestRetryBackoffInterval(100)
         .withRequestRetryBackoffLimit(3)
         .build();
-    proxied = new KubernetesClientBuilder().withConfig(config).build();
+    proxied = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(Http11MockClient.factory()).build();
     RecordingSink sink = new RecordingSink();
     source = new KubeSource(proxied, sink, new KubeSourceOptions(true, Duration.ofSeconds(30)));
     source.start();
