@@ -1,0 +1,57 @@
+package io.meshpilot.xds.proxy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One connected sidecar (or proxyless client) as config generation sees it, parsed from its Envoy
+ * node: {@code <type>~<ip>~<pod>.<ns>~<dnsDomain>} plus Istio node metadata.
+ *
+ * @param type {@code sidecar}, {@code router}, …
+ * @param ipAddress the first instance IP
+ * @param id {@code <pod>.<namespace>}, the third field of the node id
+ * @param dnsDomain {@code <namespace>.svc.<suffix>}, drives short-name route domains
+ * @param namespace the config namespace (metadata NAMESPACE, else the first label of the DNS domain)
+ * @param labels workload labels (metadata LABELS)
+ * @param instanceIps metadata INSTANCE_IPS, else the node id's IP
+ * @param clusterId metadata CLUSTER_ID ({@code Kubernetes} when absent)
+ * @param istioVersion metadata ISTIO_VERSION ({@code ""} when absent)
+ * @param interceptionMode metadata INTERCEPTION_MODE
+ * @param generator metadata GENERATOR ({@code grpc} for proxyless), {@code ""} otherwise
+ * @param nodeId the full node id
+ */
+public record Proxy(
+    String type,
+    String ipAddress,
+    String id,
+    String dnsDomain,
+    String namespace,
+    Map<String, String> labels,
+    List<String> instanceIps,
+    String clusterId,
+    String istioVersion,
+    InterceptionMode interceptionMode,
+    String generator,
+    String nodeId) {
+
+  public Proxy {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(namespace, "namespace");
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    instanceIps = instanceIps == null ? List.of() : List.copyOf(instanceIps);
+    dnsDomain = Objects.requireNonNullElse(dnsDomain, "");
+    ipAddress = Objects.requireNonNullElse(ipAddress, "");
+    clusterId = Objects.requireNonNullElse(clusterId, "Kubernetes");
+    istioVersion = Objects.requireNonNullElse(istioVersion, "");
+    interceptionMode = interceptionMode == null ? InterceptionMode.REDIRECT : interceptionMode;
+    generator = Objects.requireNonNullElse(generator, "");
+    nodeId = Objects.requireNonNullElse(nodeId, "");
+  }
+
+  /** True for proxyless gRPC clients (GENERATOR=grpc). */
+  public boolean proxyless() {
+    return generator.equals("grpc");
+  }
+}
