@@ -1,5 +1,8 @@
 package io.meshpilot.controlplane.config;
 
+import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.OutboundTrafficPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,16 +15,10 @@ import java.util.Objects;
  * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
  */
 public record MeshConfig(
-    OutboundTrafficPolicyMode outboundTrafficPolicyMode,
+    OutboundTrafficPolicy outboundTrafficPolicyMode,
     List<String> defaultServiceExportTo,
     String rootNamespace,
     String trustDomain) {
-
-  /** MeshConfig {@code outboundTrafficPolicy.mode}. */
-  public enum OutboundTrafficPolicyMode {
-    REGISTRY_ONLY,
-    ALLOW_ANY
-  }
 
   public MeshConfig {
     Objects.requireNonNull(outboundTrafficPolicyMode, "outboundTrafficPolicyMode");
@@ -33,6 +30,11 @@ public record MeshConfig(
 
   /** istiod's {@code DefaultMeshConfig} for these fields. */
   public static MeshConfig defaults() {
-    return new MeshConfig(OutboundTrafficPolicyMode.ALLOW_ANY, List.of("*"), "istio-system", "cluster.local");
+    return new MeshConfig(OutboundTrafficPolicy.ALLOW_ANY, List.of("*"), "istio-system", "cluster.local");
+  }
+
+  /** The settings config generation uses, with the domain suffix given on the command line. */
+  public MeshSettings toMeshSettings(String domainSuffix) {
+    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10));
   }
 }

@@ -2,6 +2,7 @@ package io.meshpilot.controlplane.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +34,12 @@ public final class MeshConfigLoader {
       return parse(embedded, origin + " (data.mesh)");
     }
     MeshConfig defaults = MeshConfig.defaults();
-    MeshConfig.OutboundTrafficPolicyMode mode = defaults.outboundTrafficPolicyMode();
+    OutboundTrafficPolicy mode = defaults.outboundTrafficPolicyMode();
     JsonNode modeNode = root.path("outboundTrafficPolicy").path("mode");
     if (!modeNode.isMissingNode() && !modeNode.isNull()) {
       String value = modeNode.asText().toUpperCase(Locale.ROOT);
       try {
-        mode = MeshConfig.OutboundTrafficPolicyMode.valueOf(value);
+        mode = OutboundTrafficPolicy.valueOf(value);
       } catch (IllegalArgumentException e) {
         throw new IOException(origin + ": outboundTrafficPolicy.mode must be ALLOW_ANY or REGISTRY_ONLY, got \""
             + modeNode.asText() + "\"");
