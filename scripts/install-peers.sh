@@ -6,6 +6,7 @@
 # Prints one line per peer: name, path, version. Exits non-zero with a message on any failure.
 set -euo pipefail
 
+# Keep in step with EnvoyPeer.VERSION (xds e2e tests); the override is for trying another release.
 ENVOY_VERSION=${MESHPILOT_ENVOY_VERSION:-1.40.0}
 PEERS_DIR=${MESHPILOT_PEERS_DIR:-$HOME/.cache/meshpilot}
 ENVOY_DIR="$PEERS_DIR/envoy-$ENVOY_VERSION"

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -41,6 +43,13 @@ public final class EnvoyProcess implements AutoCloseable {
   static final Duration MAX_LIFETIME = Duration.ofMinutes(10);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  /** Every Envoy not yet closed, stopped at JVM exit whatever the tests did. */
+  private static final Set<EnvoyProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(EnvoyProcess::close),
+        "envoy-cleanup"));
+  }
 
   private final String label;
   private final Process process;
@@ -73,8 +82,10 @@ public final class EnvoyProcess implements AutoCloseable {
    */
   public static EnvoyProcess startIn(NetnsSandbox sandbox, EnvoyBootstrap bootstrap) {
     Path workDir = createWorkDir(sandbox.workDir());
-    return launch(bootstrap, workDir, EnvoyPeer.binaryForAnyUser(),
+    EnvoyProcess envoy = launch(bootstrap, workDir, EnvoyPeer.binaryForAnyUser(),
         new AdminAddress.Pipe(workDir.resolve("admin.sock")), sandbox.prefixAsProxyUser());
+    sandbox.stopOnClose(envoy);
+    return envoy;
   }
 
   private static EnvoyProcess launch(EnvoyBootstrap bootstrap, Path workDir, Path binary, AdminAddress admin,
@@ -109,6 +120,7 @@ public final class EnvoyProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot start `" + String.join(" ", command) + "`", e);
     }
     EnvoyProcess envoy = new EnvoyProcess(label, process, workDir, admin);
+    RUNNING.add(envoy);
     try {
       envoy.awaitAdmin();
     } catch (RuntimeException | Error e) {
@@ -208,12 +220,21 @@ public final class EnvoyProcess implements AutoCloseable {
     return awaitLive(Duration.ofSeconds(30));
   }
 
-  /** Waits at most {@code timeout} for LIVE; fails early if Envoy exits. */
+  /**
+   * Waits at most {@code timeout} for LIVE; fails early if Envoy exits. On failure Envoy is stopped:
+   * called as {@code try (var envoy = EnvoyProcess.start(b).awaitLive())} the resource is never
+   * assigned, so nothing else would close it.
+   */
   public EnvoyProcess awaitLive(Duration timeout) {
-    awaitOrFail(timeout, "Envoy to be LIVE", () -> {
-      ensureRunning();
-      return "LIVE".equals(ready());
-    });
+    try {
+      awaitOrFail(timeout, "Envoy to be LIVE", () -> {
+        ensureRunning();
+        return "LIVE".equals(ready());
+      });
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
     return this;
   }
 
@@ -284,7 +305,19 @@ public final class EnvoyProcess implements AutoCloseable {
     String log = log();
     String tail = log.length() > 4000 ? "..." + log.substring(log.length() - 4000) : log;
     return "Envoy " + label + " (" + (process.isAlive() ? "running" : "exited with " + process.exitValue())
-        + ", dir " + workDir + ") log:\n" + tail;
+        + ", dir " + workDir + ")" + xdsStats() + " log:\n" + tail;
+  }
+
+  private String xdsStats() {
+    if (!process.isAlive() || adminSocket == null) {
+      return "";
+    }
+    try {
+      return " xDS stats " + stats("^(control_plane\\.connected_state|cluster_manager\\.cds\\.update_"
+          + "|listener_manager\\.lds\\.update_|server\\.state)");
+    } catch (RuntimeException e) {
+      return " (no stats: " + e.getMessage() + ")";
+    }
   }
 
   private String diagnosticsSuffix() {
@@ -311,6 +344,9 @@ public final class EnvoyProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!RUNNING.remove(this)) {
+      return; // already closed
+    }
     List<ProcessHandle> descendants = process.descendants().toList();
     process.destroy();
     try {

@@ -70,6 +70,7 @@ public final class NetnsSandbox implements AutoCloseable {
   private final String name;
   private final Path workDir;
   private final List<UnixSocketRelay> relays = new ArrayList<>();
+  private final List<AutoCloseable> stopOnClose = new ArrayList<>();
   private final List<String> executed = new ArrayList<>();
   private Process agent;
   private Path agentSocket;
@@ -219,6 +220,11 @@ public final class NetnsSandbox implements AutoCloseable {
     return relay.path();
   }
 
+  /** Registers something running in the namespace (an Envoy) to be stopped before it is deleted. */
+  synchronized void stopOnClose(AutoCloseable resource) {
+    stopOnClose.add(resource);
+  }
+
   // ---- workloads and clients inside the namespace, through the agent ----
 
   /** Starts an {@link HttpBackend} named {@code backendName} on {@code ip:port} inside the namespace. */
@@ -365,9 +371,16 @@ public final class NetnsSandbox implements AutoCloseable {
     }
   }
 
-  /** Stops the agent and the relays and deletes the namespace (with its addresses and rules) and directory. */
+  /** Stops its Envoys, the agent and the relays and deletes the namespace (with its addresses and rules) and directory. */
   @Override
   public void close() {
+    for (AutoCloseable resource : List.copyOf(stopOnClose)) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // keep cleaning up
+      }
+    }
     if (agent != null) {
       try {
         agent.getOutputStream().close(); // the agent exits at end of input
