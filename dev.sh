@@ -27,6 +27,11 @@ case "$cmd" in
     ;;
   test)
     meshpilot_select_jdk
+    # real peers for the e2e tests (Envoy, iptables, iproute2), cached outside the repo
+    peers=$(bash "$ROOT/scripts/install-peers.sh")
+    echo "$peers"
+    MESHPILOT_ENVOY=$(echo "$peers" | awk '$1 == "envoy" { print $2 }')
+    export MESHPILOT_ENVOY
     ./mvnw -B verify "$@"
     ;;
   bench)
