@@ -1,0 +1,48 @@
+package io.meshpilot.xds.cluster;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.model.Protocol;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.proxy.InterceptionMode;
+import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.PushContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per visible service port,
+ * BlackHoleCluster and PassthroughCluster, and with traffic capture the inbound clusters and
+ * InboundPassthroughCluster. Order: outbound clusters by hostname and port declaration, then
+ * the special and inbound clusters, as istiod assembles them.
+ */
+public final class ClusterGenerator {
+  private ClusterGenerator() {}
+
+  public static List<Cluster> generate(Proxy proxy, PushContext push) {
+    Duration connectTimeout = push.settings().connectTimeout();
+    List<Cluster> clusters = new ArrayList<>();
+    for (Service service : push.services(proxy)) {
+      for (Port port : service.ports()) {
+        if (port.protocol() != Protocol.UDP) {
+          OutboundClusters.build(service, port, proxy, push).ifPresent(clusters::add);
+        }
+      }
+    }
+    clusters.add(SpecialClusters.blackHole(connectTimeout));
+    clusters.add(SpecialClusters.passthrough(connectTimeout));
+    if (proxy.interceptionMode() != InterceptionMode.NONE) {
+      // in NONE mode istiod builds inbound clusters only for Sidecar.ingress, which meshpilot has not
+      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
+      clusters.add(SpecialClusters.inboundPassthrough(connectTimeout));
+    }
+    return List.copyOf(dedupe(clusters));
+  }
+
+  /** Two ports with one number on one service would collide; the first cluster wins, as in istiod. */
+  private static List<Cluster> dedupe(List<Cluster> clusters) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    return clusters.stream().filter(c -> seen.add(c.getName())).toList();
+  }
+}

@@ -1,0 +1,47 @@
+package io.meshpilot.xds.cluster;
+
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.view.ServiceTarget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code inbound|<targetPort>||} clusters, one per workload port of the proxy's own services
+ * (reference istio-xds.md §3.7): the app is reached at the original destination, from 127.0.0.6.
+ */
+final class InboundClusters {
+  /** istiod's "never clean up" interval for inbound ORIGINAL_DST hosts. */
+  private static final com.google.protobuf.Duration NEVER = Durations.fromSeconds(9223372035L);
+
+  private InboundClusters() {}
+
+  static List<Cluster> build(List<ServiceTarget> targets, Duration connectTimeout) {
+    Map<Integer, List<ServiceTarget>> byPort = new TreeMap<>();
+    targets.stream()
+        .sorted(Comparator.comparing((ServiceTarget t) -> t.service().creationTime())
+            .thenComparing(t -> t.service().hostname()))
+        .forEach(t -> byPort.computeIfAbsent(t.targetPort(), p -> new ArrayList<>()).add(t));
+    List<Cluster> clusters = new ArrayList<>();
+    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, connectTimeout)));
+    return clusters;
+  }
+
+  private static Cluster cluster(int targetPort, List<ServiceTarget> targets, Duration connectTimeout) {
+    List<Service> services = targets.stream().map(ServiceTarget::service).distinct().toList();
+    Cluster.Builder cluster = ClusterDefaults.cluster(ClusterNames.inbound(targetPort),
+            Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
+        .setCleanupInterval(NEVER)
+        .setUpstreamBindConfig(SpecialClusters.inboundBind())
+        .setMetadata(ServiceMetadata.of(services, false));
+    // the oldest service decides the port's protocol, as it decides the inbound chain
+    ClusterDefaults.protocolOptions(targets.get(0).port().protocol())
+        .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
+    return cluster.build();
+  }
+}

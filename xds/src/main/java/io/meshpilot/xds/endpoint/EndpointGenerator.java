@@ -1,0 +1,35 @@
+package io.meshpilot.xds.endpoint;
+
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.model.Resolution;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.cluster.ClusterNames;
+import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.PushContext;
+import java.util.Optional;
+
+/**
+ * EDS for sidecars (reference istio-xds.md §4): one ClusterLoadAssignment per requested cluster
+ * name. A name that does not denote a visible EDS cluster gets an empty assignment, as istiod
+ * answers, so Envoy can finish warming.
+ */
+public final class EndpointGenerator {
+  private EndpointGenerator() {}
+
+  public static ClusterLoadAssignment generate(String clusterName, Proxy proxy, PushContext push) {
+    ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
+    Optional<ClusterNames.Outbound> name = ClusterNames.parseOutbound(clusterName);
+    if (name.isEmpty() || !name.get().subset().isEmpty()) {
+      return cla.build(); // no DestinationRule subsets exist yet
+    }
+    Optional<Service> service = push.service(proxy, name.get().hostname())
+        .filter(s -> s.resolution() == Resolution.CLIENT_SIDE_LB);
+    Optional<Port> port = service.flatMap(s -> s.port(name.get().port()));
+    if (port.isEmpty()) {
+      return cla.build();
+    }
+    return cla.addAllEndpoints(LocalityEndpoints.build(service.get(), push.endpoints(service.get(), port.get())))
+        .build();
+  }
+}

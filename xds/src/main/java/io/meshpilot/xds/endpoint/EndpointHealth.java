@@ -1,0 +1,48 @@
+package io.meshpilot.xds.endpoint;
+
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.registry.model.HealthStatus;
+import io.meshpilot.registry.model.Service;
+
+/**
+ * Which endpoints istiod (1.30 defaults) sends to sidecars (reference istio-xds.md §4.2, §4.3):
+ * Terminating never; Unhealthy only for services that "support unhealthy endpoints"
+ * (Kubernetes {@code trafficDistribution}); Draining only for persistent-session services.
+ */
+public final class EndpointHealth {
+  private static final String PERSISTENT_SESSION = "istio.io/persistent-session";
+  private static final String PERSISTENT_SESSION_HEADER = "istio.io/persistent-session-header";
+
+  private EndpointHealth() {}
+
+  /** True when unhealthy endpoints are sent, and the cluster then gets {@code healthy_panic_threshold: 0}. */
+  public static boolean supportsUnhealthy(Service service) {
+    return service.attributes().trafficDistribution() != 0;
+  }
+
+  /** True when the endpoint is sent at all. */
+  static boolean sent(Service service, Endpoint endpoint) {
+    if (endpoint.address().isEmpty()) {
+      return false;
+    }
+    return switch (endpoint.health()) {
+      case HEALTHY -> true;
+      case UNHEALTHY -> supportsUnhealthy(service);
+      case DRAINING -> persistentSession(service);
+      case TERMINATING -> false;
+    };
+  }
+
+  static io.envoyproxy.envoy.config.core.v3.HealthStatus envoyStatus(HealthStatus health) {
+    return switch (health) {
+      case HEALTHY -> io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY;
+      case UNHEALTHY -> io.envoyproxy.envoy.config.core.v3.HealthStatus.UNHEALTHY;
+      case DRAINING, TERMINATING -> io.envoyproxy.envoy.config.core.v3.HealthStatus.DRAINING;
+    };
+  }
+
+  private static boolean persistentSession(Service service) {
+    return service.attributes().labels().containsKey(PERSISTENT_SESSION)
+        || service.attributes().labels().containsKey(PERSISTENT_SESSION_HEADER);
+  }
+}

@@ -1,0 +1,48 @@
+package io.meshpilot.xds.listener;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.meshpilot.xds.OutboundTrafficPolicy;
+import io.meshpilot.xds.cluster.ClusterNames;
+
+/** The network filters and small pieces listeners are made of. */
+final class NetworkFilters {
+  static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
+  static final String HCM = "envoy.filters.network.http_connection_manager";
+  static final String PASSTHROUGH_CHAIN = "PassthroughFilterChain";
+
+  private NetworkFilters() {}
+
+  static Filter tcpProxy(String statPrefix, String cluster) {
+    return Filter.newBuilder()
+        .setName(TCP_PROXY)
+        .setTypedConfig(Any.pack(TcpProxy.newBuilder().setStatPrefix(statPrefix).setCluster(cluster).build()))
+        .build();
+  }
+
+  static Filter httpConnectionManager(HttpConnectionManager hcm) {
+    return Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(hcm)).build();
+  }
+
+  /** PassthroughCluster under ALLOW_ANY, BlackHoleCluster under REGISTRY_ONLY. */
+  static String catchAllCluster(OutboundTrafficPolicy policy) {
+    return policy == OutboundTrafficPolicy.ALLOW_ANY ? ClusterNames.PASSTHROUGH : ClusterNames.BLACK_HOLE;
+  }
+
+  /** {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked). */
+  static FilterChain passthroughChain(OutboundTrafficPolicy policy) {
+    String cluster = catchAllCluster(policy);
+    return FilterChain.newBuilder().setName(PASSTHROUGH_CHAIN).addFilters(tcpProxy(cluster, cluster)).build();
+  }
+
+  static Address address(String ip, int port) {
+    return Address.newBuilder()
+        .setSocketAddress(SocketAddress.newBuilder().setAddress(ip).setPortValue(port))
+        .build();
+  }
+}

@@ -1,0 +1,67 @@
+package io.meshpilot.xds.listener;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.meshpilot.xds.OutboundTrafficPolicy;
+import java.util.Optional;
+
+/**
+ * Turns an {@link OutboundSlot} into a listener (reference istio-xds.md §1.3): an HTTP chain with
+ * RDS, TCP chains with tcp_proxy, and {@code http_inspector} with an ALPN match when both kinds
+ * (or the wildcard passthrough default) must be told apart.
+ */
+final class OutboundListenerBuilder {
+  static final String WILDCARD = "0.0.0.0";
+
+  private OutboundListenerBuilder() {}
+
+  static Listener build(OutboundSlot slot, boolean captured, OutboundTrafficPolicy policy) {
+    Listener.Builder listener = Listener.newBuilder()
+        .setName(slot.name())
+        .setAddress(NetworkFilters.address(slot.bind(), slot.port()))
+        .setTrafficDirection(TrafficDirection.OUTBOUND)
+        .setContinueOnListenerFiltersTimeout(true)
+        .setListenerFiltersTimeout(Durations.ZERO);
+    if (captured) {
+      listener.setBindToPort(BoolValue.of(false)); // only a hand-off target for virtualOutbound
+    }
+    Optional<String> route = slot.routeName();
+    boolean sniff = route.isPresent() && (!slot.tcpChains().isEmpty() || (captured && slot.bind().equals(WILDCARD)));
+    if (route.isPresent()) {
+      String statPrefix = "outbound_" + slot.name() + ";";
+      FilterChain.Builder http = FilterChain.newBuilder().addFilters(NetworkFilters.httpConnectionManager(
+          HttpConnectionManagers.outbound(statPrefix, route.get())));
+      if (sniff) {
+        listener.addListenerFilters(ListenerFilters.httpInspector());
+        http.setFilterChainMatch(FilterChainMatch.newBuilder()
+            .setTransportProtocol(ListenerFilters.RAW_BUFFER)
+            .addAllApplicationProtocols(ListenerFilters.HTTP_ALPNS));
+      }
+      listener.addFilterChains(http);
+    }
+    for (OutboundSlot.TcpChain chain : slot.tcpChains()) {
+      if (!chain.cidr().isEmpty()) {
+        listener.addFilterChains(FilterChain.newBuilder()
+            .setFilterChainMatch(FilterChainMatch.newBuilder().addPrefixRanges(ListenerFilters.cidr(chain.cidr())))
+            .addFilters(NetworkFilters.tcpProxy(chain.cluster(), chain.cluster())));
+      }
+    }
+    Optional<OutboundSlot.TcpChain> matchAll = slot.matchAllTcp();
+    if (matchAll.isPresent()) {
+      FilterChain tcp = FilterChain.newBuilder()
+          .addFilters(NetworkFilters.tcpProxy(matchAll.get().cluster(), matchAll.get().cluster())).build();
+      if (listener.getFilterChainsCount() == 0) {
+        listener.addFilterChains(tcp); // a lone match-all chain needs no default
+      } else {
+        listener.setDefaultFilterChain(tcp);
+      }
+    } else if (sniff || listener.getFilterChainsCount() > 1 || route.isEmpty()) {
+      listener.setDefaultFilterChain(NetworkFilters.passthroughChain(policy));
+    }
+    return listener.build();
+  }
+}

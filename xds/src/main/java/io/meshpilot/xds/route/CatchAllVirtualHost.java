@@ -1,0 +1,38 @@
+package io.meshpilot.xds.route;
+
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.meshpilot.xds.OutboundTrafficPolicy;
+import io.meshpilot.xds.cluster.ClusterNames;
+
+/**
+ * The last virtual host of a {@code "<port>"} route (reference istio-xds.md §2.6): {@code allow_any}
+ * to PassthroughCluster, or {@code block_all} answering 502, per the outbound traffic policy.
+ */
+final class CatchAllVirtualHost {
+  private CatchAllVirtualHost() {}
+
+  @SuppressWarnings("deprecation") // max_grpc_timeout, as istiod sends it
+  static VirtualHost of(OutboundTrafficPolicy policy) {
+    String name = policy == OutboundTrafficPolicy.ALLOW_ANY ? "allow_any" : "block_all";
+    Route.Builder route = Route.newBuilder().setName(name).setMatch(RouteMatch.newBuilder().setPrefix("/"));
+    if (policy == OutboundTrafficPolicy.ALLOW_ANY) {
+      route.setRoute(RouteAction.newBuilder()
+          .setCluster(ClusterNames.PASSTHROUGH)
+          .setTimeout(Durations.ZERO)
+          .setMaxGrpcTimeout(Durations.ZERO));
+    } else {
+      route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(502));
+    }
+    return VirtualHost.newBuilder()
+        .setName(name)
+        .addDomains("*")
+        .addRoutes(route)
+        .setIncludeRequestAttemptCount(true)
+        .build();
+  }
+}

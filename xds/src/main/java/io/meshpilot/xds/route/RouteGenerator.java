@@ -1,0 +1,95 @@
+package io.meshpilot.xds.route;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.model.Resolution;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.PushContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * RDS for sidecars (reference istio-xds.md §2). {@code "<port>"}: a virtual host per visible HTTP
+ * or sniffed service on that port, sorted by name, then the catch-all. {@code "<host>:<port>"}:
+ * only that service's virtual host, matching any authority. Anything else: an empty
+ * configuration of that name, as istiod answers, so the listener can finish warming.
+ */
+public final class RouteGenerator {
+  private static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
+
+  private RouteGenerator() {}
+
+  public static RouteConfiguration generate(String routeName, Proxy proxy, PushContext push) {
+    Optional<Integer> port = RouteNames.parsePort(routeName);
+    if (port.isPresent()) {
+      return forPort(routeName, port.get(), proxy, push);
+    }
+    return RouteNames.parseService(routeName)
+        .flatMap(sp -> push.service(proxy, sp.hostname()).map(s -> forService(routeName, s, sp.port())))
+        .flatMap(c -> c)
+        .orElseGet(() -> empty(routeName));
+  }
+
+  private static RouteConfiguration forPort(String routeName, int port, Proxy proxy, PushContext push) {
+    List<Service> services = push.services(proxy).stream().filter(s -> routedPort(s, port).isPresent()).toList();
+    Set<String> hostnames = new HashSet<>();
+    services.forEach(s -> hostnames.add(s.hostname()));
+    Set<String> taken = new HashSet<>();
+    List<VirtualHost> hosts = new ArrayList<>();
+    for (Service service : services) {
+      // first producer of a domain wins; a short name never shadows another service's FQDN
+      List<String> domains = VirtualHostDomains.of(service, proxy).stream()
+          .filter(d -> d.equals(service.hostname()) || !hostnames.contains(d))
+          .filter(taken::add)
+          .toList();
+      if (!domains.isEmpty()) {
+        hosts.add(virtualHost(service, port, domains));
+      }
+    }
+    hosts.sort(Comparator.comparing(VirtualHost::getName));
+    hosts.add(CatchAllVirtualHost.of(push.settings().outboundTrafficPolicy()));
+    return configuration(routeName).addAllVirtualHosts(hosts).build();
+  }
+
+  private static Optional<RouteConfiguration> forService(String routeName, Service service, int port) {
+    return routedPort(service, port).map(p ->
+        configuration(routeName).addVirtualHosts(virtualHost(service, port, List.of("*"))).build());
+  }
+
+  /** The port when the service routes HTTP on it (HTTP-family or sniffed) and has a cluster for it. */
+  private static Optional<Port> routedPort(Service service, int number) {
+    if (service.resolution() == Resolution.ALIAS) {
+      return Optional.empty();
+    }
+    return service.port(number).filter(p -> p.protocol().isHttp() || p.protocol().isUnsupported());
+  }
+
+  private static VirtualHost virtualHost(Service service, int port, List<String> domains) {
+    return VirtualHost.newBuilder()
+        .setName(RouteNames.forService(service.hostname(), port))
+        .addAllDomains(domains)
+        .addRoutes(DefaultRoute.of(service.hostname(), port))
+        .setIncludeRequestAttemptCount(true)
+        .build();
+  }
+
+  private static RouteConfiguration.Builder configuration(String name) {
+    return RouteConfiguration.newBuilder()
+        .setName(name)
+        .setValidateClusters(BoolValue.of(false))
+        .setMaxDirectResponseBodySizeBytes(UInt32Value.of(MAX_DIRECT_RESPONSE_BODY))
+        .setIgnorePortInHostMatching(true);
+  }
+
+  private static RouteConfiguration empty(String name) {
+    return RouteConfiguration.newBuilder().setName(name).setValidateClusters(BoolValue.of(false)).build();
+  }
+}
