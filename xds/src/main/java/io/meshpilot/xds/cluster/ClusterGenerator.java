@@ -9,7 +9,9 @@ import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per visible service port,
@@ -42,7 +44,7 @@ public final class ClusterGenerator {
 
   /** Two ports with one number on one service would collide; the first cluster wins, as in istiod. */
   private static List<Cluster> dedupe(List<Cluster> clusters) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     return clusters.stream().filter(c -> seen.add(c.getName())).toList();
   }
 }

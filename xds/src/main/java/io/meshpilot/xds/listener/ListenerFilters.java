@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.listener.v3.ListenerFilterChainMatchPredicate;
 import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
 import io.envoyproxy.envoy.extensions.filters.listener.original_src.v3.OriginalSrc;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.type.v3.Int32Range;
 import java.util.List;
 
@@ -38,6 +39,14 @@ final class ListenerFilters {
     }
     return httpInspector().toBuilder()
         .setFilterDisabled(ListenerFilterChainMatchPredicate.newBuilder().setNotMatch(onPorts))
+        .build();
+  }
+
+  static ListenerFilter tlsInspector() {
+    return ListenerFilter.newBuilder()
+        .setName("envoy.filters.listener.tls_inspector")
+        .setTypedConfig(Any.pack(TlsInspector.newBuilder()
+            .setInitialReadBufferSize(com.google.protobuf.UInt32Value.of(512)).build()))
         .build();
   }
 

@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Turns an {@link OutboundSlot} into a listener (reference istio-xds.md §1.3): an HTTP chain with
- * RDS, TCP chains with tcp_proxy, and {@code http_inspector} with an ALPN match when both kinds
- * (or the wildcard passthrough default) must be told apart.
+ * RDS, TCP chains with tcp_proxy (by CIDR or SNI when the destination IP cannot tell services apart),
+ * and {@code http_inspector} with an ALPN match when HTTP must be told apart from other bytes.
  */
 final class OutboundListenerBuilder {
   static final String WILDCARD = "0.0.0.0";
@@ -29,6 +29,9 @@ final class OutboundListenerBuilder {
     if (captured) {
       listener.setBindToPort(BoolValue.of(false)); // only a hand-off target for virtualOutbound
     }
+    if (slot.needsSni()) {
+      listener.addListenerFilters(ListenerFilters.tlsInspector());
+    }
     Optional<String> route = slot.routeName();
     boolean sniff = route.isPresent() && (!slot.tcpChains().isEmpty() || (captured && slot.bind().equals(WILDCARD)));
     if (route.isPresent()) {
@@ -44,9 +47,16 @@ final class OutboundListenerBuilder {
       listener.addFilterChains(http);
     }
     for (OutboundSlot.TcpChain chain : slot.tcpChains()) {
-      if (!chain.cidr().isEmpty()) {
+      if (!chain.matchesAll()) {
+        FilterChainMatch.Builder match = FilterChainMatch.newBuilder();
+        if (!chain.cidr().isEmpty()) {
+          match.addPrefixRanges(ListenerFilters.cidr(chain.cidr()));
+        }
+        if (!chain.sni().isEmpty()) {
+          match.addServerNames(chain.sni());
+        }
         listener.addFilterChains(FilterChain.newBuilder()
-            .setFilterChainMatch(FilterChainMatch.newBuilder().addPrefixRanges(ListenerFilters.cidr(chain.cidr())))
+            .setFilterChainMatch(match)
             .addFilters(NetworkFilters.tcpProxy(chain.cluster(), chain.cluster())));
       }
     }

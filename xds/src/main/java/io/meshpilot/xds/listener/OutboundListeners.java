@@ -49,7 +49,10 @@ final class OutboundListeners {
           String bind = !captured ? LOCALHOST
               : protocol.get() == ListenerProtocol.HTTP || vip.contains("/") ? OutboundListenerBuilder.WILDCARD : vip;
           String cidr = captured && protocol.get() != ListenerProtocol.HTTP && vip.contains("/") ? vip : "";
-          add(slot(slots, bind, port.port()), service, port, protocol.get(), cidr);
+          // TLS services the destination IP cannot tell apart are told apart by SNI
+          String sni = port.protocol().isTls() && (vip.equals(Service.UNSPECIFIED_ADDRESS) || vip.contains("/"))
+              ? service.hostname() : "";
+          add(slot(slots, bind, port.port()), service, port, protocol.get(), new Match(cidr, sni));
         }
       }
     }
@@ -67,20 +70,26 @@ final class OutboundListeners {
       if (endpoint.health() == HealthStatus.TERMINATING || !isIp(ip) || ip.equals(proxy.ipAddress())) {
         continue;
       }
-      add(slot(slots, ip, port.port()), service, port, protocol, "");
+      add(slot(slots, ip, port.port()), service, port, protocol, Match.ALL);
     }
   }
 
-  private static void add(OutboundSlot slot, Service service, Port port, ListenerProtocol protocol, String cidr) {
+  /** How a TCP chain is selected: destination CIDR and TLS server name, {@code ""} when unused. */
+  private record Match(String cidr, String sni) {
+    static final Match ALL = new Match("", "");
+  }
+
+  private static void add(OutboundSlot slot, Service service, Port port, ListenerProtocol protocol, Match match) {
     String cluster = ClusterNames.outbound(port.port(), service.hostname());
+    OutboundSlot.TcpChain tcp = new OutboundSlot.TcpChain(match.cidr(), match.sni(), cluster);
     switch (protocol) {
       case HTTP -> slot.addHttp(RouteNames.forPort(port.port()));
-      case TCP -> slot.addTcp(cidr, cluster);
+      case TCP -> slot.addTcp(tcp);
       case AUTO -> {
         // on the wildcard the port's shared route serves it; on a VIP, a route of its own
         slot.addHttp(slot.bind().equals(OutboundListenerBuilder.WILDCARD)
             ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
-        slot.addTcp(cidr, cluster);
+        slot.addTcp(tcp);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.meshpilot.xds.listener;
 
+import io.meshpilot.xds.route.RouteNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,23 +26,41 @@ final class OutboundSlot {
     this.port = port;
   }
 
-  /** One tcp_proxy chain; {@code cidr} is {@code ""} for a match-all chain. */
-  record TcpChain(String cidr, String cluster) {}
+  /**
+   * One tcp_proxy chain, matched by destination CIDR and/or TLS SNI; both {@code ""} make it the
+   * match-all chain.
+   */
+  record TcpChain(String cidr, String sni, String cluster) {
+    boolean matchesAll() {
+      return cidr.isEmpty() && sni.isEmpty();
+    }
 
-  void addHttp(String route) {
-    if (routeName == null) {
-      routeName = route;
+    boolean sameMatch(TcpChain other) {
+      return cidr.equals(other.cidr) && sni.equals(other.sni);
     }
   }
 
-  void addTcp(String cidr, String cluster) {
-    Optional<TcpChain> existing = tcpChains.stream().filter(c -> c.cidr().equals(cidr)).findFirst();
+  /**
+   * Claims the HTTP chain with this RDS name. When a second service claims it with another name
+   * (a sniffed service's own {@code "<host>:<port>"} next to other HTTP services on the same key),
+   * the listener falls back to the port's shared route, which holds every one of them.
+   */
+  void addHttp(String route) {
+    if (routeName == null) {
+      routeName = route;
+    } else if (!routeName.equals(route)) {
+      routeName = RouteNames.forPort(port);
+    }
+  }
+
+  void addTcp(TcpChain chain) {
+    Optional<TcpChain> existing = tcpChains.stream().filter(c -> c.sameMatch(chain)).findFirst();
     if (existing.isPresent()) {
-      log.debug("outbound listener {}_{}: TCP chain for {} conflicts with {}, dropped", bind, port, cluster,
+      log.debug("outbound listener {}_{}: TCP chain for {} conflicts with {}, dropped", bind, port, chain.cluster(),
           existing.get().cluster());
       return;
     }
-    tcpChains.add(new TcpChain(cidr, cluster));
+    tcpChains.add(chain);
   }
 
   String bind() {
@@ -61,7 +80,11 @@ final class OutboundSlot {
   }
 
   Optional<TcpChain> matchAllTcp() {
-    return tcpChains.stream().filter(c -> c.cidr().isEmpty()).findFirst();
+    return tcpChains.stream().filter(TcpChain::matchesAll).findFirst();
+  }
+
+  boolean needsSni() {
+    return tcpChains.stream().anyMatch(c -> !c.sni().isEmpty());
   }
 
   String name() {

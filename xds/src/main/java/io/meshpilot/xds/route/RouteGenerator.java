@@ -66,7 +66,7 @@ public final class RouteGenerator {
 
   /** The port when the service routes HTTP on it (HTTP-family or sniffed) and has a cluster for it. */
   private static Optional<Port> routedPort(Service service, int number) {
-    if (service.resolution() == Resolution.ALIAS) {
+    if (service.resolution() == Resolution.ALIAS || service.resolution() == Resolution.DYNAMIC_DNS) {
       return Optional.empty();
     }
     return service.port(number).filter(p -> p.protocol().isHttp() || p.protocol().isUnsupported());

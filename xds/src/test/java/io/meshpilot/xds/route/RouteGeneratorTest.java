@@ -1,0 +1,151 @@
+package io.meshpilot.xds.route;
+
+import static io.meshpilot.xds.cluster.MeshFixture.port;
+import static io.meshpilot.xds.cluster.MeshFixture.service;
+import static io.meshpilot.xds.cluster.MeshFixture.serviceEntry;
+import static io.meshpilot.xds.cluster.MeshFixture.sidecar;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.meshpilot.xds.OutboundTrafficPolicy;
+import io.meshpilot.xds.cluster.MeshFixture;
+import io.meshpilot.xds.proxy.Proxy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouteGeneratorTest {
+  private static final String REVIEWS = "reviews.default.svc.cluster.local";
+  private final MeshFixture mesh = new MeshFixture()
+      .with(service("default", "reviews", "10.96.0.12", port("http", 9080)));
+  private final Proxy sameNamespace = sidecar("default", "10.244.9.9");
+  private final Proxy otherNamespace = sidecar("bookinfo-other", "10.244.9.8");
+
+  private RouteConfiguration route(String name, Proxy proxy) {
+    return RouteGenerator.generate(name, proxy, mesh.push());
+  }
+
+  private static VirtualHost vhost(RouteConfiguration config, String name) {
+    return config.getVirtualHostsList().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void portRouteHasAVirtualHostPerServiceThenTheCatchAll() {
+    mesh.with(service("default", "details", "10.96.0.13", port("http", 9080)),
+        service("default", "mysql", "10.96.0.14", port("tcp", 9080)));
+
+    RouteConfiguration config = route("9080", sameNamespace);
+
+    assertThat(config.getName()).isEqualTo("9080");
+    assertThat(config.getVirtualHostsList()).extracting(VirtualHost::getName).containsExactly(
+        "details.default.svc.cluster.local:9080", REVIEWS + ":9080", "allow_any");
+    assertThat(config.getValidateClusters().getValue()).isFalse();
+    assertThat(config.getMaxDirectResponseBodySizeBytes().getValue()).isEqualTo(1048576);
+    assertThat(config.getIgnorePortInHostMatching()).isTrue();
+  }
+
+  @Test
+  void sameNamespaceProxyGetsTheBareShortName() {
+    assertThat(vhost(route("9080", sameNamespace), REVIEWS + ":9080").getDomainsList()).containsExactly(
+        REVIEWS, REVIEWS + ".", "reviews", "reviews.default.svc", "reviews.default", "10.96.0.12");
+  }
+
+  @Test
+  void otherNamespaceProxyGetsOnlyNamespaceQualifiedShortNames() {
+    assertThat(vhost(route("9080", otherNamespace), REVIEWS + ":9080").getDomainsList()).containsExactly(
+        REVIEWS, REVIEWS + ".", "reviews.default", "reviews.default.svc", "10.96.0.12");
+  }
+
+  @Test
+  void defaultRouteFollowsIstiodDefaults() {
+    Route route = vhost(route("9080", sameNamespace), REVIEWS + ":9080").getRoutes(0);
+
+    assertThat(route.getName()).isEqualTo("default");
+    assertThat(route.getMatch().getPrefix()).isEqualTo("/");
+    assertThat(route.getRoute().getCluster()).isEqualTo("outbound|9080||" + REVIEWS);
+    assertThat(route.getRoute().getTimeout()).isEqualTo(Durations.ZERO);
+    assertThat(route.getRoute().getRetryPolicy().getRetryOn())
+        .isEqualTo("connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes");
+    assertThat(route.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2);
+    assertThat(route.getRoute().getRetryPolicy().getRetryHostPredicate(0).getName())
+        .isEqualTo("envoy.retry_host_predicates.previous_hosts");
+    assertThat(route.getRoute().getRetryPolicy().getHostSelectionRetryMaxAttempts()).isEqualTo(5);
+    assertThat(route.getRoute().getRetryPolicy().getRetriableStatusCodesList()).isEmpty();
+    assertThat(route.getDecorator().getOperation()).isEqualTo(REVIEWS + ":9080/*");
+    assertThat(vhost(route("9080", sameNamespace), REVIEWS + ":9080").getIncludeRequestAttemptCount()).isTrue();
+  }
+
+  @Test
+  void catchAllFollowsTheOutboundTrafficPolicy() {
+    VirtualHost allowAny = vhost(route("9080", sameNamespace), "allow_any");
+    assertThat(allowAny.getDomainsList()).containsExactly("*");
+    assertThat(allowAny.getRoutes(0).getRoute().getCluster()).isEqualTo("PassthroughCluster");
+
+    RouteConfiguration blocked = RouteGenerator.generate("9080", sameNamespace,
+        mesh.push(OutboundTrafficPolicy.REGISTRY_ONLY));
+    VirtualHost blockAll = vhost(blocked, "block_all");
+    assertThat(blocked.getVirtualHostsList()).extracting(VirtualHost::getName).doesNotContain("allow_any");
+    assertThat(blockAll.getRoutes(0).getDirectResponse().getStatus()).isEqualTo(502);
+  }
+
+  @Test
+  void sniffedServiceRouteHasOnlyThatServiceMatchingAnyAuthority() {
+    mesh.with(service("default", "web", "10.96.0.20", port("", 8080)));
+
+    RouteConfiguration config = route("web.default.svc.cluster.local:8080", sameNamespace);
+
+    assertThat(config.getVirtualHostsList()).hasSize(1);
+    assertThat(config.getVirtualHosts(0).getName()).isEqualTo("web.default.svc.cluster.local:8080");
+    assertThat(config.getVirtualHosts(0).getDomainsList()).containsExactly("*");
+    assertThat(config.getVirtualHosts(0).getRoutes(0).getRoute().getCluster())
+        .isEqualTo("outbound|8080||web.default.svc.cluster.local");
+    // a sniffed port also joins the shared port route
+    assertThat(route("8080", sameNamespace).getVirtualHostsList()).extracting(VirtualHost::getName)
+        .containsExactly("web.default.svc.cluster.local:8080", "allow_any");
+  }
+
+  @Test
+  void unknownNamesGetAnEmptyConfiguration() {
+    for (String name : List.of("gone.default.svc.cluster.local:80", REVIEWS + ":1234", "nonsense", "inbound|80||")) {
+      RouteConfiguration config = route(name, sameNamespace);
+      assertThat(config.getName()).isEqualTo(name);
+      assertThat(config.getVirtualHostsList()).isEmpty();
+      assertThat(config.getValidateClusters().getValue()).isFalse();
+    }
+  }
+
+  @Test
+  void headlessServiceDomainsGetWildcardVariants() {
+    mesh.with(service("default", "db", "None", port("http", 7000)));
+
+    assertThat(vhost(route("7000", sameNamespace), "db.default.svc.cluster.local:7000").getDomainsList())
+        .containsExactly("db.default.svc.cluster.local", "db.default.svc.cluster.local.", "db", "db.default.svc",
+            "db.default", "*.db.default.svc.cluster.local", "*.db.default.svc.cluster.local.", "*.db",
+            "*.db.default.svc", "*.db.default");
+  }
+
+  @Test
+  void serviceEntryHostsGetNoShortNames() {
+    mesh.with(serviceEntry("default", "ext", Map.of("hosts", List.of("api.example.com"),
+        "addresses", List.of("240.0.0.5"), "resolution", "STATIC", "location", "MESH_EXTERNAL",
+        "endpoints", List.of(Map.of("address", "1.2.3.4")),
+        "ports", List.of(Map.of("number", 9080, "name", "http", "protocol", "HTTP")))));
+
+    assertThat(vhost(route("9080", sameNamespace), "api.example.com:9080").getDomainsList())
+        .containsExactly("api.example.com", "api.example.com.", "240.0.0.5");
+  }
+
+  @Test
+  void aDomainAlreadyTakenIsDroppedFromLaterVirtualHosts() {
+    // both services claim VIP 10.96.0.12; the first (by hostname) keeps it
+    mesh.with(service("default", "aaa", "10.96.0.12", port("http", 9080)));
+
+    RouteConfiguration config = route("9080", sameNamespace);
+
+    assertThat(vhost(config, "aaa.default.svc.cluster.local:9080").getDomainsList()).contains("10.96.0.12");
+    assertThat(vhost(config, REVIEWS + ":9080").getDomainsList()).doesNotContain("10.96.0.12").contains(REVIEWS);
+  }
+}
