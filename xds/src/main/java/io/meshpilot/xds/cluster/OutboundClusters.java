@@ -1,5 +1,6 @@
 package io.meshpilot.xds.cluster;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -7,12 +8,15 @@ import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig;
+import io.envoyproxy.envoy.type.v3.Percent;
 import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.endpoint.EndpointHealth;
 import io.meshpilot.xds.endpoint.LocalityEndpoints;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,7 +31,7 @@ final class OutboundClusters {
   private static final int RACE_FIRST_TCP_CONNECT = 1;
   private static final TypedExtensionConfig CARES = TypedExtensionConfig.newBuilder()
       .setName("envoy.network.dns_resolver.cares")
-      .setTypedConfig(com.google.protobuf.Any.pack(CaresDnsResolverConfig.newBuilder()
+      .setTypedConfig(Any.pack(CaresDnsResolverConfig.newBuilder()
           .setUdpMaxQueries(UInt32Value.of(100)).build()))
       .build();
 
@@ -59,7 +63,7 @@ final class OutboundClusters {
         .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
     if (EndpointHealth.supportsUnhealthy(service)) {
       cluster.setCommonLbConfig(Cluster.CommonLbConfig.newBuilder()
-          .setHealthyPanicThreshold(io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(0)));
+          .setHealthyPanicThreshold(Percent.newBuilder().setValue(0)));
     }
     return Optional.of(cluster.build());
   }
@@ -75,7 +79,7 @@ final class OutboundClusters {
   }
 
   private static Optional<Cluster.Builder> dns(String name, Service service, Port port, Proxy proxy, PushContext push) {
-    boolean logical = service.resolution() == io.meshpilot.registry.model.Resolution.DNS_ROUND_ROBIN_LB
+    boolean logical = service.resolution() == Resolution.DNS_ROUND_ROBIN_LB
         || service.attributes().dnsConnectStrategy() == RACE_FIRST_TCP_CONNECT;
     List<LocalityLbEndpoints> endpoints = LocalityEndpoints.build(service, push.endpoints(service, port));
     if (endpoints.isEmpty()) {
@@ -106,7 +110,7 @@ final class OutboundClusters {
     return ipv4 ? Cluster.DnsLookupFamily.V4_ONLY : Cluster.DnsLookupFamily.V6_ONLY;
   }
 
-  private static java.time.Duration timeout(PushContext push) {
+  private static Duration timeout(PushContext push) {
     return push.settings().connectTimeout();
   }
 }

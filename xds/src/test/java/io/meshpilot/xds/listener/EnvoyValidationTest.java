@@ -55,7 +55,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -225,10 +224,5 @@ class EnvoyValidationTest {
     }
     Assumptions.assumeTrue(present, "no Envoy binary at " + path);
     return path;
-  }
-
-  @Test
-  void everyInterceptionModeIsCovered() {
-    assertThat(InterceptionMode.values()).hasSize(3); // a new mode needs its own validation run
   }
 }
