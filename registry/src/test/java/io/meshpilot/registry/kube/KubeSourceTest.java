@@ -203,7 +203,18 @@ class KubeSourceTest {
     String bad = """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"bad","namespace":"shop"},
          "spec":{"ports":[{"name":"http","port":"not-a-number"}]}}""";
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      rawCreateAndDeleteUnparseableService(http, bad, services);
+    }
+    var good = client.resource(KubeObjects.service("shop", "good")).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> sink.versions().containsKey(ObjectKey.of(good)));
+    assertThat(services.current().isRunning()).isTrue();
+    assertThat(sink.versions()).doesNotContainKey(new ObjectKey("Service", "shop", "bad"));
+  }
+
+  /** Raw HTTP, closed afterwards so no keep-alive connection outlives the test and blocks the mock's shutdown. */
+  private void rawCreateAndDeleteUnparseableService(HttpClient http, String bad, SupervisedInformer<?> services)
+      throws Exception {
     HttpResponse<String> created = http.send(
         HttpRequest.newBuilder(URI.create(server.url("/api/v1/namespaces/shop/services")))
             .header("Content-Type", "application/json")
@@ -217,9 +228,5 @@ class KubeSourceTest {
         HttpRequest.newBuilder(URI.create(server.url("/api/v1/namespaces/shop/services/bad"))).DELETE().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).isBetween(200, 299);
-    var good = client.resource(KubeObjects.service("shop", "good")).create();
-    await().atMost(Duration.ofSeconds(60)).until(() -> sink.versions().containsKey(ObjectKey.of(good)));
-    assertThat(services.current().isRunning()).isTrue();
-    assertThat(sink.versions()).doesNotContainKey(new ObjectKey("Service", "shop", "bad"));
   }
 }
