@@ -88,6 +88,11 @@ public final class AdsServer implements AutoCloseable {
     return cache.push(connectionId, request);
   }
 
+  /** True if the connection's last request of this type waits for a push (nothing pending). */
+  boolean waiting(String connectionId, XdsType type) {
+    return cache.waiting(connectionId, type);
+  }
+
   /** Per-proxy sync state, for debug endpoints. */
   public SyncStatusRegistry syncStatus() {
     return syncStatus;

@@ -91,6 +91,11 @@ final class DeltaSubscription {
     return !fresh.isEmpty() && respond(generator.generate(fresh), false, false);
   }
 
+  /** True while a watch waits for a push. */
+  boolean waiting() {
+    return parked != null;
+  }
+
   private boolean respond(ResourceSet current, boolean evenIfEmpty, boolean sendAll) {
     SortedMap<String, Message> toSend =
         sendAll ? current.resources() : current.changedSince(sent);

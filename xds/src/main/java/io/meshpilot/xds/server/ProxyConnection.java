@@ -105,6 +105,14 @@ final class ProxyConnection {
     }
   }
 
+  /** True if the proxy's last request of this type is parked, waiting for a push. */
+  synchronized boolean waiting(XdsType type) {
+    SotwSubscription sotwSubscription = sotw.get(type);
+    DeltaSubscription deltaSubscription = delta.get(type);
+    return (sotwSubscription != null && sotwSubscription.waiting())
+        || (deltaSubscription != null && deltaSubscription.waiting());
+  }
+
   private TypeGenerator generator(XdsType type) {
     return names -> ResourceSet.of(source.generate(proxy, type.typeUrl(), names));
   }

@@ -97,6 +97,11 @@ final class SotwSubscription {
     return respond(current, sendAll);
   }
 
+  /** True while a watch waits for a push. */
+  boolean waiting() {
+    return parked != null;
+  }
+
   private boolean respond(ResourceSet current, boolean sendAll) {
     Collection<Message> resources;
     if (sendAll) {

@@ -62,6 +62,12 @@ final class XdsCache implements ConfigWatcher {
     return true;
   }
 
+  /** True if the connection's last request of this type waits for a push. */
+  boolean waiting(String connectionId, XdsType type) {
+    ProxyConnection connection = connections.get(connectionId);
+    return connection != null && connection.waiting(type);
+  }
+
   @Override
   public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
       Consumer<Response> responseConsumer, boolean hasClusterChanged,

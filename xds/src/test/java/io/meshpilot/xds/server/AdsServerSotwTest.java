@@ -71,7 +71,7 @@ class AdsServerSotwTest {
   void unchangedContentIsNotSentAgain() {
     client.request(XdsType.CLUSTER, NO_NAMES, "", "");
     client.ack(XdsType.CLUSTER, client.next(XdsType.CLUSTER), NO_NAMES);
-    awaitParked();
+    awaitParked(XdsType.CLUSTER);
 
     server.push(PushRequest.fullPush());
     source.put(FakeResourceSource.cluster(REVIEWS_CLUSTER, 3));
@@ -89,7 +89,7 @@ class AdsServerSotwTest {
     client.request(XdsType.LISTENER, NO_NAMES, "", "");
     DiscoveryResponse good = client.next(XdsType.LISTENER);
     client.ack(XdsType.LISTENER, good, NO_NAMES);
-    awaitParked();
+    awaitParked(XdsType.LISTENER);
     source.put(FakeResourceSource.listener("0.0.0.0_9080", 9081));
     server.push(PushRequest.fullPush());
     DiscoveryResponse rejected = client.next(XdsType.LISTENER);
@@ -97,6 +97,7 @@ class AdsServerSotwTest {
     client.nack(XdsType.LISTENER, rejected, NO_NAMES, good.getVersionInfo());
 
     await().atMost(XdsTestClient.WAIT).until(() -> status(XdsType.LISTENER) == SyncStatus.ERROR);
+    awaitParked(XdsType.LISTENER);
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> client.ofType(XdsType.LISTENER).size() == 2);
     server.push(PushRequest.fullPush());
@@ -133,7 +134,7 @@ class AdsServerSotwTest {
     subscribeAndAck(XdsType.ENDPOINT, List.of(REVIEWS_CLUSTER));
     subscribeAndAck(XdsType.LISTENER, NO_NAMES);
     subscribeAndAck(XdsType.ROUTE, List.of("9080"));
-    awaitParked();
+    awaitParked(XdsType.CLUSTER, XdsType.ENDPOINT, XdsType.LISTENER, XdsType.ROUTE);
     source.put(FakeResourceSource.route("9080", REVIEWS, "reviews"));
     source.put(FakeResourceSource.listener("0.0.0.0_9080", 9081));
     source.put(FakeResourceSource.endpoints(REVIEWS_CLUSTER, "10.1.0.9"));
@@ -151,7 +152,7 @@ class AdsServerSotwTest {
   void endpointPushSendsOnlyTheEndpointsOfTheChangedService() {
     subscribeAndAck(XdsType.CLUSTER, NO_NAMES);
     subscribeAndAck(XdsType.ENDPOINT, List.of(REVIEWS_CLUSTER, RATINGS_CLUSTER));
-    awaitParked();
+    awaitParked(XdsType.CLUSTER, XdsType.ENDPOINT);
     source.put(FakeResourceSource.cluster(REVIEWS_CLUSTER, 3));
     source.put(FakeResourceSource.endpoints(REVIEWS_CLUSTER, "10.1.0.9"));
     source.put(FakeResourceSource.endpoints(RATINGS_CLUSTER, "10.2.0.9"));
@@ -209,11 +210,11 @@ class AdsServerSotwTest {
     client.ack(type, client.next(type), names);
   }
 
-  /** Waits until every ACK sent so far was processed (the sync registry saw it). */
-  private void awaitParked() {
-    await().atMost(XdsTestClient.WAIT).until(() -> server.syncStatus().proxies().stream()
-        .flatMap(p -> p.types().values().stream())
-        .allMatch(t -> t.status() == SyncStatus.SYNCED));
+  /** Waits until the requests of these types sent so far are parked, waiting for a push. */
+  private void awaitParked(XdsType... types) {
+    await().atMost(XdsTestClient.WAIT).until(() -> server.connectionIds().size() == 1
+        && java.util.Arrays.stream(types)
+            .allMatch(t -> server.waiting(server.connectionIds().getFirst(), t)));
   }
 
   private SyncStatus status(XdsType type) {
