@@ -1,0 +1,116 @@
+package io.meshpilot.xds.push;
+
+import io.meshpilot.registry.RegistryChange;
+import io.meshpilot.registry.RegistryListener;
+import io.meshpilot.xds.server.PushRequest;
+import io.meshpilot.xds.view.PushContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns registry changes into pushes: debounces them (istiod's PILOT_DEBOUNCE_AFTER /
+ * PILOT_DEBOUNCE_MAX), merges them (any service change makes a full push, otherwise an EDS push
+ * of the changed hostnames), builds a new PushContext and queues every connection, pushing at
+ * most PILOT_PUSH_THROTTLE at once. Debouncing and push preparation run on one thread, so only one
+ * push is prepared at a time.
+ */
+public final class PushScheduler implements RegistryListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PushScheduler.class);
+
+  private final PushSettings settings;
+  private final Supplier<PushContext> contextFactory;
+  private final PushTarget target;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService workers;
+  private final LongSupplier nanoTime;
+  private final Debouncer debouncer;
+  private final PushQueue queue;
+
+  /**
+   * @param contextFactory builds the PushContext for a push and makes it the one the resource
+   *     source generates from; called once per push, on the scheduler thread
+   * @param target the connections to push
+   */
+  public PushScheduler(PushSettings settings, Supplier<PushContext> contextFactory,
+      PushTarget target) {
+    this(settings, contextFactory, target, Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("push-scheduler").daemon().factory()), System::nanoTime);
+  }
+
+  PushScheduler(PushSettings settings, Supplier<PushContext> contextFactory, PushTarget target,
+      ScheduledExecutorService scheduler, LongSupplier nanoTime) {
+    this.settings = settings;
+    this.contextFactory = contextFactory;
+    this.target = target;
+    this.scheduler = scheduler;
+    this.nanoTime = nanoTime;
+    this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("push-", 0).factory());
+    this.debouncer = new Debouncer(settings.debounceAfter(), settings.debounceMax());
+    this.queue = new PushQueue(settings.pushThrottle(), workers, target);
+  }
+
+  /** Records a registry change; returns at once (called on the registry's updating thread). */
+  @Override
+  public void onChange(RegistryChange change) {
+    if (change.isEmpty()) {
+      return;
+    }
+    request(change.services().isEmpty()
+        ? PushRequest.endpoints(change.endpoints()) : PushRequest.fullPush());
+  }
+
+  /** Requests a push (debounced like registry changes); returns at once. */
+  public void request(PushRequest request) {
+    scheduler.execute(() -> accept(request));
+  }
+
+  private void accept(PushRequest request) {
+    if (!request.full() && !settings.edsDebounce()) {
+      push(request, 1, Duration.ZERO);
+      return;
+    }
+    debouncer.add(request, nanoTime.getAsLong()).ifPresent(this::fireAfter);
+  }
+
+  private void fireAfter(Duration delay) {
+    scheduler.schedule(this::fire, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void fire() {
+    switch (debouncer.fire(nanoTime.getAsLong())) {
+      case Debouncer.Push push -> push(push.request(), push.events(), push.waited());
+      case Debouncer.Wait wait -> fireAfter(wait.delay());
+    }
+  }
+
+  private void push(PushRequest request, int events, Duration waited) {
+    PushContext context;
+    try {
+      context = contextFactory.get();
+    } catch (RuntimeException e) {
+      LOG.error("push skipped: building the push context failed: {}", e.toString());
+      return;
+    }
+    List<String> connections = target.connectionIds();
+    LOG.info("Push {} version {} after {} event(s) in {} ms to {} connection(s){}",
+        request.full() ? "full" : "eds", context.version(), events, waited.toMillis(),
+        connections.size(), request.full() ? "" : " hosts " + request.edsHostnames());
+    for (String id : connections) {
+      queue.enqueue(id, request);
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    workers.shutdownNow();
+  }
+}

@@ -1,0 +1,119 @@
+package io.meshpilot.xds.server;
+
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.meshpilot.xds.proxy.Proxy;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * One ADS stream of one proxy: its subscriptions per type and the warming rules between them.
+ * Requests (gRPC threads) and pushes (push workers) are serialised on this object, so responses
+ * of one type never overtake each other and a push sends CDS, EDS, LDS, RDS in that order.
+ */
+final class ProxyConnection {
+  private final String id;
+  private final Proxy proxy;
+  private final String peer;
+  private final Instant connectedAt;
+  private final ResourceSource source;
+  private final Map<XdsType, SotwSubscription> sotw = new EnumMap<>(XdsType.class);
+  private final Map<XdsType, DeltaSubscription> delta = new EnumMap<>(XdsType.class);
+  // SotW: CDS was (re)subscribed, so the next EDS request is answered even if it looks like an ACK.
+  private boolean edsAlwaysRespond;
+  // Delta: a CDS request was seen, so all watched EDS is pushed (envoy#33607).
+  private boolean forceDeltaEds;
+
+  ProxyConnection(String id, Proxy proxy, String peer, Instant connectedAt, ResourceSource source) {
+    this.id = id;
+    this.proxy = proxy;
+    this.peer = peer;
+    this.connectedAt = connectedAt;
+    this.source = source;
+  }
+
+  String id() {
+    return id;
+  }
+
+  Proxy proxy() {
+    return proxy;
+  }
+
+  String peer() {
+    return peer;
+  }
+
+  Instant connectedAt() {
+    return connectedAt;
+  }
+
+  /** A SotW request for {@code type}; the watch is answered now or parked. */
+  synchronized void onRequest(XdsType type, Watch watch, boolean clusterSentSinceEds) {
+    SotwSubscription subscription =
+        sotw.computeIfAbsent(type, t -> new SotwSubscription(t, generator(t)));
+    if (type == XdsType.CLUSTER && watch.request().getResponseNonce().isEmpty()) {
+      edsAlwaysRespond = true;
+    }
+    boolean sendAll = type == XdsType.ENDPOINT && (edsAlwaysRespond || clusterSentSinceEds);
+    boolean answered = subscription.onRequest(watch, sendAll);
+    if (type == XdsType.ENDPOINT && answered) {
+      edsAlwaysRespond = false;
+    }
+  }
+
+  /** A Delta request for {@code type}; the watch is answered now or parked. */
+  synchronized void onDeltaRequest(XdsType type, DeltaWatch watch) {
+    DeltaSubscription subscription =
+        delta.computeIfAbsent(type, t -> new DeltaSubscription(t, generator(t)));
+    boolean sendAll = type == XdsType.ENDPOINT && forceDeltaEds;
+    if (subscription.onRequest(watch, sendAll) && sendAll) {
+      forceDeltaEds = false;
+    }
+    if (type == XdsType.CLUSTER && !watch.request().hasErrorDetail()) {
+      forceDeltaEds = true;
+      DeltaSubscription endpoints = delta.get(XdsType.ENDPOINT);
+      if (endpoints != null && endpoints.onPush(null, true)) {
+        forceDeltaEds = false;
+      }
+    }
+  }
+
+  /** Regenerates what the request covers and answers parked watches whose content changed. */
+  synchronized void push(PushRequest request) {
+    Predicate<String> regenerate =
+        request.full() ? null : name -> request.edsHostnames().contains(ClusterNames.hostname(name));
+    boolean clustersSent = false;
+    for (XdsType type : XdsType.values()) {
+      if (!request.full() && type != XdsType.ENDPOINT) {
+        continue;
+      }
+      SotwSubscription sotwSubscription = sotw.get(type);
+      if (sotwSubscription != null) {
+        // After new clusters, send all their endpoints so re-warming clusters are not left waiting.
+        boolean sendAll = type == XdsType.ENDPOINT && clustersSent;
+        boolean answered = sotwSubscription.onPush(regenerate, sendAll);
+        clustersSent |= type == XdsType.CLUSTER && answered;
+      }
+      DeltaSubscription deltaSubscription = delta.get(type);
+      if (deltaSubscription != null) {
+        // Delta forces EDS when the client ACKs the clusters (see onDeltaRequest).
+        deltaSubscription.onPush(regenerate, false);
+      }
+    }
+  }
+
+  /** True if the proxy's last request of this type is parked, waiting for a push. */
+  synchronized boolean waiting(XdsType type) {
+    SotwSubscription sotwSubscription = sotw.get(type);
+    DeltaSubscription deltaSubscription = delta.get(type);
+    return (sotwSubscription != null && sotwSubscription.waiting())
+        || (deltaSubscription != null && deltaSubscription.waiting());
+  }
+
+  private TypeGenerator generator(XdsType type) {
+    return names -> ResourceSet.of(source.generate(proxy, type.typeUrl(), names));
+  }
+}

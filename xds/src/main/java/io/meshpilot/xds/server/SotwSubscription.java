@@ -1,0 +1,140 @@
+package io.meshpilot.xds.server;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.WatchCancelledException;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * One state-of-the-world type on one connection: what the client was sent, and the parked watch
+ * that a later push may answer. Not thread-safe: {@link ProxyConnection} serialises access.
+ */
+final class SotwSubscription {
+  private final XdsType type;
+  private final TypeGenerator generator;
+  private final SortedMap<String, String> sent = new TreeMap<>();
+  private Set<String> names = Set.of();
+  private Watch parked;
+  private String versionSent = "";
+  private String rejectedVersion = "";
+  private boolean requested;
+
+  SotwSubscription(XdsType type, TypeGenerator generator) {
+    this.type = type;
+    this.generator = generator;
+  }
+
+  /**
+   * Handles a request (the server has already dropped stale nonces).
+   *
+   * @param sendAll answer with every requested resource even if the client seems to have them
+   *     (EDS after a CDS update, so re-warming clusters get their endpoints)
+   * @return true if the watch was answered
+   */
+  boolean onRequest(Watch watch, boolean sendAll) {
+    XdsRequest request = watch.request();
+    boolean first = !requested;
+    requested = true;
+    parked = watch;
+    if (!type.wildcard()) {
+      names = Set.copyOf(request.getResourceNamesList());
+      sent.keySet().retainAll(names);
+    }
+    if (request.hasErrorDetail()) {
+      // NACK: the client keeps its last good config; resending the same content would only be
+      // rejected again (java-control-plane's SimpleCache does that, a storm). Wait for a change.
+      rejectedVersion = versionSent;
+      return false;
+    }
+    if (!type.wildcard() && names.isEmpty()) {
+      return false;
+    }
+    ResourceSet current = generator.generate(names);
+    String version = current.version();
+    boolean clientDiffers =
+        !request.getVersionInfo().equals(version) && !version.equals(rejectedVersion);
+    return respond(current, first || sendAll || clientDiffers);
+  }
+
+  /**
+   * Brings a parked watch up to date after a push.
+   *
+   * @param regenerate the names to regenerate (null: all); others are taken as unchanged
+   * @param sendAll send every resource, changed or not
+   * @return true if the watch was answered
+   */
+  boolean onPush(Predicate<String> regenerate, boolean sendAll) {
+    if (parked == null || (!type.wildcard() && names.isEmpty())) {
+      return false;
+    }
+    ResourceSet current;
+    if (regenerate == null || type.wildcard()) {
+      current = generator.generate(names);
+    } else {
+      Set<String> fresh = new HashSet<>();
+      SortedMap<String, String> unchanged = new TreeMap<>();
+      for (String name : names) {
+        if (regenerate.test(name) || !sent.containsKey(name)) {
+          fresh.add(name);
+        } else {
+          unchanged.put(name, sent.get(name));
+        }
+      }
+      if (fresh.isEmpty()) {
+        return false;
+      }
+      current = generator.generate(fresh).withUnchanged(unchanged);
+      sendAll = false;
+    }
+    return respond(current, sendAll);
+  }
+
+  /** True while a watch waits for a push. */
+  boolean waiting() {
+    return parked != null;
+  }
+
+  private boolean respond(ResourceSet current, boolean sendAll) {
+    Collection<Message> resources;
+    if (sendAll) {
+      resources = current.resources().values();
+    } else if (type.wildcard()) {
+      if (current.versions().equals(sent)) {
+        return false;
+      }
+      resources = current.resources().values();
+    } else {
+      SortedMap<String, Message> changed = current.changedSince(sent);
+      if (changed.isEmpty()) {
+        return false;
+      }
+      resources = changed.values();
+    }
+    String version = current.version();
+    try {
+      parked.respond(Response.create(parked.request(), resources, version));
+    } catch (WatchCancelledException e) {
+      // A newer request replaced this watch; that request is answered on its own.
+      parked = null;
+      return false;
+    }
+    parked = null;
+    if (type.wildcard()) {
+      sent.clear();
+    }
+    for (Message resource : resources) {
+      String name = Resources.getResourceName(resource);
+      sent.put(name, current.versions().get(name));
+    }
+    versionSent = version;
+    return true;
+  }
+}

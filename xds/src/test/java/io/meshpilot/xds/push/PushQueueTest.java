@@ -1,0 +1,103 @@
+package io.meshpilot.xds.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meshpilot.xds.server.PushRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PushQueueTest {
+  private final ExecutorService workers = Executors.newCachedThreadPool();
+  private final BlockingTarget target = new BlockingTarget();
+
+  @AfterEach
+  void stop() {
+    target.release.countDown();
+    workers.shutdownNow();
+  }
+
+  @Test
+  void atMostThrottleConnectionsArePushedAtOnce() {
+    PushQueue queue = new PushQueue(3, workers, target);
+
+    for (int i = 0; i < 10; i++) {
+      queue.enqueue("c" + i, PushRequest.fullPush());
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 3);
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+        .until(() -> target.running.get() == 3 && queue.waiting() == 7);
+    target.release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 10);
+    assertThat(target.maxRunning.get()).isEqualTo(3);
+  }
+
+  @Test
+  void secondEnqueueOfAWaitingConnectionMerges() {
+    PushQueue queue = new PushQueue(1, workers, target);
+    queue.enqueue("busy", PushRequest.fullPush());
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
+
+    queue.enqueue("c", PushRequest.endpoints(Set.of("a")));
+    queue.enqueue("c", PushRequest.endpoints(Set.of("b")));
+    target.release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
+    assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("a", "b")));
+  }
+
+  @Test
+  void workArrivingDuringAPushIsPushedAfterwards() {
+    PushQueue queue = new PushQueue(5, workers, target);
+    queue.enqueue("c", PushRequest.endpoints(Set.of("a")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
+
+    queue.enqueue("c", PushRequest.endpoints(Set.of("b")));
+    queue.enqueue("c", PushRequest.endpoints(Set.of("c")));
+    assertThat(target.maxRunning.get()).isEqualTo(1);
+    target.release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
+    assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("a")),
+        PushRequest.endpoints(Set.of("b", "c")));
+  }
+
+  /** Records pushes; each push blocks until released. */
+  static final class BlockingTarget implements PushTarget {
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger maxRunning = new AtomicInteger();
+    final List<String> pushed = new CopyOnWriteArrayList<>();
+    final Map<String, List<PushRequest>> requests = new ConcurrentHashMap<>();
+
+    @Override
+    public List<String> connectionIds() {
+      return List.of();
+    }
+
+    @Override
+    public void push(String connectionId, PushRequest request) {
+      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        requests.computeIfAbsent(connectionId, id -> new CopyOnWriteArrayList<>()).add(request);
+        pushed.add(connectionId);
+        running.decrementAndGet();
+      }
+    }
+  }
+}
