@@ -12,6 +12,9 @@ import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.registry.file.FileSource;
 import io.meshpilot.registry.kube.KubeSource;
 import io.meshpilot.registry.kube.KubeSourceOptions;
+import io.meshpilot.xds.MeshDiscovery;
+import io.meshpilot.xds.push.PushSettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +56,7 @@ final class ServerCommand implements Callable<Integer> {
       description = "Cluster ID keying clusterVIPs and endpoint shards (default: $CLUSTER_ID or Kubernetes).")
   String clusterId;
 
-  @Option(names = "--grpc-port", defaultValue = "15010", description = "Plaintext xDS port (default: ${DEFAULT-VALUE}); xDS is not served yet.")
+  @Option(names = "--grpc-port", defaultValue = "15010", description = "Plaintext xDS (ADS, SotW and Delta) port (default: ${DEFAULT-VALUE}).")
   int grpcPort;
 
   @Option(names = "--http-port", defaultValue = "15014", description = "Debug, readiness and version port (default: ${DEFAULT-VALUE}).")
@@ -89,6 +92,9 @@ final class ServerCommand implements Callable<Integer> {
       running.push(http);
       log.info("meshpilot {} debug HTTP on {}:{} (domain suffix {}, cluster {}, outbound policy {})",
           BuildInfo.version(), bindAddress, http.port(), domainSuffix, clusterId, mesh.outboundTrafficPolicyMode());
+      MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
+          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort));
+      running.push(discovery);
       if (configDir != null) {
         if (!Files.isDirectory(configDir)) {
           System.err.println("meshpilot server: --config-dir " + configDir + " is not a directory");

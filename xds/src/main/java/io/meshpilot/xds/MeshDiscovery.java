@@ -1,0 +1,109 @@
+package io.meshpilot.xds;
+
+import io.meshpilot.registry.RegistryChange;
+import io.meshpilot.registry.ServiceRegistry;
+import io.meshpilot.registry.model.Resolution;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.push.PushScheduler;
+import io.meshpilot.xds.push.PushSettings;
+import io.meshpilot.xds.push.PushTarget;
+import io.meshpilot.xds.server.AdsServer;
+import io.meshpilot.xds.server.PushRequest;
+import io.meshpilot.xds.server.SyncStatusRegistry;
+import io.meshpilot.xds.view.PushContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The discovery side of meshpilot, wired together: registry changes go through the push scheduler,
+ * which builds a new {@link PushContext} per push and has the ADS server send each connected proxy
+ * what changed for it. Owns the server and the scheduler; closing it stops both.
+ */
+public final class MeshDiscovery implements AutoCloseable {
+  private final ServiceRegistry registry;
+  private final MeshSettings settings;
+  private final AtomicLong pushCounter = new AtomicLong();
+  private final AtomicReference<PushContext> current = new AtomicReference<>();
+  private final AtomicReference<Set<String>> passthroughHosts = new AtomicReference<>(Set.of());
+  private final AdsServer server;
+  private final PushScheduler scheduler;
+
+  private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address) {
+    this.registry = registry;
+    this.settings = settings;
+    current.set(newContext());
+    this.server = new AdsServer(address, new XdsResources(current::get));
+    this.scheduler = new PushScheduler(pushSettings, () -> {
+      PushContext next = newContext();
+      current.set(next);
+      return next;
+    }, PushTarget.of(server));
+  }
+
+  /**
+   * Starts the ADS server on the address and follows the registry.
+   *
+   * @param pushSettings debounce and throttle ({@code PILOT_*} knobs), read once by the caller
+   */
+  public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address) throws IOException {
+    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address);
+    discovery.server.start();
+    registry.addListener(discovery::onRegistryChange);
+    return discovery;
+  }
+
+  /** The bound gRPC port. */
+  public int port() {
+    return server.port();
+  }
+
+  /** Per-proxy ACK/NACK state, for the debug endpoints. */
+  public SyncStatusRegistry syncStatus() {
+    return server.syncStatus();
+  }
+
+  /** The push context proxies are served from now. */
+  public PushContext currentContext() {
+    return current.get();
+  }
+
+  /** Pushes everything to every proxy after the debounce (e.g. once the registry has synced). */
+  public void requestFullPush() {
+    scheduler.request(PushRequest.fullPush());
+  }
+
+  private void onRegistryChange(RegistryChange change) {
+    // Headless services get per-pod listeners (LDS), so their endpoint changes need a full push.
+    Set<String> headless = passthroughHosts.get();
+    if (change.services().isEmpty() && change.endpoints().stream().anyMatch(headless::contains)) {
+      change = new RegistryChange(change.endpoints(), Set.of());
+    }
+    scheduler.onChange(change);
+  }
+
+  private PushContext newContext() {
+    Set<String> passthrough = new HashSet<>();
+    for (Service service : registry.services()) {
+      if (service.resolution() == Resolution.PASSTHROUGH) {
+        passthrough.add(service.hostname());
+      }
+    }
+    passthroughHosts.set(Set.copyOf(passthrough));
+    String version = Instant.now().truncatedTo(ChronoUnit.SECONDS) + "/" + pushCounter.incrementAndGet();
+    return PushContext.create(registry, settings, version);
+  }
+
+  @Override
+  public void close() {
+    scheduler.close();
+    server.close();
+  }
+}
