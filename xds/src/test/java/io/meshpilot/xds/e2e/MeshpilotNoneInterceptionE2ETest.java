@@ -25,7 +25,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,18 +46,15 @@ class MeshpilotNoneInterceptionE2ETest {
   private static final Duration AT_MOST = Duration.ofSeconds(15);
 
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Closer closer = new Closer();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
+    closer.close();
   }
 
   private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
+    return closer.track(resource);
   }
 
   @ParameterizedTest

@@ -18,7 +18,6 @@ import io.meshpilot.xds.e2e.EnvoyBootstrap.AdsMode;
 import io.meshpilot.xds.e2e.NetnsSandbox.CallResult;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -44,18 +43,15 @@ class MeshpilotRedirectInterceptionE2ETest {
   private static final Duration AT_MOST = Duration.ofSeconds(20);
 
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Closer closer = new Closer();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
+    closer.close();
   }
 
   private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
+    return closer.track(resource);
   }
 
   static Stream<Arguments> modes() {
