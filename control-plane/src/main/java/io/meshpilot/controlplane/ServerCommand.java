@@ -7,6 +7,8 @@ import io.meshpilot.controlplane.config.MeshConfig;
 import io.meshpilot.controlplane.config.MeshConfigLoader;
 import io.meshpilot.debughttp.DebugHttpOptions;
 import io.meshpilot.debughttp.DebugHttpServer;
+import io.meshpilot.debughttp.DebugSources;
+import io.meshpilot.debughttp.MeshMetrics;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.registry.file.FileSource;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -88,13 +91,16 @@ final class ServerCommand implements Callable<Integer> {
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "meshpilot-shutdown"));
     try {
-      DebugHttpServer http = DebugHttpServer.start(new DebugHttpOptions(bindAddress, httpPort, BuildInfo.version()), registry);
+      MeshMetrics metrics = new MeshMetrics(registry);
+      running.push(metrics);
+      MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
+          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), metrics);
+      running.push(discovery);
+      DebugHttpServer http = DebugHttpServer.start(new DebugHttpOptions(bindAddress, httpPort, BuildInfo.version()),
+          new DebugSources(registry, Optional.of(discovery), metrics));
       running.push(http);
       log.info("meshpilot {} debug HTTP on {}:{} (domain suffix {}, cluster {}, outbound policy {})",
           BuildInfo.version(), bindAddress, http.port(), domainSuffix, clusterId, mesh.outboundTrafficPolicyMode());
-      MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
-          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort));
-      running.push(discovery);
       if (configDir != null) {
         if (!Files.isDirectory(configDir)) {
           System.err.println("meshpilot server: --config-dir " + configDir + " is not a directory");

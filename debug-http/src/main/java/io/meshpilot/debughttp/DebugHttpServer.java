@@ -27,9 +27,9 @@ public final class DebugHttpServer implements AutoCloseable {
    * Starts serving; returns once the port is bound.
    *
    * @param options where to listen and what {@code /version} says
-   * @param registry the registry the views read
+   * @param sources what the views read
    */
-  public static DebugHttpServer start(DebugHttpOptions options, ServiceRegistry registry) {
+  public static DebugHttpServer start(DebugHttpOptions options, DebugSources sources) {
     ApplicationContext context = ApplicationContext.builder()
         .banner(false)
         .deduceEnvironment(false) // no environment guessing (test, k8s, cloud) and no extra config files
@@ -38,7 +38,8 @@ public final class DebugHttpServer implements AutoCloseable {
             "micronaut.server.host", options.bindAddress(),
             "micronaut.server.port", options.port()))
         .build();
-    context.registerSingleton(ServiceRegistry.class, registry);
+    context.registerSingleton(ServiceRegistry.class, sources.registry());
+    context.registerSingleton(DebugSources.class, sources);
     context.registerSingleton(DebugHttpOptions.class, options);
     try {
       context.start();

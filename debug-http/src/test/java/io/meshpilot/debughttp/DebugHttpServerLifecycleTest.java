@@ -20,7 +20,7 @@ class DebugHttpServerLifecycleTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       DebugHttpOptions options = new DebugHttpOptions("127.0.0.1", taken.getLocalPort(), "v");
 
-      assertThatThrownBy(() -> DebugHttpServer.start(options, new FakeServiceRegistry()))
+      assertThatThrownBy(() -> DebugHttpServer.start(options, DebugSources.of(new FakeServiceRegistry())))
           .isInstanceOf(RuntimeException.class)
           .hasMessageContaining(String.valueOf(taken.getLocalPort()));
     }
@@ -28,7 +28,7 @@ class DebugHttpServerLifecycleTest {
 
   @Test
   void closeReleasesThePort() throws Exception {
-    DebugHttpServer server = DebugHttpServer.start(new DebugHttpOptions("127.0.0.1", 0, "v"), new FakeServiceRegistry());
+    DebugHttpServer server = DebugHttpServer.start(new DebugHttpOptions("127.0.0.1", 0, "v"), DebugSources.of(new FakeServiceRegistry()));
     URI version = URI.create("http://127.0.0.1:" + server.port() + "/version");
     assertThat(client.send(HttpRequest.newBuilder(version).build(), HttpResponse.BodyHandlers.ofString()).body())
         .isEqualTo("v");

@@ -26,7 +26,7 @@ class DebugHttpServerTest {
 
   @BeforeAll
   void startServer() {
-    server = DebugHttpServer.start(new DebugHttpOptions("127.0.0.1", 0, "0.1.0-test"), registry);
+    server = DebugHttpServer.start(new DebugHttpOptions("127.0.0.1", 0, "0.1.0-test"), DebugSources.of(registry));
   }
 
   @AfterAll

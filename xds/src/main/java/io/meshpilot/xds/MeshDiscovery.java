@@ -31,13 +31,15 @@ public final class MeshDiscovery implements AutoCloseable {
   private final AtomicLong pushCounter = new AtomicLong();
   private final AtomicReference<PushContext> current = new AtomicReference<>();
   private final AtomicReference<Set<String>> passthroughHosts = new AtomicReference<>(Set.of());
+  private final XdsEvents events;
   private final AdsServer server;
   private final PushScheduler scheduler;
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
-      InetSocketAddress address) {
+      InetSocketAddress address, XdsEvents events) {
     this.registry = registry;
     this.settings = settings;
+    this.events = events;
     current.set(newContext());
     this.server = new AdsServer(address, new XdsResources(current::get));
     this.scheduler = new PushScheduler(pushSettings, () -> {
@@ -51,13 +53,20 @@ public final class MeshDiscovery implements AutoCloseable {
    * Starts the ADS server on the address and follows the registry.
    *
    * @param pushSettings debounce and throttle ({@code PILOT_*} knobs), read once by the caller
+   * @param events where pushes, NACKs and timings are reported (metrics)
    */
   public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
-      InetSocketAddress address) throws IOException {
-    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address);
+      InetSocketAddress address, XdsEvents events) throws IOException {
+    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, events);
     discovery.server.start();
     registry.addListener(discovery::onRegistryChange);
     return discovery;
+  }
+
+  /** Starts with no event reporting. */
+  public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address) throws IOException {
+    return start(registry, settings, pushSettings, address, XdsEvents.NONE);
   }
 
   /** The bound gRPC port. */
