@@ -1,5 +1,7 @@
 package io.meshpilot.controlplane;
 
+import io.meshpilot.controlplane.cli.ProxyConfigCommand;
+import io.meshpilot.controlplane.cli.ProxyStatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,12 +11,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.class,
     description = "An istiod-compatible service-mesh control plane.",
-    subcommands = {ServerCommand.class})
+    subcommands = {ServerCommand.class, ProxyStatusCommand.class, ProxyConfigCommand.class})
 public final class Meshpilot {
   public static void main(String[] args) {
-    int exit = new CommandLine(new Meshpilot()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    int exit = commandLine().execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  /** The command line with every subcommand, as {@code main} runs it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Meshpilot()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 }
