@@ -1,21 +1,28 @@
 package io.meshpilot.xds;
 
+import com.google.protobuf.Message;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.dump.ProxyIdPattern;
+import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushScheduler;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.push.PushTarget;
 import io.meshpilot.xds.server.AdsServer;
+import io.meshpilot.xds.server.ProxySyncState;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.server.SyncStatusRegistry;
+import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,6 +39,7 @@ public final class MeshDiscovery implements AutoCloseable {
   private final AtomicReference<PushContext> current = new AtomicReference<>();
   private final AtomicReference<Set<String>> passthroughHosts = new AtomicReference<>(Set.of());
   private final XdsEvents events;
+  private final XdsResources resources = new XdsResources(current::get);
   private final AdsServer server;
   private final PushScheduler scheduler;
 
@@ -41,7 +49,7 @@ public final class MeshDiscovery implements AutoCloseable {
     this.settings = settings;
     this.events = events;
     current.set(newContext());
-    this.server = new AdsServer(address, new XdsResources(current::get));
+    this.server = new AdsServer(address, resources);
     this.scheduler = new PushScheduler(pushSettings, () -> {
       PushContext next = newContext();
       current.set(next);
@@ -82,6 +90,25 @@ public final class MeshDiscovery implements AutoCloseable {
   /** The push context proxies are served from now. */
   public PushContext currentContext() {
     return current.get();
+  }
+
+  /**
+   * The first connected proxy (by connection id) that the debug pattern names: a connection id
+   * containing the text, or a glob over the proxy id or connection id (see {@link ProxyIdPattern}).
+   */
+  public Optional<ProxySyncState> proxy(String idOrGlob) {
+    ProxyIdPattern pattern = new ProxyIdPattern(idOrGlob);
+    return syncStatus().proxies().stream().filter(pattern::matches).findFirst();
+  }
+
+  /**
+   * What the ADS server would send the proxy now for one type, from the current push context and
+   * the same per-push memo the server uses (so the instances are the ones on the wire).
+   *
+   * @param names the names to generate for EDS and RDS; ignored for CDS and LDS (always complete)
+   */
+  public List<? extends Message> generate(Proxy proxy, XdsType type, Set<String> names) {
+    return resources.generate(proxy, type.typeUrl(), names);
   }
 
   /** Pushes everything to every proxy after the debounce (e.g. once the registry has synced). */
