@@ -72,6 +72,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "Where endpoints come from: endpointslices (discovery.k8s.io/v1) or endpoints (core/v1) (default: ${DEFAULT-VALUE}).")
   EndpointsApi endpointsApi;
 
+  @Option(names = "--debug-token-file", paramLabel = "FILE",
+      description = "Bearer tokens non-loopback callers may use on /debug/*, one per line: TOKEN or TOKEN NAMESPACE (re-read on change).")
+  Path debugTokenFile;
+
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -96,7 +100,8 @@ final class ServerCommand implements Callable<Integer> {
       MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
           PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), metrics);
       running.push(discovery);
-      DebugHttpServer http = DebugHttpServer.start(new DebugHttpOptions(bindAddress, httpPort, BuildInfo.version()),
+      DebugHttpServer http = DebugHttpServer.start(DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
+              BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv()),
           new DebugSources(registry, Optional.of(discovery), metrics));
       running.push(http);
       log.info("meshpilot {} debug HTTP on {}:{} (domain suffix {}, cluster {}, outbound policy {})",

@@ -10,8 +10,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.web.router.Router;
 import io.meshpilot.registry.ServiceRegistry;
+import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code /debug/*} views of the registry. As in istiod, the query key {@code pretty} (any
@@ -39,6 +43,33 @@ final class DebugController {
       services = services.stream().filter(filter::matches).toList();
     }
     return json(RegistryzJson.write(services, pretty(request)));
+  }
+
+  /**
+   * istiod's endpoint shards (endpointz has been the same handler since 1.20): hostname → namespace
+   * → shards and service accounts, for every service with endpoints; {@code ?namespace=} keeps one
+   * namespace.
+   */
+  @Get(uris = {"/endpointShardz", "/endpointz"}, produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> endpointShardz(HttpRequest<?> request) {
+    Optional<String> namespace = request.getParameters().getFirst("namespace").filter(ns -> !ns.isEmpty());
+    Map<String, Map<String, Map<String, List<Endpoint>>>> shards = new HashMap<>();
+    for (Service service : registry.services()) {
+      String ns = service.attributes().namespace();
+      if (namespace.isPresent() && !namespace.get().equals(ns)) {
+        continue;
+      }
+      Map<String, Map<String, List<Endpoint>>> byNamespace =
+          shards.computeIfAbsent(service.hostname(), h -> new HashMap<>());
+      if (!byNamespace.containsKey(ns)) {
+        Map<String, List<Endpoint>> serviceShards = registry.endpointShards(service.hostname(), ns);
+        if (!serviceShards.isEmpty()) {
+          byNamespace.put(ns, serviceShards);
+        }
+      }
+    }
+    shards.values().removeIf(Map::isEmpty);
+    return json(EndpointShardzJson.write(shards, pretty(request)));
   }
 
   /** The objects the registry refused, and why. */

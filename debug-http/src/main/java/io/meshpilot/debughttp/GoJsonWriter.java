@@ -113,6 +113,14 @@ final class GoJsonWriter {
     return endObject();
   }
 
+  /** A map made with {@code make}: {@code {}} when empty, else an object with keys sorted as strings. */
+  <V> GoJsonWriter mapOrEmpty(Map<String, V> map, ValueWriter<V> value) throws IOException {
+    if (map.isEmpty()) {
+      return startObject().endObject();
+    }
+    return mapOrNull(map, Function.identity(), value);
+  }
+
   /** A {@code map[string]string}. */
   GoJsonWriter stringMapOrNull(Map<String, String> map) throws IOException {
     return mapOrNull(map, Function.identity(), GoJsonWriter::string);
