@@ -47,7 +47,7 @@ final class DebugController {
 
   /**
    * istiod's endpoint shards (endpointz has been the same handler since 1.20): hostname → namespace
-   * → shards and service accounts, for every service with endpoints; {@code ?namespace=} keeps one
+   * → non-empty shards and service accounts, for every service with endpoints; {@code ?namespace=} keeps one
    * namespace.
    */
   @Get(uris = {"/endpointShardz", "/endpointz"}, produces = MediaType.APPLICATION_JSON)
@@ -62,7 +62,9 @@ final class DebugController {
       Map<String, Map<String, List<Endpoint>>> byNamespace =
           shards.computeIfAbsent(service.hostname(), h -> new HashMap<>());
       if (!byNamespace.containsKey(ns)) {
-        Map<String, List<Endpoint>> serviceShards = registry.endpointShards(service.hostname(), ns);
+        // istiod drops a shard whose last endpoint went away, and the service with its last shard
+        Map<String, List<Endpoint>> serviceShards = new HashMap<>(registry.endpointShards(service.hostname(), ns));
+        serviceShards.values().removeIf(List::isEmpty);
         if (!serviceShards.isEmpty()) {
           byNamespace.put(ns, serviceShards);
         }

@@ -173,7 +173,15 @@ class DebugHttpServerTest {
     HttpResponse<String> response = get("/debug/list");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("[\"registryz\",\"rejectedz\"]");
+    assertThat(response.body()).isEqualTo("[\"adsz\",\"config_dump\",\"endpointShardz\",\"endpointz\","
+        + "\"registryz\",\"rejectedz\",\"syncz\"]");
+  }
+
+  @Test
+  void withoutDiscoveryTheProxyViewsAreEmptyAndNoProxyIsConnected() throws Exception {
+    assertThat(get("/debug/syncz").body()).isEqualTo("[]");
+    assertThat(get("/debug/adsz").body()).isEqualTo("{\"totalClients\":0}");
+    assertThat(get("/debug/config_dump?proxyID=x").statusCode()).isEqualTo(404);
   }
 
   @Test
