@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -36,7 +37,7 @@ final class DebugAccessFilter {
         request.setAttribute(Caller.ATTRIBUTE, allow.caller());
         yield null; // go on to the handler
       }
-      case DebugAccess.Decision.Deny deny -> HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(deny.status()));
+      case DebugAccess.Decision.Deny deny -> HttpResponse.status(HttpStatus.valueOf(deny.status()));
     };
   }
 }
