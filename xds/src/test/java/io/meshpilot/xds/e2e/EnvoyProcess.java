@@ -216,6 +216,37 @@ public final class EnvoyProcess implements AutoCloseable {
   }
 
   /** Waits (at most 30 s) for {@code /ready} to say LIVE; fails with Envoy's log if it does not. */
+  /**
+   * Freezes Envoy (SIGSTOP): it keeps its connections but reads and ACKs nothing, so a test can
+   * observe config that was sent but not yet acknowledged. {@link #resume()} undoes it.
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} Envoy run again (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    List<Long> pids = new java.util.ArrayList<>();
+    pids.add(process.pid());
+    process.descendants().forEach(p -> pids.add(p.pid()));
+    for (long pid : pids) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+        kill.getInputStream().readAllBytes();
+        kill.waitFor();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   public EnvoyProcess awaitLive() {
     return awaitLive(Duration.ofSeconds(30));
   }
