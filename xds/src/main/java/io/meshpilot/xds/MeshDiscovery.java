@@ -13,12 +13,14 @@ import io.meshpilot.xds.server.SyncStatusRegistry;
 import io.meshpilot.xds.view.PushContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The discovery side of meshpilot, wired together: registry changes go through the push scheduler,
@@ -40,13 +42,20 @@ public final class MeshDiscovery implements AutoCloseable {
     this.registry = registry;
     this.settings = settings;
     this.events = events;
-    current.set(newContext());
-    this.server = new AdsServer(address, new XdsResources(current::get));
+    // Every context build is reported (pilot_pushcontext_init_seconds, pilot_services).
+    Supplier<PushContext> timedContext = () -> {
+      long start = System.nanoTime();
+      PushContext context = newContext();
+      events.pushContextBuilt(Duration.ofNanos(System.nanoTime() - start), registry.services().size());
+      return context;
+    };
+    current.set(timedContext.get());
+    this.server = new AdsServer(address, new XdsResources(current::get), events);
     this.scheduler = new PushScheduler(pushSettings, () -> {
-      PushContext next = newContext();
+      PushContext next = timedContext.get();
       current.set(next);
       return next;
-    }, PushTarget.of(server));
+    }, PushTarget.of(server), events);
   }
 
   /**

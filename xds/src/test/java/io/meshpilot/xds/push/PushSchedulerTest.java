@@ -10,6 +10,7 @@ import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
@@ -55,7 +56,8 @@ class PushSchedulerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> target.pushes.size() == 2 && contexts.get() == 1);
-    PushRequest merged = PushRequest.endpoints(Set.of("reviews", "ratings", "details"));
+    PushRequest merged =
+        new PushRequest(false, Set.of("reviews", "ratings", "details"), Map.of("endpoint", 3));
     assertThat(target.byConnection).containsOnly(
         Map.entry("a-1", List.of(merged)), Map.entry("b-2", List.of(merged)));
   }
@@ -69,7 +71,8 @@ class PushSchedulerTest {
     advanceClockTo(100 * MS);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
-    assertThat(target.byConnection.get("a-1")).containsExactly(PushRequest.fullPush());
+    assertThat(target.byConnection.get("a-1"))
+        .containsExactly(new PushRequest(true, Set.of(), Map.of("endpoint", 1, "service", 1)));
   }
 
   @Test
@@ -98,11 +101,11 @@ class PushSchedulerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     assertThat(target.byConnection.get("a-1"))
-        .containsExactly(PushRequest.endpoints(Set.of("reviews", "ratings")));
+        .containsExactly(new PushRequest(false, Set.of("reviews", "ratings"), Map.of("endpoint", 2)));
   }
 
   private PushScheduler scheduler(PushSettings settings) {
-    return new PushScheduler(settings, contextFactory, target, executor, clock::get);
+    return new PushScheduler(settings, contextFactory, target, XdsEvents.NONE, executor, clock::get);
   }
 
   /** Moves the clock once the scheduler thread has taken every change given so far. */
