@@ -55,6 +55,7 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final PushStatus pushStatus;
+  private final Set<String> rejectedKinds = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> clientsByVersion = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> pushTimes = new ConcurrentHashMap<>();
@@ -67,12 +68,8 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
   private final Timer contextInitTime;
 
   public MeshMetrics(ServiceRegistry registry) {
-    this(registry, Clock.systemUTC());
-  }
-
-  MeshMetrics(ServiceRegistry registry, Clock clock) {
     this.registry = registry;
-    this.pushStatus = new PushStatus(clock);
+    this.pushStatus = new PushStatus(Clock.systemUTC());
     meters.config().namingConvention(new IstiodNames());
     Gauge.builder("pilot.services", this, MeshMetrics::services)
         .description("Total services known to pilot.")
@@ -98,8 +95,8 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
 
   /** The Prometheus text exposition (format 0.0.4) of every metric. */
   public String scrape() {
-    // Kinds appear as objects are rejected; registering an existing counter again is a no-op.
-    registry.rejectionCounts().keySet().forEach(kind ->
+    // Kinds appear as objects are rejected; each gets its counter once.
+    registry.rejectionCounts().keySet().stream().filter(rejectedKinds::add).forEach(kind ->
         FunctionCounter.builder("meshpilot.rejected.objects", registry,
                 r -> r.rejectionCounts().getOrDefault(kind, 0L))
             .description("Objects rejected as invalid or unreadable since start, by kind.")

@@ -17,7 +17,8 @@ import java.util.Set;
  * writer always names a counter's samples {@code <name>_total}; istiod's OpenTelemetry exporter is
  * configured without that suffix ({@code pilot_xds_pushes{type="cds"} 3}). So the named istiod
  * counters are written here, from the registry's snapshot, under their plain name and still typed
- * {@code counter}; everything else is written by Micrometer's own scrape. Micrometer's
+ * {@code counter}; everything else is written by Micrometer's own scrape, asked for the other
+ * names only (so a scrape reads the registry twice: once for the names, once to write). Micrometer's
  * {@code <histogram>_max} gauges are left out for istiod's {@code pilot_*} histograms, which have
  * no such series in istiod. Format 0.0.4 allows a counter of any name (OpenMetrics would not),
  * which is why {@code /metrics} always answers in 0.0.4.

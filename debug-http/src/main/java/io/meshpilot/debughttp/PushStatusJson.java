@@ -3,6 +3,7 @@ package io.meshpilot.debughttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -87,7 +88,7 @@ final class PushStatusJson {
     if (fraction == 0) {
       return Long.toString(whole);
     }
-    String digits = String.format("%0" + (Long.toString(unit).length() - 1) + "d", fraction);
+    String digits = String.format(Locale.ROOT, "%0" + (Long.toString(unit).length() - 1) + "d", fraction);
     int end = digits.length();
     while (digits.charAt(end - 1) == '0') {
       end--;

@@ -173,7 +173,7 @@ class DebugHttpServerTest {
     HttpResponse<String> response = get("/debug/list");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("[\"registryz\",\"rejectedz\"]");
+    assertThat(response.body()).isEqualTo("[\"push_status\",\"registryz\",\"rejectedz\"]");
   }
 
   @Test
