@@ -62,6 +62,8 @@ class AdsServerEventsTest {
       client.request(XdsType.CLUSTER, NO_NAMES, "", "");
       DiscoveryResponse clusters = client.next(XdsType.CLUSTER);
 
+      // Reported once the send returns, which may be after the client has the response.
+      awaitLines("trigger", 1);
       assertThat(events.lines("pushed")).containsExactly(
           "pushed cds " + XdsType.CLUSTER.typeUrl() + " " + resourceBytes(clusters));
       assertThat(events.lines("trigger")).containsExactly("trigger proxyrequest");
@@ -79,6 +81,7 @@ class AdsServerEventsTest {
       server.push(PushRequest.fullPush());
 
       DiscoveryResponse pushed = client.next(XdsType.CLUSTER);
+      awaitLines("pushed", 2);
       assertThat(events.lines("pushed")).hasSize(2).last()
           .isEqualTo("pushed cds " + XdsType.CLUSTER.typeUrl() + " " + resourceBytes(pushed));
       assertThat(events.lines("trigger")).containsExactly("trigger proxyrequest");
@@ -121,6 +124,7 @@ class AdsServerEventsTest {
     try (XdsTestClient client = XdsTestClient.delta(server.port(), XdsTestClient.sidecarNode())) {
       client.deltaRequest(XdsType.CLUSTER, NO_NAMES, NO_NAMES, "", Map.of(), false);
       DeltaDiscoveryResponse clusters = client.nextDelta(XdsType.CLUSTER);
+      awaitLines("pushed", 1);
 
       long bytes = clusters.getResourcesList().stream()
           .mapToLong(resource -> resource.getResource().getValue().size()).sum();
@@ -152,6 +156,10 @@ class AdsServerEventsTest {
     return new Watch(true, false, request, response -> {
       throw status.asRuntimeException();
     });
+  }
+
+  private void awaitLines(String prefix, int count) {
+    await().atMost(XdsTestClient.WAIT).until(() -> events.lines(prefix).size() >= count);
   }
 
   private String onlyConnection() {
