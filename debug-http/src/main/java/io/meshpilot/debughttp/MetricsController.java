@@ -9,7 +9,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 /** {@code /metrics} in Prometheus text format (see {@link MeshMetrics}). */
 @Controller
 final class MetricsController {
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String PROMETHEUS_TEXT = PrometheusText.CONTENT_TYPE;
 
   private final MeshMetrics metrics;
 

@@ -174,7 +174,7 @@ class DebugHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("[\"adsz\",\"config_dump\",\"endpointShardz\",\"endpointz\","
-        + "\"registryz\",\"rejectedz\",\"syncz\"]");
+        + "\"push_status\",\"registryz\",\"rejectedz\",\"syncz\"]");
   }
 
   @Test

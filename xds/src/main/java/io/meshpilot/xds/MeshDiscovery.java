@@ -13,11 +13,13 @@ import io.meshpilot.xds.push.PushTarget;
 import io.meshpilot.xds.server.AdsServer;
 import io.meshpilot.xds.server.ProxySyncState;
 import io.meshpilot.xds.server.PushRequest;
+import io.meshpilot.xds.server.ResourceSource;
 import io.meshpilot.xds.server.SyncStatusRegistry;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -26,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The discovery side of meshpilot, wired together: registry changes go through the push scheduler,
@@ -44,17 +48,24 @@ public final class MeshDiscovery implements AutoCloseable {
   private final PushScheduler scheduler;
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
-      InetSocketAddress address, XdsEvents events) {
+      InetSocketAddress address, XdsEvents events, UnaryOperator<ResourceSource> decorate) {
     this.registry = registry;
     this.settings = settings;
     this.events = events;
-    current.set(newContext());
-    this.server = new AdsServer(address, resources);
+    // Every context build is reported (pilot_pushcontext_init_seconds, pilot_services).
+    Supplier<PushContext> timedContext = () -> {
+      long start = System.nanoTime();
+      PushContext context = newContext();
+      events.pushContextBuilt(Duration.ofNanos(System.nanoTime() - start), registry.services().size());
+      return context;
+    };
+    current.set(timedContext.get());
+    this.server = new AdsServer(address, decorate.apply(resources), events);
     this.scheduler = new PushScheduler(pushSettings, () -> {
-      PushContext next = newContext();
+      PushContext next = timedContext.get();
       current.set(next);
       return next;
-    }, PushTarget.of(server));
+    }, PushTarget.of(server), events);
   }
 
   /**
@@ -65,7 +76,17 @@ public final class MeshDiscovery implements AutoCloseable {
    */
   public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, XdsEvents events) throws IOException {
-    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, events);
+    return start(registry, settings, pushSettings, address, events, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #start(ServiceRegistry, MeshSettings, PushSettings, InetSocketAddress, XdsEvents)},
+   * with the generated resources passed through {@code decorate} before they are sent: a hook for
+   * tests (e.g. injecting a config Envoy rejects) and diagnostics, not for production wiring.
+   */
+  public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address, XdsEvents events, UnaryOperator<ResourceSource> decorate) throws IOException {
+    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, events, decorate);
     discovery.server.start();
     registry.addListener(discovery::onRegistryChange);
     return discovery;

@@ -1,6 +1,10 @@
 package io.meshpilot.xds;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the discovery side reports as it works, for metrics and {@code /debug/push_status}. Every
@@ -44,4 +48,26 @@ public interface XdsEvents {
 
   /** A new push context was built. */
   default void pushContextBuilt(Duration took, int services) {}
+
+  /**
+   * A push began: its push context is built and every connection is about to be queued. The
+   * per-proxy events of the push ({@link #queued}, {@link #pushed}, {@link #converged}) follow.
+   */
+  default void pushStarted(PushStart push) {}
+
+  /**
+   * One push as it began.
+   *
+   * @param version the push context version ({@code <RFC3339>/<counter>})
+   * @param startedAt when the push was handed to the queue
+   * @param full true for a push of every type, false for endpoints only
+   * @param reasons istiod trigger names, sorted, with how many changes of each the push merges
+   * @param proxies how many connections were queued
+   */
+  record PushStart(String version, Instant startedAt, boolean full, Map<String, Integer> reasons,
+      int proxies) {
+    public PushStart {
+      reasons = Collections.unmodifiableMap(new TreeMap<>(reasons));
+    }
+  }
 }

@@ -1,18 +1,23 @@
 package io.meshpilot.xds.push;
 
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.server.PushRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * istiod's push queue: at most one pending push per connection (a second enqueue merges into it),
  * a connection being pushed is re-queued afterwards if work arrived meanwhile, and at most
- * {@code throttle} connections are pushed at once.
+ * {@code throttle} connections are pushed at once. Reports, per connection pushed, the time since
+ * the push started when it was dequeued ({@code pilot_proxy_queue_time}) and when it was done
+ * ({@code pilot_proxy_convergence_time}), and the push's trigger reasons.
  */
 final class PushQueue {
   private static final Logger LOG = LoggerFactory.getLogger(PushQueue.class);
@@ -20,23 +25,45 @@ final class PushQueue {
   private final int throttle;
   private final Executor workers;
   private final PushTarget target;
-  private final LinkedHashMap<String, PushRequest> pending = new LinkedHashMap<>();
-  private final Map<String, PushRequest> arrivedWhilePushing = new HashMap<>();
+  private final XdsEvents events;
+  private final LongSupplier nanoTime;
+  private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
+  private final Map<String, Pending> arrivedWhilePushing = new HashMap<>();
   private final Map<String, Boolean> inProgress = new HashMap<>();
 
-  PushQueue(int throttle, Executor workers, PushTarget target) {
+  /** A queued push and when the push started (merged: the older start, as istiod keeps it). */
+  private record Pending(PushRequest request, long startNanos) {
+    Pending merge(Pending other) {
+      return new Pending(request.merge(other.request),
+          other.startNanos - startNanos < 0 ? other.startNanos : startNanos);
+    }
+  }
+
+  /**
+   * @param events where queue time, convergence time and trigger reasons are reported
+   * @param nanoTime the clock push start times are read from
+   */
+  PushQueue(int throttle, Executor workers, PushTarget target, XdsEvents events,
+      LongSupplier nanoTime) {
     this.throttle = throttle;
     this.workers = workers;
     this.target = target;
+    this.events = events;
+    this.nanoTime = nanoTime;
   }
 
-  /** Queues a push for a connection, merging it with one already waiting. */
-  synchronized void enqueue(String connectionId, PushRequest request) {
+  /**
+   * Queues a push for a connection, merging it with one already waiting.
+   *
+   * @param startNanos when the push started, on this queue's clock
+   */
+  synchronized void enqueue(String connectionId, PushRequest request, long startNanos) {
+    Pending push = new Pending(request, startNanos);
     if (inProgress.containsKey(connectionId)) {
-      arrivedWhilePushing.merge(connectionId, request, PushRequest::merge);
+      arrivedWhilePushing.merge(connectionId, push, Pending::merge);
       return;
     }
-    pending.merge(connectionId, request, PushRequest::merge);
+    pending.merge(connectionId, push, Pending::merge);
     dispatch();
   }
 
@@ -46,20 +73,27 @@ final class PushQueue {
   }
 
   private void dispatch() {
-    Iterator<Map.Entry<String, PushRequest>> next = pending.entrySet().iterator();
+    Iterator<Map.Entry<String, Pending>> next = pending.entrySet().iterator();
     while (inProgress.size() < throttle && next.hasNext()) {
-      Map.Entry<String, PushRequest> entry = next.next();
+      Map.Entry<String, Pending> entry = next.next();
       next.remove();
       String id = entry.getKey();
-      PushRequest request = entry.getValue();
+      Pending push = entry.getValue();
       inProgress.put(id, Boolean.TRUE);
-      workers.execute(() -> run(id, request));
+      workers.execute(() -> run(id, push));
     }
   }
 
-  private void run(String connectionId, PushRequest request) {
+  private void run(String connectionId, Pending push) {
     try {
-      target.push(connectionId, request);
+      events.queued(since(push.startNanos()));
+      push.request().reasons().forEach((reason, count) -> {
+        for (int i = 0; i < count; i++) {
+          events.pushTrigger(reason);
+        }
+      });
+      target.push(connectionId, push.request());
+      events.converged(since(push.startNanos()));
     } catch (RuntimeException e) {
       LOG.warn("push to {} failed: {}", connectionId, e.toString());
     } finally {
@@ -67,11 +101,15 @@ final class PushQueue {
     }
   }
 
+  private Duration since(long startNanos) {
+    return Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - startNanos));
+  }
+
   private synchronized void done(String connectionId) {
     inProgress.remove(connectionId);
-    PushRequest again = arrivedWhilePushing.remove(connectionId);
+    Pending again = arrivedWhilePushing.remove(connectionId);
     if (again != null) {
-      pending.merge(connectionId, again, PushRequest::merge);
+      pending.merge(connectionId, again, Pending::merge);
     }
     dispatch();
   }

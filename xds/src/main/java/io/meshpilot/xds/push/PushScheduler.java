@@ -2,9 +2,11 @@ package io.meshpilot.xds.push;
 
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.RegistryListener;
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * PILOT_DEBOUNCE_MAX), merges them (any service change makes a full push, otherwise an EDS push
  * of the changed hostnames), builds a new PushContext and queues every connection, pushing at
  * most PILOT_PUSH_THROTTLE at once. Debouncing and push preparation run on one thread, so only one
- * push is prepared at a time.
+ * push is prepared at a time. Reports each push's start, its debounce window and, through the
+ * queue, each connection's queue and convergence times as {@link XdsEvents}.
  */
 public final class PushScheduler implements RegistryListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PushScheduler.class);
@@ -28,6 +31,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
   private final PushSettings settings;
   private final Supplier<PushContext> contextFactory;
   private final PushTarget target;
+  private final XdsEvents events;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
   private final LongSupplier nanoTime;
@@ -38,23 +42,25 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
    * @param contextFactory builds the PushContext for a push and makes it the one the resource
    *     source generates from; called once per push, on the scheduler thread
    * @param target the connections to push
+   * @param events where push starts and timings are reported
    */
   public PushScheduler(PushSettings settings, Supplier<PushContext> contextFactory,
-      PushTarget target) {
-    this(settings, contextFactory, target, Executors.newSingleThreadScheduledExecutor(
+      PushTarget target, XdsEvents events) {
+    this(settings, contextFactory, target, events, Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("push-scheduler").daemon().factory()), System::nanoTime);
   }
 
   PushScheduler(PushSettings settings, Supplier<PushContext> contextFactory, PushTarget target,
-      ScheduledExecutorService scheduler, LongSupplier nanoTime) {
+      XdsEvents events, ScheduledExecutorService scheduler, LongSupplier nanoTime) {
     this.settings = settings;
     this.contextFactory = contextFactory;
     this.target = target;
+    this.events = events;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
     this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("push-", 0).factory());
     this.debouncer = new Debouncer(settings.debounceAfter(), settings.debounceMax());
-    this.queue = new PushQueue(settings.pushThrottle(), workers, target);
+    this.queue = new PushQueue(settings.pushThrottle(), workers, target, events, nanoTime);
   }
 
   /** Records a registry change; returns at once (called on the registry's updating thread). */
@@ -64,7 +70,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
       return;
     }
     request(change.services().isEmpty()
-        ? PushRequest.endpoints(change.endpoints()) : PushRequest.fullPush());
+        ? PushRequest.endpoints(change.endpoints()) : PushRequest.fullPush(PushRequest.SERVICE));
   }
 
   /** Requests a push (debounced like registry changes); returns at once. */
@@ -86,12 +92,18 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
 
   private void fire() {
     switch (debouncer.fire(nanoTime.getAsLong())) {
-      case Debouncer.Push push -> push(push.request(), push.events(), push.waited());
+      case Debouncer.Push push -> {
+        long fired = nanoTime.getAsLong();
+        push(push.request(), push.events(), push.waited());
+        // istiod's pilot_debounce_time: from the window's first change until the push is handed out.
+        events.debounced(push.waited().plusNanos(nanoTime.getAsLong() - fired), push.events(),
+            push.request().full());
+      }
       case Debouncer.Wait wait -> fireAfter(wait.delay());
     }
   }
 
-  private void push(PushRequest request, int events, Duration waited) {
+  private void push(PushRequest request, int merged, Duration waited) {
     PushContext context;
     try {
       context = contextFactory.get();
@@ -99,12 +111,16 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
       LOG.error("push skipped: building the push context failed: {}", e.toString());
       return;
     }
+    long start = nanoTime.getAsLong();
     List<String> connections = target.connectionIds();
-    LOG.info("Push {} version {} after {} event(s) in {} ms to {} connection(s){}",
-        request.full() ? "full" : "eds", context.version(), events, waited.toMillis(),
-        connections.size(), request.full() ? "" : " hosts " + request.edsHostnames());
+    LOG.info("Push {} version {} after {} event(s) in {} ms to {} connection(s), reasons {}{}",
+        request.full() ? "full" : "eds", context.version(), merged, waited.toMillis(),
+        connections.size(), request.reasons(),
+        request.full() ? "" : " hosts " + request.edsHostnames());
+    events.pushStarted(new XdsEvents.PushStart(context.version(), Instant.now(), request.full(),
+        request.reasons(), connections.size()));
     for (String id : connections) {
-      queue.enqueue(id, request);
+      queue.enqueue(id, request, start);
     }
   }
 

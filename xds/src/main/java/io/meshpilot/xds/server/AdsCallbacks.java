@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import java.time.Clock;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Stream lifecycle for the discovery server: identifies the proxy from the first request's node
  * (refusing the stream with INVALID_ARGUMENT if it cannot), registers it with the cache, and feeds
- * every request and response into the {@link SyncStatusRegistry}.
+ * every request and response into the {@link SyncStatusRegistry}; reports connections, NACKs and
+ * stale nonces as {@link XdsEvents}.
  */
 final class AdsCallbacks implements DiscoveryServerCallbacks {
   private static final Logger LOG = LoggerFactory.getLogger(AdsCallbacks.class);
@@ -32,13 +34,16 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
   private final XdsCache cache;
   private final SyncStatusRegistry registry;
   private final Clock clock;
+  private final XdsEvents events;
   private final Map<Long, StreamHandle> streams = new ConcurrentHashMap<>();
 
-  AdsCallbacks(ResourceSource source, XdsCache cache, SyncStatusRegistry registry, Clock clock) {
+  AdsCallbacks(ResourceSource source, XdsCache cache, SyncStatusRegistry registry, Clock clock,
+      XdsEvents events) {
     this.source = source;
     this.cache = cache;
     this.registry = registry;
     this.clock = clock;
+    this.events = events;
   }
 
   @Override
@@ -60,6 +65,7 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
         request.getResponseNonce(), request.getVersionInfo(), error(request.hasErrorDetail(),
             request.getErrorDetail()), old -> names, clock.instant());
     logRequest(connection, type.get(), kind, request.getErrorDetail());
+    report(connection, type.get(), kind, request.getErrorDetail());
   }
 
   @Override
@@ -80,6 +86,7 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
         request.getResponseNonce(), null,
         error(request.hasErrorDetail(), request.getErrorDetail()), names, clock.instant());
     logRequest(connection, type.get(), kind, request.getErrorDetail());
+    report(connection, type.get(), kind, request.getErrorDetail());
   }
 
   @Override
@@ -116,6 +123,7 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
     if (connection != null) {
       cache.disconnect(connection);
       registry.close(connection.id());
+      events.proxyDisconnected(connection.proxy().istioVersion());
       LOG.info("ADS: connection {} closed", connection.id());
     }
   }
@@ -139,6 +147,7 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
     ProxyConnection connection = cache.connect(proxy, handle.peer(), clock.instant());
     registry.open(connection.id(), proxy, handle.peer(), connection.connectedAt());
     handle.connection(connection);
+    events.proxyConnected(proxy.istioVersion());
     LOG.info("ADS: new {} connection {} from {}", protocol, connection.id(), handle.peer());
     return connection;
   }
@@ -162,6 +171,15 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
 
   private static Optional<String> error(boolean present, Status status) {
     return present ? Optional.of(status.getMessage()) : Optional.empty();
+  }
+
+  private void report(ProxyConnection connection, XdsType type,
+      SyncStatusRegistry.RequestKind kind, Status error) {
+    switch (kind) {
+      case NACK -> events.rejected(type.shortName(), connection.proxy().id(), error.getMessage());
+      case STALE -> events.expiredNonce(type.shortName());
+      default -> { }
+    }
   }
 
   private static void logRequest(ProxyConnection connection, XdsType type,

@@ -7,6 +7,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.meshpilot.xds.XdsEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -35,9 +36,18 @@ public final class AdsServer implements AutoCloseable {
    * @param source generates the resources each proxy receives
    */
   public AdsServer(InetSocketAddress address, ResourceSource source) {
+    this(address, source, XdsEvents.NONE);
+  }
+
+  /**
+   * @param address where to listen; port 0 picks a free port (see {@link #port()})
+   * @param source generates the resources each proxy receives
+   * @param events where connections, responses, NACKs and stale nonces are reported
+   */
+  public AdsServer(InetSocketAddress address, ResourceSource source, XdsEvents events) {
     this.address = address;
-    this.cache = new XdsCache(source);
-    this.callbacks = new AdsCallbacks(source, cache, syncStatus, Clock.systemUTC());
+    this.cache = new XdsCache(source, events);
+    this.callbacks = new AdsCallbacks(source, cache, syncStatus, Clock.systemUTC(), events);
     // The direct executor sends on the calling thread, inside the connection's lock, so responses
     // of one stream stay in order.
     this.discoveryServer = new V3DiscoveryServer(List.of(callbacks), cache,

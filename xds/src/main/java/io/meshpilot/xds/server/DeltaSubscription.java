@@ -31,6 +31,7 @@ final class DeltaSubscription {
   private Set<String> names = Set.of();
   private DeltaWatch parked;
   private boolean requested;
+  private long lastResponseBytes;
 
   DeltaSubscription(XdsType type, TypeGenerator generator) {
     this.type = type;
@@ -96,6 +97,11 @@ final class DeltaSubscription {
     return parked != null;
   }
 
+  /** Serialized size of the resources in the last response sent ({@code pilot_xds_config_size_bytes}). */
+  long lastResponseBytes() {
+    return lastResponseBytes;
+  }
+
   private boolean respond(ResourceSet current, boolean evenIfEmpty, boolean sendAll) {
     SortedMap<String, Message> toSend =
         sendAll ? current.resources() : current.changedSince(sent);
@@ -126,6 +132,7 @@ final class DeltaSubscription {
     parked = null;
     sent.clear();
     sent.putAll(after);
+    lastResponseBytes = toSend.values().stream().mapToLong(Message::getSerializedSize).sum();
     return true;
   }
 }

@@ -26,6 +26,7 @@ final class SotwSubscription {
   private String versionSent = "";
   private String rejectedVersion = "";
   private boolean requested;
+  private long lastResponseBytes;
 
   SotwSubscription(XdsType type, TypeGenerator generator) {
     this.type = type;
@@ -102,6 +103,11 @@ final class SotwSubscription {
     return parked != null;
   }
 
+  /** Serialized size of the resources in the last response sent ({@code pilot_xds_config_size_bytes}). */
+  long lastResponseBytes() {
+    return lastResponseBytes;
+  }
+
   private boolean respond(ResourceSet current, boolean sendAll) {
     Collection<Message> resources;
     if (sendAll) {
@@ -135,6 +141,7 @@ final class SotwSubscription {
       sent.put(name, current.versions().get(name));
     }
     versionSent = version;
+    lastResponseBytes = resources.stream().mapToLong(Message::getSerializedSize).sum();
     return true;
   }
 }

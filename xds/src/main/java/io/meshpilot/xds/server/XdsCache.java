@@ -7,6 +7,7 @@ import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.proxy.Proxy;
 import java.time.Instant;
 import java.util.List;
@@ -28,17 +29,19 @@ final class XdsCache implements ConfigWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(XdsCache.class);
 
   private final ResourceSource source;
+  private final XdsEvents events;
   private final Map<String, ProxyConnection> connections = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
 
-  XdsCache(ResourceSource source) {
+  XdsCache(ResourceSource source, XdsEvents events) {
     this.source = source;
+    this.events = events;
   }
 
   /** Registers a new stream of {@code proxy}; its id is {@code <proxy.id>-<counter>}. */
   ProxyConnection connect(Proxy proxy, String peer, Instant at) {
     String id = proxy.id() + "-" + counter.incrementAndGet();
-    ProxyConnection connection = new ProxyConnection(id, proxy, peer, at, source);
+    ProxyConnection connection = new ProxyConnection(id, proxy, peer, at, source, events);
     connections.put(id, connection);
     return connection;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshpilot.xds.server.PushRequest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -30,17 +31,19 @@ class DebouncerTest {
 
     assertThat(early).isEqualTo(new Debouncer.Wait(Duration.ofMillis(40)));
     assertThat(quiet).isEqualTo(new Debouncer.Push(
-        PushRequest.endpoints(Set.of("a", "b", "c")), 3, Duration.ofMillis(140)));
+        new PushRequest(false, Set.of("a", "b", "c"), Map.of("endpoint", 3)), 3,
+        Duration.ofMillis(140)));
   }
 
   @Test
   void anyServiceChangeMakesTheMergedPushFull() {
     debouncer.add(PushRequest.endpoints(Set.of("a")), 0);
-    debouncer.add(PushRequest.fullPush(), 10 * MS);
+    debouncer.add(PushRequest.fullPush(PushRequest.SERVICE), 10 * MS);
 
     Debouncer.Decision decision = debouncer.fire(110 * MS);
 
-    assertThat(((Debouncer.Push) decision).request()).isEqualTo(PushRequest.fullPush());
+    assertThat(((Debouncer.Push) decision).request()).isEqualTo(
+        new PushRequest(true, Set.of(), Map.of("endpoint", 1, "service", 1)));
   }
 
   @Test

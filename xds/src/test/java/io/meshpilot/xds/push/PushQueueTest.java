@@ -3,6 +3,7 @@ package io.meshpilot.xds.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.server.PushRequest;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +30,10 @@ class PushQueueTest {
 
   @Test
   void atMostThrottleConnectionsArePushedAtOnce() {
-    PushQueue queue = new PushQueue(3, workers, target);
+    PushQueue queue = new PushQueue(3, workers, target, XdsEvents.NONE, System::nanoTime);
 
     for (int i = 0; i < 10; i++) {
-      queue.enqueue("c" + i, PushRequest.fullPush());
+      queue.enqueue("c" + i, PushRequest.fullPush(), 0);
     }
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 3);
@@ -45,32 +46,33 @@ class PushQueueTest {
 
   @Test
   void secondEnqueueOfAWaitingConnectionMerges() {
-    PushQueue queue = new PushQueue(1, workers, target);
-    queue.enqueue("busy", PushRequest.fullPush());
+    PushQueue queue = new PushQueue(1, workers, target, XdsEvents.NONE, System::nanoTime);
+    queue.enqueue("busy", PushRequest.fullPush(), 0);
     await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
 
-    queue.enqueue("c", PushRequest.endpoints(Set.of("a")));
-    queue.enqueue("c", PushRequest.endpoints(Set.of("b")));
+    queue.enqueue("c", PushRequest.endpoints(Set.of("a")), 0);
+    queue.enqueue("c", PushRequest.endpoints(Set.of("b")), 0);
     target.release.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
-    assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("a", "b")));
+    assertThat(target.requests.get("c"))
+        .containsExactly(new PushRequest(false, Set.of("a", "b"), Map.of("endpoint", 2)));
   }
 
   @Test
   void workArrivingDuringAPushIsPushedAfterwards() {
-    PushQueue queue = new PushQueue(5, workers, target);
-    queue.enqueue("c", PushRequest.endpoints(Set.of("a")));
+    PushQueue queue = new PushQueue(5, workers, target, XdsEvents.NONE, System::nanoTime);
+    queue.enqueue("c", PushRequest.endpoints(Set.of("a")), 0);
     await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
 
-    queue.enqueue("c", PushRequest.endpoints(Set.of("b")));
-    queue.enqueue("c", PushRequest.endpoints(Set.of("c")));
+    queue.enqueue("c", PushRequest.endpoints(Set.of("b")), 0);
+    queue.enqueue("c", PushRequest.endpoints(Set.of("c")), 0);
     assertThat(target.maxRunning.get()).isEqualTo(1);
     target.release.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
     assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("a")),
-        PushRequest.endpoints(Set.of("b", "c")));
+        new PushRequest(false, Set.of("b", "c"), Map.of("endpoint", 2)));
   }
 
   /** Records pushes; each push blocks until released. */

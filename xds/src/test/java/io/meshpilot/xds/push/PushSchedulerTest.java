@@ -10,6 +10,8 @@ import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.RecordingEvents;
+import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
@@ -55,7 +57,8 @@ class PushSchedulerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> target.pushes.size() == 2 && contexts.get() == 1);
-    PushRequest merged = PushRequest.endpoints(Set.of("reviews", "ratings", "details"));
+    PushRequest merged =
+        new PushRequest(false, Set.of("reviews", "ratings", "details"), Map.of("endpoint", 3));
     assertThat(target.byConnection).containsOnly(
         Map.entry("a-1", List.of(merged)), Map.entry("b-2", List.of(merged)));
   }
@@ -69,7 +72,8 @@ class PushSchedulerTest {
     advanceClockTo(100 * MS);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
-    assertThat(target.byConnection.get("a-1")).containsExactly(PushRequest.fullPush());
+    assertThat(target.byConnection.get("a-1"))
+        .containsExactly(new PushRequest(true, Set.of(), Map.of("endpoint", 1, "service", 1)));
   }
 
   @Test
@@ -98,11 +102,59 @@ class PushSchedulerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     assertThat(target.byConnection.get("a-1"))
-        .containsExactly(PushRequest.endpoints(Set.of("reviews", "ratings")));
+        .containsExactly(new PushRequest(false, Set.of("reviews", "ratings"), Map.of("endpoint", 2)));
+  }
+
+  @Test
+  void eachPushReportsItsStartTriggersQueueAndConvergenceAndTheDebounceWindow() throws Exception {
+    RecordingEvents events = new RecordingEvents();
+    // Throttle 1: connections are pushed one after the other, so their events do not interleave.
+    scheduler = new PushScheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 1),
+        contextFactory, target, events, executor, clock::get);
+
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of("reviews")));
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of("ratings")));
+    advanceClockTo(100 * MS);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.count(line -> line.equals("converged")) == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !events.lines("debounced").isEmpty());
+    assertThat(events.pushes()).singleElement().satisfies(push -> {
+      assertThat(push.version()).isEqualTo("v1");
+      assertThat(push.full()).isFalse();
+      assertThat(push.reasons()).containsExactly(Map.entry("endpoint", 2));
+      assertThat(push.proxies()).isEqualTo(2);
+    });
+    // Per connection: dequeued, one trigger per merged change, then done.
+    assertThat(events.lines()).filteredOn(line -> !line.startsWith("debounced")).containsExactly(
+        "started {endpoint=2} full=false proxies=2",
+        "queued", "trigger endpoint", "trigger endpoint", "converged",
+        "queued", "trigger endpoint", "trigger endpoint", "converged");
+    assertThat(events.lines("debounced")).containsExactly("debounced 2 false");
+    // The window opened at 0 and closed at 100 ms; then the clock stood still.
+    assertThat(events.debounceWindows()).containsExactly(Duration.ofMillis(100));
+    assertThat(events.queueTimes()).containsExactly(Duration.ZERO, Duration.ZERO);
+    assertThat(events.convergenceTimes()).containsExactly(Duration.ZERO, Duration.ZERO);
+  }
+
+  @Test
+  void serviceChangesAreReportedWithTheServiceTrigger() throws Exception {
+    RecordingEvents events = new RecordingEvents();
+    // Throttle 1: connections are pushed one after the other, so their events do not interleave.
+    scheduler = new PushScheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 1),
+        contextFactory, target, events, executor, clock::get);
+
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of("reviews")));
+    scheduler.onChange(new RegistryChange(Set.of("ratings"), Set.of()));
+    advanceClockTo(100 * MS);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.count(line -> line.equals("converged")) == 2);
+    assertThat(events.lines("started")).containsExactly("started {endpoint=1, service=1} full=true proxies=2");
+    assertThat(events.lines("trigger")).containsExactly(
+        "trigger endpoint", "trigger service", "trigger endpoint", "trigger service");
   }
 
   private PushScheduler scheduler(PushSettings settings) {
-    return new PushScheduler(settings, contextFactory, target, executor, clock::get);
+    return new PushScheduler(settings, contextFactory, target, XdsEvents.NONE, executor, clock::get);
   }
 
   /** Moves the clock once the scheduler thread has taken every change given so far. */
