@@ -94,14 +94,49 @@ final class SupervisedInformer<T extends HasMetadata> {
     if (lastKnown != null) {
       informer.initialState(lastKnown.stream());
     }
-    informer.addEventHandler(handler);
+    AtomicLong adds = new AtomicLong();
+    informer.addEventHandler(new CountingHandler<>(handler, adds));
     current = informer;
     informer.start().whenComplete((ignored, error) -> {
       if (error == null) {
-        firstSync.complete(null);
+        // start() completes once the cache holds the initial list; the handler gets those objects
+        // later, on its own executor. Synced means the sink has them, so wait for the handler.
+        awaitDelivered(adds, informer.getStore().list().size());
       }
     });
     informer.stopped().whenComplete((ignored, error) -> onStopped(informer, error));
+  }
+
+  private void awaitDelivered(AtomicLong adds, long expected) {
+    if (firstSync.isDone() || closed || adds.get() >= expected) {
+      firstSync.complete(null);
+      return;
+    }
+    try {
+      scheduler.schedule(() -> awaitDelivered(adds, expected), 10, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the source is closing
+    }
+  }
+
+  /** Passes events on and counts adds, so the first sync can wait until the initial list is delivered. */
+  private record CountingHandler<T>(ResourceEventHandler<T> delegate, AtomicLong adds)
+      implements ResourceEventHandler<T> {
+    @Override
+    public void onAdd(T obj) {
+      delegate.onAdd(obj);
+      adds.incrementAndGet();
+    }
+
+    @Override
+    public void onUpdate(T oldObj, T newObj) {
+      delegate.onUpdate(oldObj, newObj);
+    }
+
+    @Override
+    public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+      delegate.onDelete(obj, deletedFinalStateUnknown);
+    }
   }
 
   private boolean onFailure(boolean started, Throwable error) {

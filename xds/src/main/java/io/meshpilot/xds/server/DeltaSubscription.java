@@ -28,6 +28,9 @@ final class DeltaSubscription {
   private final TypeGenerator generator;
   // What the client was sent (including NACKed content), so a NACK is not answered by a resend.
   private final SortedMap<String, String> sent = new TreeMap<>();
+  // What the client last accepted: after a NACK the next response must carry everything that
+  // differs from this, not just what changed since the rejected response.
+  private final SortedMap<String, String> acked = new TreeMap<>();
   private Set<String> names = Set.of();
   private DeltaWatch parked;
   private boolean requested;
@@ -53,6 +56,10 @@ final class DeltaSubscription {
       // A reconnecting client says what it has; versions are content hashes, so equal ones match
       // across restarts and replicas, and names we no longer generate get removed.
       sent.putAll(request.getInitialResourceVersionsMap());
+      acked.putAll(request.getInitialResourceVersionsMap());
+    } else if (!request.hasErrorDetail()) {
+      acked.clear();
+      acked.putAll(sent); // an ACK of the last response
     }
     if (!type.wildcard()) {
       Set<String> subscribed = new HashSet<>(watch.trackedResources().keySet());
@@ -60,6 +67,7 @@ final class DeltaSubscription {
       subscribed.remove(WILDCARD);
       names = Set.copyOf(subscribed);
       sent.keySet().retainAll(names);
+      acked.keySet().retainAll(names);
     }
     if (request.hasErrorDetail()) {
       return false;
@@ -103,23 +111,22 @@ final class DeltaSubscription {
   }
 
   private boolean respond(ResourceSet current, boolean evenIfEmpty, boolean sendAll) {
-    SortedMap<String, Message> toSend =
-        sendAll ? current.resources() : current.changedSince(sent);
-    List<String> removed = new ArrayList<>();
-    if (type.wildcard()) {
-      for (String name : sent.keySet()) {
-        if (!current.versions().containsKey(name)) {
-          removed.add(name);
-        }
-      }
+    // Respond only when something changed since the last response (a NACKed one included, so a
+    // rejection is not answered by a resend) ...
+    boolean changedSinceSent = !current.changedSince(sent).isEmpty() || !removedSince(sent, current).isEmpty();
+    if (!evenIfEmpty && !sendAll && !changedSinceSent) {
+      return false;
     }
+    // ... but send everything that differs from what the client accepted.
+    SortedMap<String, Message> toSend = sendAll ? current.resources() : current.changedSince(acked);
+    List<String> removed = removedSince(acked, current);
     if (!evenIfEmpty && toSend.isEmpty() && removed.isEmpty()) {
       return false;
     }
     Map<String, VersionedResource<?>> resources = new LinkedHashMap<>();
     toSend.forEach((name, message) ->
         resources.put(name, VersionedResource.create(message, current.versions().get(name))));
-    SortedMap<String, String> after = new TreeMap<>(sent);
+    SortedMap<String, String> after = new TreeMap<>(acked);
     toSend.keySet().forEach(name -> after.put(name, current.versions().get(name)));
     removed.forEach(after::remove);
     String systemVersion = ContentHash.ofSet(after);
@@ -134,5 +141,18 @@ final class DeltaSubscription {
     sent.putAll(after);
     lastResponseBytes = toSend.values().stream().mapToLong(Message::getSerializedSize).sum();
     return true;
+  }
+
+  /** Wildcard types: names the client has (per {@code known}) that are no longer generated. */
+  private List<String> removedSince(SortedMap<String, String> known, ResourceSet current) {
+    List<String> removed = new ArrayList<>();
+    if (type.wildcard()) {
+      for (String name : known.keySet()) {
+        if (!current.versions().containsKey(name)) {
+          removed.add(name);
+        }
+      }
+    }
+    return removed;
   }
 }

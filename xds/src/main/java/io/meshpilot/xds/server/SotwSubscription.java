@@ -22,6 +22,9 @@ final class SotwSubscription {
   private final TypeGenerator generator;
   private final SortedMap<String, String> sent = new TreeMap<>();
   private Set<String> names = Set.of();
+  // What the client last accepted: after a NACK the next response must carry everything that
+  // differs from this, not just what changed since the rejected response.
+  private final SortedMap<String, String> acked = new TreeMap<>();
   private Watch parked;
   private String versionSent = "";
   private String rejectedVersion = "";
@@ -45,9 +48,14 @@ final class SotwSubscription {
     boolean first = !requested;
     requested = true;
     parked = watch;
+    if (!first && !request.hasErrorDetail()) {
+      acked.clear();
+      acked.putAll(sent); // an ACK (or a re-subscription, which implies one) of the last response
+    }
     if (!type.wildcard()) {
       names = Set.copyOf(request.getResourceNamesList());
       sent.keySet().retainAll(names);
+      acked.keySet().retainAll(names);
     }
     if (request.hasErrorDetail()) {
       // NACK: the client keeps its last good config; resending the same content would only be
@@ -118,11 +126,12 @@ final class SotwSubscription {
       }
       resources = current.resources().values();
     } else {
-      SortedMap<String, Message> changed = current.changedSince(sent);
-      if (changed.isEmpty()) {
+      // Respond only when something changed since the last response (a NACKed one included, so
+      // a rejection is not answered by a resend), but send everything the client has not accepted.
+      if (current.changedSince(sent).isEmpty()) {
         return false;
       }
-      resources = changed.values();
+      resources = current.changedSince(acked).values();
     }
     String version = current.version();
     try {
