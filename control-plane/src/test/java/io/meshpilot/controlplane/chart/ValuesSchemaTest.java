@@ -42,4 +42,10 @@ class ValuesSchemaTest {
     assertThatThrownBy(() -> ChartRenderer.render(Map.of("tls.clientCA", true)))
         .hasMessageContaining("tls.clientCA verifies client certificates on the TLS port: set tls.secretName too");
   }
+
+  @Test
+  void existingServiceAccountMustBeNamed() {
+    assertThatThrownBy(() -> ChartRenderer.render(Map.of("serviceAccount.create", false)))
+        .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");
+  }
 }
