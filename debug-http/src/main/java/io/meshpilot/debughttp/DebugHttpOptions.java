@@ -60,7 +60,9 @@ public record DebugHttpOptions(String bindAddress, int port, String version, boo
    * Options from the process environment, read once at start-up: {@code ENABLE_DEBUG_ON_HTTP},
    * {@code ENABLE_DEBUG_ENDPOINT_AUTH}, {@code TOKEN_AUDIENCES},
    * {@code DEBUG_ENDPOINT_AUTH_ALLOWED_NAMESPACES}; TokenReview is on when
-   * {@code KUBERNETES_SERVICE_HOST} is set (running in a cluster) and there is no token file.
+   * {@code KUBERNETES_SERVICE_HOST} is set (running in a cluster), there is no token file and
+   * {@code XDS_AUTH} is not {@code false} (istiod's switch: without authenticators every
+   * non-loopback debug caller gets 401).
    *
    * @param tokenFile {@code --debug-token-file}, if given
    * @param systemNamespace MeshConfig {@code rootNamespace}
@@ -71,7 +73,7 @@ public record DebugHttpOptions(String bindAddress, int port, String version, boo
     return new DebugHttpOptions(bindAddress, port, version,
         bool(env, "ENABLE_DEBUG_ON_HTTP", true),
         tokenFile,
-        inCluster && tokenFile.isEmpty(),
+        inCluster && tokenFile.isEmpty() && bool(env, "XDS_AUTH", true),
         list(env.getOrDefault("TOKEN_AUDIENCES", DEFAULT_TOKEN_AUDIENCE)),
         bool(env, "ENABLE_DEBUG_ENDPOINT_AUTH", true),
         systemNamespace,

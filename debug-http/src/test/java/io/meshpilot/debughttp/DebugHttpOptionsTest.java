@@ -35,6 +35,13 @@ class DebugHttpOptionsTest {
   }
 
   @Test
+  void xdsAuthFalseTurnsTokenReviewOffInACluster() {
+    DebugHttpOptions options = DebugHttpOptions.fromEnvironment("0.0.0.0", 15014, "v", Optional.empty(), "",
+        Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "XDS_AUTH", "false"));
+    assertThat(options.tokenReview()).isFalse();
+  }
+
+  @Test
   void aTokenFileTakesPrecedenceOverTokenReview() {
     DebugHttpOptions options = DebugHttpOptions.fromEnvironment("0.0.0.0", 15014, "v", Optional.of(Path.of("/etc/tokens")),
         "istio-system", Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"));

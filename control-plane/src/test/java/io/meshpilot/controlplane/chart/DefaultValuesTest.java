@@ -243,7 +243,9 @@ class DefaultValuesTest {
         entry("PILOT_DEBOUNCE_MAX", "10s"),
         entry("PILOT_ENABLE_EDS_DEBOUNCE", "true"),
         entry("ENABLE_DEBUG_ON_HTTP", "true"),
-        entry("MESHPILOT_LOG_LEVEL", "INFO"));
+        entry("MESHPILOT_LOG_LEVEL", "INFO"),
+        // no tokenreviews permission by default, so the server must not try TokenReview
+        entry("XDS_AUTH", "false"));
     // unset: the server's own default, which depends on the cores it gets
     assertThat(pod.env()).doesNotContainKey("PILOT_PUSH_THROTTLE");
     assertThat(container.getResources().getRequests()).containsOnlyKeys("cpu", "memory");

@@ -147,7 +147,10 @@ class NonDefaultValuesTest {
 
   @Test
   void tokenReviewGrantsOnlyCreatingTokenReviews() {
-    List<PolicyRule> rules = ChartRenderer.render(Map.of("debug.tokenReview", true)).one(ClusterRole.class).getRules();
+    var rendered = ChartRenderer.render(Map.of("debug.tokenReview", true));
+    assertThat(rendered.one(io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("XDS_AUTH"));
+    List<PolicyRule> rules = rendered.one(ClusterRole.class).getRules();
 
     assertThat(rules).filteredOn(r -> r.getApiGroups().contains("authentication.k8s.io")).singleElement()
         .satisfies(r -> {
