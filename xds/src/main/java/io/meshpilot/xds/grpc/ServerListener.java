@@ -19,25 +19,31 @@ import java.util.Optional;
 
 /**
  * The inbound listener of a gRPC server built with {@code XdsServerBuilder} (istio-xds.md §5.3).
- * The server asks for {@code xds.istio.io/grpc/lds/inbound/<ip>:<port>} (the bootstrap's
- * {@code server_listener_resource_name_template}); it is answered only when one of the proxy's
+ * The server asks for {@code xds.istio.io/grpc/lds/inbound/<ip>:<port>} (the template Istio's agent
+ * writes into the bootstrap's {@code server_listener_resource_name_template}), or for gRFC A36's
+ * {@code ...xds.resource.listening_address=<ip>:<port>} when a hand-written bootstrap uses that
+ * template; it is answered only when one of the proxy's
  * service targets forwards to that port. grpc-java rejects listener filters, original-dst and
  * filter chains with more than the connection manager, so there is one plain chain whose inline
  * route lets every request through to the server's own handlers ({@code non_forwarding_action}).
  */
 final class ServerListener {
   static final String NAME_PREFIX = "xds.istio.io/grpc/lds/inbound/";
+  static final String A36_PARAMETER = "xds.resource.listening_address=";
   private static final String FILTER_CHAIN = "inbound-plaintext";
   private static final String HCM_FILTER = "envoy.filters.network.http_connection_manager";
 
   private ServerListener() {}
 
   static boolean isInbound(String listenerName) {
-    return listenerName.startsWith(NAME_PREFIX);
+    return listenerName.startsWith(NAME_PREFIX) || listenerName.contains(A36_PARAMETER);
   }
 
   static Optional<Listener> build(String name, Proxy proxy, PushContext push) {
-    return HostPort.parse(name.substring(NAME_PREFIX.length()))
+    String requested = name.startsWith(NAME_PREFIX)
+        ? name.substring(NAME_PREFIX.length())
+        : name.substring(name.indexOf(A36_PARAMETER) + A36_PARAMETER.length());
+    return HostPort.parse(requested)
         .filter(address -> push.serviceTargets(proxy).stream().anyMatch(t -> t.targetPort() == address.port()))
         .map(address -> listener(name, address));
   }

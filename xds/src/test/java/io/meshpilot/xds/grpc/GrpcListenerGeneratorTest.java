@@ -137,6 +137,18 @@ class GrpcListenerGeneratorTest {
     assertThat(listener.getFilterChainsList()).extracting(FilterChain::getName).containsExactly("inbound-plaintext");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"xds.resource.listening_address=0.0.0.0:8080",
+      "grpc/server?xds.resource.listening_address=0.0.0.0:8080"})
+  void serverListenerAlsoAnswersGrpcsOwnTemplate(String name) {
+    Proxy server = GrpcProxies.workload("default", "10.244.1.1", Map.of("app", "reviews"));
+
+    assertThat(listener(name, server)).hasValueSatisfying(listener -> {
+      assertThat(listener.getName()).isEqualTo(name);
+      assertThat(listener.getAddress().getSocketAddress().getPortValue()).isEqualTo(8080);
+    });
+  }
+
   @Test
   void serverListenerIsOnlyForPortsAServiceForwardsToTheWorkload() {
     Proxy server = GrpcProxies.workload("default", "10.244.1.1", Map.of("app", "reviews"));
