@@ -12,7 +12,7 @@ import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHosts
 import io.meshpilot.xds.cluster.ClusterNames;
 
 /** The {@code default} route of a service's virtual host, with istiod's retry defaults (reference §2.5). */
-final class DefaultRoute {
+public final class DefaultRoute {
   static final String RETRY_ON = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
 
   private static final RetryPolicy RETRY = RetryPolicy.newBuilder()
@@ -27,7 +27,7 @@ final class DefaultRoute {
   private DefaultRoute() {}
 
   @SuppressWarnings("deprecation") // max_grpc_timeout: deprecated in Envoy, still what istiod sends
-  static Route of(String hostname, int port) {
+  public static Route of(String hostname, int port) {
     return Route.newBuilder()
         .setName("default")
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))

@@ -13,12 +13,12 @@ import java.util.List;
  * for headless Kubernetes services, then the VIPs. No {@code :port} twins, because route
  * configurations set {@code ignore_port_in_host_matching}.
  */
-final class VirtualHostDomains {
+public final class VirtualHostDomains {
   private static final String SVC = ".svc.";
 
   private VirtualHostDomains() {}
 
-  static List<String> of(Service service, Proxy proxy) {
+  public static List<String> of(Service service, Proxy proxy) {
     String hostname = service.hostname();
     List<String> names = new ArrayList<>();
     names.add(hostname);

@@ -66,7 +66,7 @@ final class ProxyConnection {
   /** A SotW request for {@code type}; the watch is answered now or parked. */
   synchronized void onRequest(XdsType type, Watch watch, boolean clusterSentSinceEds) {
     SotwSubscription subscription =
-        sotw.computeIfAbsent(type, t -> new SotwSubscription(t, generator(t)));
+        sotw.computeIfAbsent(type, t -> new SotwSubscription(t, generator(t), proxy.proxyless()));
     if (type == XdsType.CLUSTER && watch.request().getResponseNonce().isEmpty()) {
       edsAlwaysRespond = true;
     }

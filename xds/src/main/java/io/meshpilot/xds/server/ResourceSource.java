@@ -13,8 +13,10 @@ public interface ResourceSource {
   Proxy proxy(Node node) throws InvalidProxyException;
 
   /**
-   * CDS/LDS: every resource (names ignored). EDS/RDS: one resource per requested name; an unknown
-   * name yields an empty ClusterLoadAssignment / RouteConfiguration of that name, as istiod does.
+   * CDS/LDS: every resource (names ignored), except for proxyless gRPC clients, which get the
+   * requested names that exist (every resource when none are named). EDS/RDS: one resource per
+   * requested name; an unknown name yields an empty ClusterLoadAssignment / RouteConfiguration of
+   * that name, as istiod does.
    */
   List<? extends Message> generate(Proxy proxy, String typeUrl, Set<String> names);
 }

@@ -16,10 +16,17 @@ import java.util.function.Predicate;
 /**
  * One state-of-the-world type on one connection: what the client was sent, and the parked watch
  * that a later push may answer. Not thread-safe: {@link ProxyConnection} serialises access.
+ *
+ * <p>CDS and LDS responses always carry the complete set. For Envoy that set ignores the requested
+ * names; proxyless gRPC clients ask for LDS and CDS by name, so for them the set is what they
+ * named, and everything only when they name nothing (istio-xds.md §5.1, §6.8).
  */
 final class SotwSubscription {
   private final XdsType type;
   private final TypeGenerator generator;
+  private final boolean namedComplete;
+  // Whether the current request's names select what is generated (always for EDS and RDS).
+  private boolean named;
   private final SortedMap<String, String> sent = new TreeMap<>();
   private Set<String> names = Set.of();
   // What the client last accepted: after a NACK the next response must carry everything that
@@ -31,9 +38,14 @@ final class SotwSubscription {
   private boolean requested;
   private long lastResponseBytes;
 
-  SotwSubscription(XdsType type, TypeGenerator generator) {
+  /**
+   * @param namedComplete the client asks for CDS and LDS by name (proxyless gRPC)
+   */
+  SotwSubscription(XdsType type, TypeGenerator generator, boolean namedComplete) {
     this.type = type;
     this.generator = generator;
+    this.namedComplete = namedComplete;
+    this.named = !type.wildcard();
   }
 
   /**
@@ -52,8 +64,10 @@ final class SotwSubscription {
       acked.clear();
       acked.putAll(sent); // an ACK (or a re-subscription, which implies one) of the last response
     }
-    if (!type.wildcard()) {
-      names = Set.copyOf(request.getResourceNamesList());
+    Set<String> requested = Set.copyOf(request.getResourceNamesList());
+    named = !type.wildcard() || (namedComplete && !requested.isEmpty());
+    names = named ? requested : Set.of();
+    if (named) {
       sent.keySet().retainAll(names);
       acked.keySet().retainAll(names);
     }
@@ -63,7 +77,7 @@ final class SotwSubscription {
       rejectedVersion = versionSent;
       return false;
     }
-    if (!type.wildcard() && names.isEmpty()) {
+    if (named && names.isEmpty()) {
       return false;
     }
     ResourceSet current = generator.generate(names);
@@ -81,7 +95,7 @@ final class SotwSubscription {
    * @return true if the watch was answered
    */
   boolean onPush(Predicate<String> regenerate, boolean sendAll) {
-    if (parked == null || (!type.wildcard() && names.isEmpty())) {
+    if (parked == null || (named && names.isEmpty())) {
       return false;
     }
     ResourceSet current;
