@@ -126,7 +126,8 @@ public final class MeshDiscovery implements AutoCloseable {
    * What the ADS server would send the proxy now for one type, from the current push context and
    * the same per-push memo the server uses (so the instances are the ones on the wire).
    *
-   * @param names the names to generate for EDS and RDS; ignored for CDS and LDS (always complete)
+   * @param names the names to generate: for EDS and RDS, and for CDS and LDS of proxyless gRPC nodes
+   *     (which name what they want); sidecars always get complete CDS and LDS
    */
   public List<? extends Message> generate(Proxy proxy, XdsType type, Set<String> names) {
     return resources.generate(proxy, type.typeUrl(), names);

@@ -128,18 +128,19 @@ public final class XdsResources implements ResourceSource {
   private record Key(String type, String name, Shape shape) {}
 
   /** The proxy attributes a resource depends on; proxies with equal shapes get identical resources. */
-  private record Shape(String namespace, String dnsDomain, String mode, String generator, Map<String, String> labels,
-      List<String> ips) {
+  private record Shape(String namespace, String clusterId, String dnsDomain, String mode, String generator,
+      Map<String, String> labels, List<String> ips) {
     static Shape of(Proxy p) {
-      return new Shape(p.namespace(), p.dnsDomain(), p.interceptionMode().name(), p.generator(), p.labels(), p.instanceIps());
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), p.interceptionMode().name(), p.generator(),
+          p.labels(), p.instanceIps());
     }
 
     static Shape visibility(Proxy p) {
-      return new Shape(p.namespace(), "", "", p.generator(), Map.of(), List.of());
+      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of());
     }
 
     static Shape routes(Proxy p) {
-      return new Shape(p.namespace(), p.dnsDomain(), "", p.generator(), Map.of(), List.of());
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of());
     }
   }
 }
