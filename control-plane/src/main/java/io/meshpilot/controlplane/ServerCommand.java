@@ -16,12 +16,15 @@ import io.meshpilot.registry.kube.KubeSource;
 import io.meshpilot.registry.kube.KubeSourceOptions;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.push.PushSettings;
+import io.meshpilot.xds.server.XdsTlsOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +39,8 @@ import picocli.CommandLine.Option;
 final class ServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
   private static final String STARTUP = "startup";
+  /** A pending source that keeps /ready at 503 while the server shuts down. */
+  private static final String SHUTTING_DOWN = "shutting-down";
 
   /** Which Kubernetes API the endpoints come from. */
   enum EndpointsApi { endpointslices, endpoints }
@@ -76,7 +81,34 @@ final class ServerCommand implements Callable<Integer> {
       description = "Bearer tokens non-loopback callers may use on /debug/*, one per line: TOKEN or TOKEN NAMESPACE (re-read on change).")
   Path debugTokenFile;
 
+  @Option(names = "--tls-port", defaultValue = "15012",
+      description = "TLS xDS port, opened only with --tls-cert-file and --tls-key-file (default: ${DEFAULT-VALUE}).")
+  int tlsPort;
+
+  @Option(names = "--tls-cert-file", paramLabel = "FILE",
+      description = "PEM server certificate chain for the TLS xDS port (e.g. a mounted Secret's tls.crt); re-read on change.")
+  Path tlsCertFile;
+
+  @Option(names = "--tls-key-file", paramLabel = "FILE",
+      description = "PEM private key of --tls-cert-file (PKCS#8, PKCS#1 or SEC1; e.g. tls.key); re-read on change.")
+  Path tlsKeyFile;
+
+  @Option(names = "--tls-client-ca-file", paramLabel = "FILE",
+      description = "PEM CA bundle: TLS xDS clients must present a certificate it issued (e.g. ca.crt); re-read on change.")
+  Path tlsClientCaFile;
+
+  @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]", split = ",",
+      description = "Only watch Services, EndpointSlices/Endpoints, Pods and ServiceEntries in these namespaces (default: all). Nodes are always cluster-wide.")
+  List<String> watchNamespaces = List.of();
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = GoDuration.class,
+      defaultValue = "${env:MESHPILOT_SHUTDOWN_GRACE:-20s}",
+      description = "On SIGTERM, how long xDS connections may take to close before they are cut (default: $MESHPILOT_SHUTDOWN_GRACE or 20s; keep it well inside the pod's termination grace period).")
+  Duration shutdownGrace;
+
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private volatile MeshRegistry registry;
+  private volatile MeshDiscovery discovery;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
@@ -87,10 +119,16 @@ final class ServerCommand implements Callable<Integer> {
           + " or run inside a cluster.");
       return 2;
     }
+    if ((tlsCertFile == null) != (tlsKeyFile == null) || (tlsClientCaFile != null && tlsCertFile == null)) {
+      System.err.println("meshpilot server: --tls-cert-file and --tls-key-file go together, and"
+          + " --tls-client-ca-file needs them.");
+      return 2;
+    }
     MeshConfig mesh = meshConfig == null ? MeshConfig.defaults() : MeshConfigLoader.load(meshConfig);
     RegistryConfig registryConfig =
         new RegistryConfig(domainSuffix, clusterId, mesh.trustDomain(), mesh.defaultServiceExportTo());
     MeshRegistry registry = new MeshRegistry(registryConfig);
+    this.registry = registry;
     registry.sourceStarted(STARTUP); // not ready until every source below has started and synced
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "meshpilot-shutdown"));
@@ -98,8 +136,10 @@ final class ServerCommand implements Callable<Integer> {
       MeshMetrics metrics = new MeshMetrics(registry);
       running.push(metrics);
       MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
-          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), metrics);
+          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), tlsOptions(),
+          metrics);
       running.push(discovery);
+      this.discovery = discovery;
       DebugHttpServer http = DebugHttpServer.start(DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
               BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv()),
           new DebugSources(registry, Optional.of(discovery), metrics));
@@ -119,7 +159,8 @@ final class ServerCommand implements Callable<Integer> {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetesConfig()).build();
         running.push(client);
         KubeSource kube = new KubeSource(client, registry,
-            new KubeSourceOptions(endpointsApi == EndpointsApi.endpointslices, Duration.ofSeconds(30)));
+            new KubeSourceOptions(endpointsApi == EndpointsApi.endpointslices, Duration.ofSeconds(30))
+                .withNamespaces(new LinkedHashSet<>(watchNamespaces)));
         running.push(kube);
         kube.start();
       }
@@ -133,6 +174,14 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
+  private Optional<XdsTlsOptions> tlsOptions() {
+    if (tlsCertFile == null) {
+      return Optional.empty();
+    }
+    XdsTlsOptions options = XdsTlsOptions.of(new InetSocketAddress(bindAddress, tlsPort), tlsCertFile, tlsKeyFile);
+    return Optional.of(tlsClientCaFile == null ? options : options.withClientCa(tlsClientCaFile));
+  }
+
   private Config kubernetesConfig() throws java.io.IOException {
     if (kubeconfig != null) {
       return Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
@@ -140,7 +189,22 @@ final class ServerCommand implements Callable<Integer> {
     return Config.autoConfigure(null);
   }
 
+  /**
+   * Runs on SIGTERM (the JVM's shutdown hook) and after a failed start: /ready turns 503 first, xDS
+   * streams are closed so proxies reconnect elsewhere (bounded by --shutdown-grace), then the rest.
+   */
   private synchronized void shutdown() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    if (registry != null) {
+      registry.sourceStarted(SHUTTING_DOWN);
+      log.info("shutdown: /ready now answers 503; draining xDS for at most {}", shutdownGrace);
+    }
+    if (discovery != null) {
+      discovery.shutdownGracefully(shutdownGrace);
+    }
     while (!running.isEmpty()) {
       AutoCloseable resource = running.pop();
       try {
@@ -149,6 +213,7 @@ final class ServerCommand implements Callable<Integer> {
         log.warn("closing {}: {}", resource.getClass().getSimpleName(), e.getMessage());
       }
     }
+    log.info("shutdown: done after {} ms", (System.nanoTime() - start) / 1_000_000);
     stopped.countDown();
   }
 }

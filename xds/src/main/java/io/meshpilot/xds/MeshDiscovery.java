@@ -15,6 +15,7 @@ import io.meshpilot.xds.server.ProxySyncState;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.server.ResourceSource;
 import io.meshpilot.xds.server.SyncStatusRegistry;
+import io.meshpilot.xds.server.XdsTlsOptions;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,7 +50,8 @@ public final class MeshDiscovery implements AutoCloseable {
   private final PushScheduler scheduler;
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
-      InetSocketAddress address, XdsEvents events, UnaryOperator<ResourceSource> decorate) {
+      InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
+      UnaryOperator<ResourceSource> decorate) {
     this.registry = registry;
     this.settings = settings;
     this.events = events;
@@ -60,7 +63,7 @@ public final class MeshDiscovery implements AutoCloseable {
       return context;
     };
     current.set(timedContext.get());
-    this.server = new AdsServer(address, decorate.apply(resources), events);
+    this.server = new AdsServer(address, tls, decorate.apply(resources), events);
     this.scheduler = new PushScheduler(pushSettings, () -> {
       PushContext next = timedContext.get();
       current.set(next);
@@ -86,7 +89,22 @@ public final class MeshDiscovery implements AutoCloseable {
    */
   public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, XdsEvents events, UnaryOperator<ResourceSource> decorate) throws IOException {
-    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, events, decorate);
+    return start(registry, settings, pushSettings, address, Optional.empty(), events, decorate);
+  }
+
+  /**
+   * Starts the ADS server on the plaintext address and, when {@code tls} is given, also on a TLS
+   * listener serving the same streams; follows the registry.
+   */
+  public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events) throws IOException {
+    return start(registry, settings, pushSettings, address, tls, events, UnaryOperator.identity());
+  }
+
+  private static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
+      UnaryOperator<ResourceSource> decorate) throws IOException {
+    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, tls, events, decorate);
     discovery.server.start();
     registry.addListener(discovery::onRegistryChange);
     return discovery;
@@ -101,6 +119,20 @@ public final class MeshDiscovery implements AutoCloseable {
   /** The bound gRPC port. */
   public int port() {
     return server.port();
+  }
+
+  /** The bound TLS port, if a TLS listener was configured. */
+  public OptionalInt tlsPort() {
+    return server.tlsPort();
+  }
+
+  /**
+   * Graceful shutdown: stops pushing, then drains the ADS server (see {@link AdsServer#drain}),
+   * waiting at most {@code grace}.
+   */
+  public void shutdownGracefully(Duration grace) {
+    scheduler.close();
+    server.drain(grace);
   }
 
   /** Per-proxy ACK/NACK state, for the debug endpoints. */

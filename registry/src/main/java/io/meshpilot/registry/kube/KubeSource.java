@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Watches a cluster's Services, EndpointSlices (or Endpoints), Pods, Nodes and ServiceEntries with
  * fabric8 informers and delivers every object to an {@link ObjectSink} as source {@code kubernetes}.
  * The ServiceEntry CRD may be missing: the source then syncs without it and starts watching
- * ServiceEntries when the CRD appears.
+ * ServiceEntries when the CRD appears. With {@link KubeSourceOptions#namespaces()} set, the
+ * namespaced kinds are watched by one informer per namespace, so objects elsewhere never arrive.
  */
 public final class KubeSource implements AutoCloseable {
   static final String SOURCE = "kubernetes";
@@ -51,7 +54,6 @@ public final class KubeSource implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final List<SupervisedInformer<?>> informers = new ArrayList<>();
   private final CompletableFuture<Void> serviceEntriesReady = new CompletableFuture<>();
-  private volatile SupervisedInformer<GenericKubernetesResource> serviceEntries;
   private final AtomicInteger crdChecks = new AtomicInteger();
   private volatile boolean crdMissingLogged;
   private volatile boolean closed;
@@ -82,18 +84,19 @@ public final class KubeSource implements AutoCloseable {
     }
     started = true;
     sink.sourceStarted(SOURCE);
-    KubernetesSerialization serialization = client.getKubernetesSerialization();
-    add("Service", "v1", () -> compact(client.services().inAnyNamespace().runnableInformer(0),
-        Service.class, serialization));
-    if (options.useEndpointSlices()) {
-      add("EndpointSlice", "discovery.k8s.io/v1", () -> compact(
-          client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0), EndpointSlice.class, serialization));
-    } else {
-      add("Endpoints", "v1", () -> compact(client.endpoints().inAnyNamespace().runnableInformer(0),
-          Endpoints.class, serialization));
+    if (!options.namespaces().isEmpty()) {
+      log.info("Watching namespaced kinds only in namespace(s) {}", String.join(", ", options.namespaces()));
     }
-    add("Pod", "v1", () -> compact(client.pods().inAnyNamespace().runnableInformer(0), Pod.class, serialization));
-    add("Node", "v1", () -> compact(client.nodes().runnableInformer(0), Node.class, serialization));
+    addNamespaced("Service", "v1", Service.class, client.services());
+    if (options.useEndpointSlices()) {
+      addNamespaced("EndpointSlice", "discovery.k8s.io/v1", EndpointSlice.class,
+          client.discovery().v1().endpointSlices());
+    } else {
+      addNamespaced("Endpoints", "v1", Endpoints.class, client.endpoints());
+    }
+    addNamespaced("Pod", "v1", Pod.class, client.pods());
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
+    add("Node", "v1", Optional.empty(), () -> compact(client.nodes().runnableInformer(0), Node.class, serialization));
     List<CompletableFuture<Void>> syncs = new ArrayList<>();
     for (SupervisedInformer<?> informer : informers) {
       informer.start();
@@ -125,9 +128,26 @@ public final class KubeSource implements AutoCloseable {
     return informers.stream().filter(i -> i.kind().equals(kind)).findFirst();
   }
 
+  /** One informer per watched namespace, or one for all namespaces. */
+  private synchronized <T extends HasMetadata> List<SupervisedInformer<T>> addNamespaced(
+      String kind, String apiVersion, Class<T> type, MixedOperation<T, ?, ?> operation) {
+    List<Optional<String>> scopes = options.namespaces().isEmpty() ? List.of(Optional.empty())
+        : options.namespaces().stream().map(Optional::of).toList();
+    List<SupervisedInformer<T>> added = new ArrayList<>();
+    for (Optional<String> namespace : scopes) {
+      added.add(add(kind, apiVersion, namespace, () -> {
+        Informable<T> scope = namespace.isEmpty() ? operation.inAnyNamespace() : operation.inNamespace(namespace.get());
+        return compact(scope.runnableInformer(0), type, client.getKubernetesSerialization());
+      }));
+    }
+    return added;
+  }
+
+  /** @param namespace the one namespace the informer watches, for its name in logs */
   private synchronized <T extends HasMetadata> SupervisedInformer<T> add(
-      String kind, String apiVersion, Supplier<SharedIndexInformer<T>> factory) {
-    SupervisedInformer<T> informer = new SupervisedInformer<>(kind, factory,
+      String kind, String apiVersion, Optional<String> namespace, Supplier<SharedIndexInformer<T>> factory) {
+    String name = namespace.map(ns -> kind + " (namespace " + ns + ")").orElse(kind);
+    SupervisedInformer<T> informer = new SupervisedInformer<>(name, factory,
         new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY);
     informers.add(informer);
     return informer;
@@ -172,18 +192,17 @@ public final class KubeSource implements AutoCloseable {
         .withPlural(SERVICE_ENTRY_PLURAL)
         .withNamespaced(true)
         .build();
-    SupervisedInformer<GenericKubernetesResource> informer;
+    List<SupervisedInformer<GenericKubernetesResource>> added;
     synchronized (this) {
       if (closed) {
         return;
       }
-      informer = add("ServiceEntry", apiVersion,
-          () -> compact(client.genericKubernetesResources(context).inAnyNamespace().runnableInformer(0),
-              GenericKubernetesResource.class, client.getKubernetesSerialization()));
-      serviceEntries = informer;
+      added = addNamespaced("ServiceEntry", apiVersion, GenericKubernetesResource.class,
+          client.genericKubernetesResources(context));
     }
-    informer.firstSync().thenRun(() -> serviceEntriesReady.complete(null));
-    informer.start();
+    CompletableFuture.allOf(added.stream().map(i -> i.firstSync().toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).thenRun(() -> serviceEntriesReady.complete(null));
+    added.forEach(SupervisedInformer::start);
   }
 
   /**

@@ -6,12 +6,17 @@ import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializ
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.meshpilot.xds.XdsEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,17 +24,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The xDS server: ADS (state of the world and Delta) plus the per-type CDS/EDS/LDS/RDS services,
  * on java-control-plane's discovery server with meshpilot's per-proxy cache. Connections are
- * answered on request; {@link #push} brings them up to date after a registry change.
+ * answered on request; {@link #push} brings them up to date after a registry change. Optionally a
+ * second, TLS listener serves the same streams (see {@link XdsTlsOptions}); {@link #drain} ends
+ * them all for a graceful shutdown.
  */
 public final class AdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
 
   private final InetSocketAddress address;
+  private final Optional<XdsTlsOptions> tls;
+  private final OpenStreams openStreams = new OpenStreams();
   private final XdsCache cache;
   private final SyncStatusRegistry syncStatus = new SyncStatusRegistry();
   private final AdsCallbacks callbacks;
   private final V3DiscoveryServer discoveryServer;
   private Server server;
+  private Server tlsServer;
+  private ReloadingServerTls tlsFiles;
 
   /**
    * @param address where to listen; port 0 picks a free port (see {@link #port()})
@@ -45,7 +56,18 @@ public final class AdsServer implements AutoCloseable {
    * @param events where connections, responses, NACKs and stale nonces are reported
    */
   public AdsServer(InetSocketAddress address, ResourceSource source, XdsEvents events) {
+    this(address, Optional.empty(), source, events);
+  }
+
+  /**
+   * @param address where the plaintext listener listens; port 0 picks a free port
+   * @param tls a second listener with TLS, serving the same streams
+   * @param source generates the resources each proxy receives
+   * @param events where connections, responses, NACKs and stale nonces are reported
+   */
+  public AdsServer(InetSocketAddress address, Optional<XdsTlsOptions> tls, ResourceSource source, XdsEvents events) {
     this.address = address;
+    this.tls = tls;
     this.cache = new XdsCache(source, events);
     this.callbacks = new AdsCallbacks(source, cache, syncStatus, Clock.systemUTC(), events);
     // The direct executor sends on the calling thread, inside the connection's lock, so responses
@@ -54,26 +76,55 @@ public final class AdsServer implements AutoCloseable {
         new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
   }
 
-  /** Binds and starts serving. */
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IOException if a port cannot be bound or the TLS files cannot be used
+   */
   public synchronized AdsServer start() throws IOException {
     StreamContext context = new StreamContext(callbacks::end);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+    server = serve(NettyServerBuilder.forAddress(address), context);
+    LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
+    if (tls.isPresent()) {
+      XdsTlsOptions options = tls.get();
+      try {
+        tlsFiles = ReloadingServerTls.start(options);
+        tlsServer = serve(NettyServerBuilder.forAddress(options.address()).sslContext(tlsFiles.sslContext()), context);
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e;
+      }
+      LOG.info("xDS server listening with TLS on {}:{}", options.address().getHostString(), tlsServer.getPort());
+    }
+    return this;
+  }
+
+  private Server serve(NettyServerBuilder builder, StreamContext context) throws IOException {
     for (BindableService service : List.of(
         discoveryServer.getAggregatedDiscoveryServiceImpl(),
         discoveryServer.getClusterDiscoveryServiceImpl(),
         discoveryServer.getEndpointDiscoveryServiceImpl(),
         discoveryServer.getListenerDiscoveryServiceImpl(),
         discoveryServer.getRouteDiscoveryServiceImpl())) {
-      builder.addService(ServerInterceptors.intercept(service, context));
+      // openStreams is outermost, so its serialized call is the one every other layer sends on
+      builder.addService(ServerInterceptors.intercept(service, context, openStreams));
     }
-    server = builder.build().start();
-    LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
-    return this;
+    return builder.build().start();
   }
 
   /** The bound port (after {@link #start()}). */
   public int port() {
     return server.getPort();
+  }
+
+  /** The bound TLS port, if the TLS listener is configured (after {@link #start()}). */
+  public OptionalInt tlsPort() {
+    return tlsServer == null ? OptionalInt.empty() : OptionalInt.of(tlsServer.getPort());
+  }
+
+  /** The TLS files being followed (tests). */
+  Optional<ReloadingServerTls> tlsFiles() {
+    return Optional.ofNullable(tlsFiles);
   }
 
   /** Ids of the connected streams ({@code <proxy.id>-<counter>}), sorted. */
@@ -108,17 +159,72 @@ public final class AdsServer implements AutoCloseable {
     return syncStatus;
   }
 
-  @Override
-  public synchronized void close() {
-    if (server == null) {
-      return;
+  /**
+   * Graceful shutdown: stops accepting connections (and tells connected clients so with GOAWAY),
+   * closes every open stream with UNAVAILABLE so proxies reconnect to another replica, and waits
+   * at most {@code grace} for the connections to end before cutting them. Each step is logged.
+   */
+  public void drain(Duration grace) {
+    List<Server> servers;
+    synchronized (this) {
+      servers = listeners();
+      if (servers.isEmpty()) {
+        return;
+      }
+      servers.forEach(Server::shutdown);
     }
-    server.shutdownNow();
+    long start = System.nanoTime();
+    LOG.info("xDS shutdown: stopped accepting connections on port(s) {}; {} stream(s) open",
+        servers.stream().map(s -> String.valueOf(s.getPort())).toList(), openStreams.count());
+    int closed = openStreams.closeAll(Status.UNAVAILABLE.withDescription("control plane shutting down"));
+    LOG.info("xDS shutdown: closed {} stream(s) with UNAVAILABLE; proxies reconnect elsewhere and keep their config",
+        closed);
+    long deadline = start + grace.toNanos();
+    boolean terminated = true;
     try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
+      for (Server server : servers) {
+        terminated &= server.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      terminated = false;
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (terminated) {
+      LOG.info("xDS shutdown: all connections closed after {} ms", millis);
+    } else {
+      LOG.warn("xDS shutdown: connections still open after {} ms (grace {}); closing them now", millis, grace);
+    }
+    close();
+  }
+
+  private List<Server> listeners() {
+    List<Server> servers = new ArrayList<>();
+    if (server != null) {
+      servers.add(server);
+    }
+    if (tlsServer != null) {
+      servers.add(tlsServer);
+    }
+    return servers;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (tlsFiles != null) {
+      tlsFiles.close();
+      tlsFiles = null;
+    }
+    List<Server> servers = listeners();
+    servers.forEach(Server::shutdownNow);
+    for (Server s : servers) {
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     server = null;
+    tlsServer = null;
   }
 }

@@ -1,0 +1,49 @@
+package io.meshpilot.xds.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The TLS xDS listener (istiod's 15012): where it listens and the PEM files it serves with, as a
+ * mounted Kubernetes Secret holds them ({@code tls.crt}, {@code tls.key}, {@code ca.crt}). The files
+ * are re-read when they change; connected proxies keep their connections.
+ *
+ * @param address where to listen; port 0 picks a free port
+ * @param certFile the server certificate chain, leaf first
+ * @param keyFile the server's private key (PKCS#8, PKCS#1 or SEC1 PEM)
+ * @param clientCaFile when present, clients must present a certificate issued by one of these CAs
+ * @param pollInterval how often the files are compared with what is served, besides the directory
+ *     watch (which misses changes on some file systems)
+ */
+public record XdsTlsOptions(InetSocketAddress address, Path certFile, Path keyFile, Optional<Path> clientCaFile,
+    Duration pollInterval) {
+  /** The poll interval when none is given. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
+
+  public XdsTlsOptions {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(certFile, "certFile");
+    Objects.requireNonNull(keyFile, "keyFile");
+    Objects.requireNonNull(clientCaFile, "clientCaFile");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
+    }
+  }
+
+  /** Server certificate and key, no client verification, the default poll interval. */
+  public static XdsTlsOptions of(InetSocketAddress address, Path certFile, Path keyFile) {
+    return new XdsTlsOptions(address, certFile, keyFile, Optional.empty(), DEFAULT_POLL_INTERVAL);
+  }
+
+  /** The same, requiring client certificates issued by the CAs in {@code caFile}. */
+  public XdsTlsOptions withClientCa(Path caFile) {
+    return new XdsTlsOptions(address, certFile, keyFile, Optional.of(caFile), pollInterval);
+  }
+
+  public XdsTlsOptions withPollInterval(Duration interval) {
+    return new XdsTlsOptions(address, certFile, keyFile, clientCaFile, interval);
+  }
+}
