@@ -48,12 +48,31 @@ public record EnvoyBootstrap(SidecarNode node, Optional<Ads> ads, List<JsonNode>
    * @param mode SotW or Delta
    * @param tcpAddress the control plane's TCP address (a host test), or empty
    * @param pipe a Unix socket leading to it (Envoy inside a {@link NetnsSandbox}), or empty
+   * @param tls TLS to the control plane (its 15012-style port), or empty for plaintext
    */
-  public record Ads(AdsMode mode, Optional<InetSocketAddress> tcpAddress, Optional<Path> pipe) {
+  public record Ads(AdsMode mode, Optional<InetSocketAddress> tcpAddress, Optional<Path> pipe, Optional<AdsTls> tls) {
     public Ads {
       Objects.requireNonNull(mode);
+      Objects.requireNonNull(tls);
       if (tcpAddress.isPresent() == pipe.isPresent()) {
         throw new IllegalArgumentException("ADS needs exactly one of a TCP address and a pipe");
+      }
+    }
+
+    public Ads(AdsMode mode, Optional<InetSocketAddress> tcpAddress, Optional<Path> pipe) {
+      this(mode, tcpAddress, pipe, Optional.empty());
+    }
+  }
+
+  /**
+   * TLS on the {@code xds-grpc} cluster, as pilot-agent sets it up: the control plane's certificate
+   * is checked against {@code caFile}; a client certificate is presented when given.
+   */
+  public record AdsTls(Path caFile, Optional<Path> certFile, Optional<Path> keyFile) {
+    public AdsTls {
+      Objects.requireNonNull(caFile);
+      if (certFile.isPresent() != keyFile.isPresent()) {
+        throw new IllegalArgumentException("a client certificate needs both its certificate and key file");
       }
     }
   }
@@ -80,6 +99,17 @@ public record EnvoyBootstrap(SidecarNode node, Optional<Ads> ads, List<JsonNode>
   public EnvoyBootstrap withAds(AdsMode mode, Path pipe) {
     return new EnvoyBootstrap(node, Optional.of(new Ads(mode, Optional.empty(), Optional.of(pipe))), staticListeners,
         staticClusters);
+  }
+
+  /**
+   * TLS on the ADS connection set with {@link #withAds}: the control plane's certificate must chain
+   * to {@code caFile}; {@code certFile}/{@code keyFile}, when given, are the client certificate.
+   */
+  public EnvoyBootstrap withAdsTls(Path caFile, Optional<Path> certFile, Optional<Path> keyFile) {
+    Ads current = ads.orElseThrow(() -> new IllegalStateException("withAdsTls needs withAds first"));
+    Ads secured = new Ads(current.mode(), current.tcpAddress(), current.pipe(),
+        Optional.of(new AdsTls(caFile, certFile, keyFile)));
+    return new EnvoyBootstrap(node, Optional.of(secured), staticListeners, staticClusters);
   }
 
   /** Adds a static listener given as Envoy v3 JSON. */
@@ -154,6 +184,20 @@ public record EnvoyBootstrap(SidecarNode node, Optional<Ads> ads, List<JsonNode>
     ads.tcpAddress().ifPresent(tcp -> address.putObject("socket_address")
         .put("address", tcp.getAddress().getHostAddress()).put("port_value", tcp.getPort()));
     ads.pipe().ifPresent(pipe -> address.putObject("pipe").put("path", pipe.toString()));
+    ads.tls().ifPresent(tls -> {
+      ObjectNode context = cluster.putObject("transport_socket").put("name", "envoy.transport_sockets.tls")
+          .putObject("typed_config")
+          .put("@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext")
+          .putObject("common_tls_context");
+      // grpc-java's server insists on ALPN h2
+      context.putArray("alpn_protocols").add("h2");
+      context.putObject("validation_context").putObject("trusted_ca").put("filename", tls.caFile().toString());
+      tls.certFile().ifPresent(cert -> {
+        ObjectNode certificate = context.putArray("tls_certificates").addObject();
+        certificate.putObject("certificate_chain").put("filename", cert.toString());
+        certificate.putObject("private_key").put("filename", tls.keyFile().orElseThrow().toString());
+      });
+    });
     return cluster;
   }
 
