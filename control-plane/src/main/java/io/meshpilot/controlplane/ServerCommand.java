@@ -200,7 +200,7 @@ final class ServerCommand implements Callable<Integer> {
     long start = System.nanoTime();
     if (registry != null) {
       registry.sourceStarted(SHUTTING_DOWN);
-      log.info("shutdown: /ready now answers 503; draining xDS for at most {}", shutdownGrace);
+      log.info("shutdown: /ready now answers 503; draining xDS for at most {} ms", shutdownGrace.toMillis());
     }
     if (discovery != null) {
       discovery.shutdownGracefully(shutdownGrace);

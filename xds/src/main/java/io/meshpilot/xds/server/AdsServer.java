@@ -166,16 +166,18 @@ public final class AdsServer implements AutoCloseable {
    */
   public void drain(Duration grace) {
     List<Server> servers;
+    List<Integer> ports;
     synchronized (this) {
       servers = listeners();
       if (servers.isEmpty()) {
         return;
       }
+      ports = servers.stream().map(Server::getPort).toList();
       servers.forEach(Server::shutdown);
     }
     long start = System.nanoTime();
-    LOG.info("xDS shutdown: stopped accepting connections on port(s) {}; {} stream(s) open",
-        servers.stream().map(s -> String.valueOf(s.getPort())).toList(), openStreams.count());
+    LOG.info("xDS shutdown: stopped accepting connections on port(s) {}; {} stream(s) open", ports,
+        openStreams.count());
     int closed = openStreams.closeAll(Status.UNAVAILABLE.withDescription("control plane shutting down"));
     LOG.info("xDS shutdown: closed {} stream(s) with UNAVAILABLE; proxies reconnect elsewhere and keep their config",
         closed);
@@ -193,7 +195,8 @@ public final class AdsServer implements AutoCloseable {
     if (terminated) {
       LOG.info("xDS shutdown: all connections closed after {} ms", millis);
     } else {
-      LOG.warn("xDS shutdown: connections still open after {} ms (grace {}); closing them now", millis, grace);
+      LOG.warn("xDS shutdown: connections still open after {} ms (grace {} ms); closing them now", millis,
+          grace.toMillis());
     }
     close();
   }
