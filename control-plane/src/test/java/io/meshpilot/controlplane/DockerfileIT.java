@@ -113,21 +113,28 @@ class DockerfileIT {
   }
 
   @Test
-  void entrypointRunsTheCopiedJarsServerWithContainerAwareHeap() throws Exception {
+  void entrypointRunsTheCopiedJarWithContainerAwareHeapAndServerByDefault() throws Exception {
     String[] copy = only(runtimeStage(), "COPY").split("\\s+");
-    List<String> entrypoint = Arrays.asList(new ObjectMapper().readValue(only(runtimeStage(), "ENTRYPOINT"),
-        String[].class));
+    ObjectMapper json = new ObjectMapper();
+    List<String> entrypoint = Arrays.asList(json.readValue(only(runtimeStage(), "ENTRYPOINT"), String[].class));
+    List<String> cmd = Arrays.asList(json.readValue(only(runtimeStage(), "CMD"), String[].class));
 
     assertThat(entrypoint.get(0)).isEqualTo("java");
     assertThat(entrypoint).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
     int jarAt = entrypoint.indexOf("-jar");
     assertThat(entrypoint.get(jarAt + 1)).isEqualTo(copy[2]);
-    assertThat(entrypoint.get(entrypoint.size() - 1)).isEqualTo("server");
+    assertThat(jarAt + 2).as("nothing after the jar: the command (CMD or the chart's args) follows").isEqualTo(
+        entrypoint.size());
+    // The Helm chart's args replace CMD and start with the command too.
+    assertThat(cmd).containsExactly("server");
+    assertThat(Files.readString(ROOT.resolve("charts/meshpilot/templates/deployment.yaml")))
+        .containsPattern("args:\\s*\\n\\s*- server\\n");
 
     // The same command line, on the jar the build made, starts the server command.
     List<String> command = new ArrayList<>(entrypoint);
     command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.set(jarAt + 1, ROOT.resolve(jarOfTheBuild()).toString());
+    command.addAll(cmd);
     command.add("--help");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
