@@ -23,6 +23,7 @@ import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.server.ResourceSource;
+import io.meshpilot.xds.e2e.Closer;
 import io.meshpilot.xds.e2e.EnvoyBootstrap;
 import io.meshpilot.xds.e2e.EnvoyBootstrap.AdsMode;
 import io.meshpilot.xds.e2e.EnvoyProcess;
@@ -35,8 +36,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,21 +65,18 @@ class DebugToolkitE2ETest {
 
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
   private final HttpClient http = HttpClient.newHttpClient();
-  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private final Closer closer = new Closer();
   private final AtomicBoolean injectBadCluster = new AtomicBoolean();
   private String pilot;
 
   @AfterEach
   void closeAll() throws Exception {
-    while (!opened.isEmpty()) {
-      opened.pop().close();
-    }
+    closer.close();
     http.close();
   }
 
   private <T extends AutoCloseable> T track(T resource) {
-    opened.push(resource);
-    return resource;
+    return closer.track(resource);
   }
 
   @ParameterizedTest

@@ -4,10 +4,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Closes what a test opened, last opened first, even when an earlier close fails. */
-final class Closer implements AutoCloseable {
+public final class Closer implements AutoCloseable {
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
-  <T extends AutoCloseable> T track(T resource) {
+  public <T extends AutoCloseable> T track(T resource) {
     opened.push(resource);
     return resource;
   }

@@ -1,5 +1,6 @@
 package io.meshpilot.xds.grpc;
 
+
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -12,14 +13,13 @@ import io.grpc.NameResolverRegistry;
 import io.grpc.xds.XdsNameResolverProvider;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.xds.e2e.Closer;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.server.ProxySyncState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +34,11 @@ final class GrpcMesh implements AutoCloseable {
   static final String NAMESPACE = "default";
 
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
-  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private final Closer closer = new Closer();
   private MeshDiscovery discovery;
 
   <T extends AutoCloseable> T track(T resource) {
-    opened.push(resource);
-    return resource;
+    return closer.track(resource);
   }
 
   MeshRegistry registry() {
@@ -112,20 +111,6 @@ final class GrpcMesh implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    Exception first = null;
-    while (!opened.isEmpty()) {
-      try {
-        opened.pop().close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    closer.close();
   }
 }
