@@ -3,8 +3,6 @@ package io.meshpilot.xds;
 import com.google.protobuf.Message;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.ServiceRegistry;
-import io.meshpilot.registry.model.Resolution;
-import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.dump.ProxyIdPattern;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushScheduler;
@@ -23,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -43,7 +40,6 @@ public final class MeshDiscovery implements AutoCloseable {
   private final MeshSettings settings;
   private final AtomicLong pushCounter = new AtomicLong();
   private final AtomicReference<PushContext> current = new AtomicReference<>();
-  private final AtomicReference<Set<String>> passthroughHosts = new AtomicReference<>(Set.of());
   private final XdsEvents events;
   private final XdsResources resources = new XdsResources(current::get);
   private final AdsServer server;
@@ -59,7 +55,7 @@ public final class MeshDiscovery implements AutoCloseable {
     Supplier<PushContext> timedContext = () -> {
       long start = System.nanoTime();
       PushContext context = newContext();
-      events.pushContextBuilt(Duration.ofNanos(System.nanoTime() - start), registry.services().size());
+      events.pushContextBuilt(Duration.ofNanos(System.nanoTime() - start), context.totalServices());
       return context;
     };
     current.set(timedContext.get());
@@ -172,7 +168,7 @@ public final class MeshDiscovery implements AutoCloseable {
 
   private void onRegistryChange(RegistryChange change) {
     // Headless services get per-pod listeners (LDS), so their endpoint changes need a full push.
-    Set<String> headless = passthroughHosts.get();
+    Set<String> headless = current.get().passthroughHostnames();
     if (change.services().isEmpty() && change.endpoints().stream().anyMatch(headless::contains)) {
       change = new RegistryChange(change.endpoints(), Set.of());
     }
@@ -180,13 +176,6 @@ public final class MeshDiscovery implements AutoCloseable {
   }
 
   private PushContext newContext() {
-    Set<String> passthrough = new HashSet<>();
-    for (Service service : registry.services()) {
-      if (service.resolution() == Resolution.PASSTHROUGH) {
-        passthrough.add(service.hostname());
-      }
-    }
-    passthroughHosts.set(Set.copyOf(passthrough));
     String version = Instant.now().truncatedTo(ChronoUnit.SECONDS) + "/" + pushCounter.incrementAndGet();
     return PushContext.create(registry, settings, version);
   }

@@ -4,6 +4,7 @@ import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.RegistryKind;
+import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.serviceentry.HostnameConflicts;
 import io.meshpilot.xds.MeshSettings;
@@ -14,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * An immutable view of the registry for one push (istiod's PushContext): the services each proxy
@@ -26,6 +29,8 @@ public final class PushContext {
   private final MeshSettings settings;
   private final String version;
   private final List<Service> indexed;
+  private final int totalServices;
+  private final Set<String> passthroughHostnames;
   private final Map<String, List<Service>> byNamespace = new ConcurrentHashMap<>();
   private final Map<String, Map<String, List<Endpoint>>> endpointsByService = new ConcurrentHashMap<>();
 
@@ -33,8 +38,14 @@ public final class PushContext {
     this.registry = registry;
     this.settings = settings;
     this.version = version;
+    List<Service> all = registry.services();
+    this.totalServices = all.size();
+    this.passthroughHostnames = all.stream()
+        .filter(s -> s.resolution() == Resolution.PASSTHROUGH)
+        .map(Service::hostname)
+        .collect(Collectors.toUnmodifiableSet());
     // one service per (hostname, namespace): oldest wins, Kubernetes beats ServiceEntry (§5.3)
-    this.indexed = HostnameConflicts.resolve(registry.services());
+    this.indexed = HostnameConflicts.resolve(all);
   }
 
   /** Snapshots the registry's services now. */
@@ -49,6 +60,16 @@ public final class PushContext {
 
   public MeshSettings settings() {
     return settings;
+  }
+
+  /** How many services the registry held when this context was built. */
+  public int totalServices() {
+    return totalServices;
+  }
+
+  /** Hostnames of headless (Passthrough) services: their endpoints shape listeners, not just EDS. */
+  public Set<String> passthroughHostnames() {
+    return passthroughHostnames;
   }
 
   /**

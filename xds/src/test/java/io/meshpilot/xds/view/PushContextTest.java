@@ -111,4 +111,15 @@ class PushContextTest {
         });
     assertThat(push.serviceTargets(proxy("shop", Map.of("app", "other"), "10.244.0.8"))).isEmpty();
   }
+
+  @Test
+  void countsTheRegistrysServicesAndKnowsWhichAreHeadless() {
+    service("a", "svc", "2024-01-01T00:00:00Z", null);
+    registry.upsert("test", new ServiceBuilder().withNewMetadata().withName("db").withNamespace("a").endMetadata()
+        .withNewSpec().withClusterIP("None").addNewPort().withName("tcp").withPort(3306).endPort().endSpec().build());
+    PushContext push = push(MeshSettings.defaults());
+
+    assertThat(push.totalServices()).isEqualTo(2);
+    assertThat(push.passthroughHostnames()).containsExactly("db.a.svc.cluster.local");
+  }
 }
