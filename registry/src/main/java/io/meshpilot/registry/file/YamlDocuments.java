@@ -50,7 +50,7 @@ final class YamlDocuments {
         raw.add(stringKeyed(map));
       }
     } catch (JsonProcessingException e) {
-      throw new InvalidObjectException("YAML syntax error " + location(e) + ": " + e.getOriginalMessage());
+      throw new InvalidObjectException("YAML syntax error " + location(e) + ": " + oneLine(e.getOriginalMessage()));
     } catch (java.io.IOException | RuntimeException e) {
       throw new InvalidObjectException("unreadable YAML: " + e.getMessage());
     }
@@ -123,6 +123,18 @@ final class YamlDocuments {
     Map<String, Object> copy = new LinkedHashMap<>();
     map.forEach((k, v) -> copy.put(String.valueOf(k), v));
     return copy;
+  }
+
+  /**
+   * The parser's complaint on one line: SnakeYAML adds the offending source line, a caret and
+   * "in 'reader'" positions on lines of their own; the position is already in the message.
+   */
+  private static String oneLine(String message) {
+    return message.lines()
+        .filter(line -> !line.isBlank())
+        .filter(line -> !line.startsWith("    ") && !line.trim().startsWith("in 'reader'"))
+        .map(String::trim)
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   private static String location(JsonProcessingException e) {
