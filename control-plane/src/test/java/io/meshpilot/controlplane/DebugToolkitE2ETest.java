@@ -22,7 +22,11 @@ import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushSettings;
+import io.meshpilot.xds.server.PushRequest;
+import io.meshpilot.xds.server.ResourcePart;
+import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
+import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.e2e.Closer;
 import io.meshpilot.xds.e2e.EnvoyBootstrap;
 import io.meshpilot.xds.e2e.EnvoyBootstrap.AdsMode;
@@ -155,16 +159,22 @@ class DebugToolkitE2ETest {
       }
 
       @Override
-      public List<? extends Message> generate(Proxy proxy, String typeUrl, Set<String> names) {
-        List<? extends Message> resources = real.generate(proxy, typeUrl, names);
-        if (!injectBadCluster.get() || !typeUrl.endsWith("envoy.config.cluster.v3.Cluster")) {
+      public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
+        ResourceSet resources = real.generate(proxy, type, names);
+        if (!injectBadCluster.get() || type != XdsType.CLUSTER) {
           return resources;
         }
-        List<Message> withBad = new java.util.ArrayList<>(resources);
+        List<ResourcePart> withBad = new java.util.ArrayList<>(resources.parts());
         // A STATIC cluster with a negative connect timeout fails Envoy's proto validation.
-        withBad.add(Cluster.newBuilder().setName("bad-cluster").setType(Cluster.DiscoveryType.STATIC)
-            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(-1)).build());
-        return withBad;
+        withBad.add(ResourcePart.of(List.of(Cluster.newBuilder().setName("bad-cluster")
+            .setType(Cluster.DiscoveryType.STATIC)
+            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(-1)).build())));
+        return ResourceSet.of(withBad);
+      }
+
+      @Override
+      public boolean affects(PushRequest request, Proxy proxy) {
+        return real.affects(request, proxy);
       }
     };
   }

@@ -3,12 +3,14 @@ package io.meshpilot.xds;
 import com.google.protobuf.Message;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.ServiceRegistry;
+import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.dump.ProxyIdPattern;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushScheduler;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.push.PushTarget;
 import io.meshpilot.xds.server.AdsServer;
+import io.meshpilot.xds.server.AdsSettings;
 import io.meshpilot.xds.server.ProxySyncState;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.server.ResourceSource;
@@ -26,31 +28,30 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * The discovery side of meshpilot, wired together: registry changes go through the push scheduler,
- * which builds a new {@link PushContext} per push and has the ADS server send each connected proxy
- * what changed for it. Owns the server and the scheduler; closing it stops both.
+ * which builds a new {@link PushContext} per push and has the ADS server send each proxy the change
+ * reaches what changed for it. Owns the server, the scheduler and the resource cache that outlives
+ * each push; closing it stops both.
  */
 public final class MeshDiscovery implements AutoCloseable {
   private final ServiceRegistry registry;
   private final MeshSettings settings;
   private final AtomicLong pushCounter = new AtomicLong();
-  private final AtomicReference<PushContext> current = new AtomicReference<>();
-  private final XdsEvents events;
-  private final XdsResources resources = new XdsResources(current::get);
+  private final XdsCache cache;
+  private final XdsResources resources;
   private final AdsServer server;
   private final PushScheduler scheduler;
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
-      UnaryOperator<ResourceSource> decorate) {
+      UnaryOperator<ResourceSource> decorate, AdsSettings adsSettings) {
     this.registry = registry;
     this.settings = settings;
-    this.events = events;
+    this.cache = new XdsCache(adsSettings.xdsCacheSize());
     // Every context build is reported (pilot_pushcontext_init_seconds, pilot_services).
     Supplier<PushContext> timedContext = () -> {
       long start = System.nanoTime();
@@ -58,11 +59,11 @@ public final class MeshDiscovery implements AutoCloseable {
       events.pushContextBuilt(Duration.ofNanos(System.nanoTime() - start), context.totalServices());
       return context;
     };
-    current.set(timedContext.get());
-    this.server = new AdsServer(address, tls, decorate.apply(resources), events);
+    this.resources = new XdsResources(timedContext.get());
+    this.server = new AdsServer(address, tls, decorate.apply(resources), events, adsSettings);
     this.scheduler = new PushScheduler(pushSettings, () -> {
       PushContext next = timedContext.get();
-      current.set(next);
+      resources.advance(next);
       return next;
     }, PushTarget.of(server), events);
   }
@@ -97,10 +98,27 @@ public final class MeshDiscovery implements AutoCloseable {
     return start(registry, settings, pushSettings, address, tls, events, UnaryOperator.identity());
   }
 
+  /**
+   * Starts the ADS server with these admission and cache settings; streams are refused until the
+   * registry has synced.
+   */
+  public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events, AdsSettings adsSettings)
+      throws IOException {
+    return start(registry, settings, pushSettings, address, tls, events, UnaryOperator.identity(), adsSettings);
+  }
+
   private static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
       UnaryOperator<ResourceSource> decorate) throws IOException {
-    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, tls, events, decorate);
+    return start(registry, settings, pushSettings, address, tls, events, decorate, AdsSettings.defaults());
+  }
+
+  private static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
+      UnaryOperator<ResourceSource> decorate, AdsSettings adsSettings) throws IOException {
+    MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, tls, events, decorate,
+        adsSettings.withReady(registry::synced));
     discovery.server.start();
     registry.addListener(discovery::onRegistryChange);
     return discovery;
@@ -138,7 +156,12 @@ public final class MeshDiscovery implements AutoCloseable {
 
   /** The push context proxies are served from now. */
   public PushContext currentContext() {
-    return current.get();
+    return resources.current();
+  }
+
+  /** The resource cache across pushes (hits, misses and size for metrics). */
+  public XdsCache resourceCache() {
+    return cache;
   }
 
   /**
@@ -158,7 +181,7 @@ public final class MeshDiscovery implements AutoCloseable {
    *     (which name what they want); sidecars always get complete CDS and LDS
    */
   public List<? extends Message> generate(Proxy proxy, XdsType type, Set<String> names) {
-    return resources.generate(proxy, type.typeUrl(), names);
+    return resources.messages(proxy, type, names);
   }
 
   /** Pushes everything to every proxy after the debounce (e.g. once the registry has synced). */
@@ -168,7 +191,7 @@ public final class MeshDiscovery implements AutoCloseable {
 
   private void onRegistryChange(RegistryChange change) {
     // Headless services get per-pod listeners (LDS), so their endpoint changes need a full push.
-    Set<String> headless = current.get().passthroughHostnames();
+    Set<String> headless = resources.current().passthroughHostnames();
     if (change.services().isEmpty() && change.endpoints().stream().anyMatch(headless::contains)) {
       change = new RegistryChange(change.endpoints(), Set.of());
     }
@@ -177,7 +200,7 @@ public final class MeshDiscovery implements AutoCloseable {
 
   private PushContext newContext() {
     String version = Instant.now().truncatedTo(ChronoUnit.SECONDS) + "/" + pushCounter.incrementAndGet();
-    return PushContext.create(registry, settings, version);
+    return PushContext.create(registry, settings, version, cache);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.meshpilot.xds;
 
 import com.google.protobuf.Message;
-import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterGenerator;
 import io.meshpilot.xds.endpoint.EndpointGenerator;
 import io.meshpilot.xds.grpc.GrpcClusterGenerator;
@@ -9,33 +11,61 @@ import io.meshpilot.xds.grpc.GrpcEndpointGenerator;
 import io.meshpilot.xds.grpc.GrpcListenerGenerator;
 import io.meshpilot.xds.grpc.GrpcRouteGenerator;
 import io.meshpilot.xds.listener.ListenerGenerator;
+import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.proxy.ProxyParser;
 import io.meshpilot.xds.route.RouteGenerator;
+import io.meshpilot.xds.server.PushRequest;
+import io.meshpilot.xds.server.ResourcePart;
+import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
+import io.meshpilot.xds.server.XdsType;
+import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
-import io.envoyproxy.envoy.config.core.v3.Node;
+import io.meshpilot.xds.view.ServiceTarget;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Serves the ADS server from the generators and the current {@link PushContext}. Within one push,
- * a resource is generated once per distinct set of proxy attributes that shape it and the same
- * instance is handed to every such proxy, so it is also serialised only once. Proxyless gRPC
- * clients (GENERATOR=grpc) get the {@code grpc} generators, by name for every type.
+ * Serves the ADS server from the generators and the current {@link PushContext}. A sidecar's
+ * config is its scope's shared parts (outbound clusters and listeners, endpoints, routes: built,
+ * encoded and hashed once per push for every proxy of the same {@link ProxyScope}) plus its own
+ * small inbound part; the generators underneath reuse unchanged resources across pushes through
+ * the context's resource cache. A part whose content did not change keeps its instance from the
+ * previous push, so comparing what a proxy holds with what it should hold costs nothing then.
+ * Proxyless gRPC clients (GENERATOR=grpc) get the {@code grpc} generators, by name for every type.
  */
 public final class XdsResources implements ResourceSource {
-  private final Supplier<PushContext> current;
-  private volatile Memo memo = new Memo(null);
+  private static final Logger LOG = LoggerFactory.getLogger(XdsResources.class);
 
-  public XdsResources(Supplier<PushContext> current) {
-    this.current = current;
+  private volatile PushContext current;
+  private volatile PushContext previous;
+  private volatile Memo memo;
+
+  public XdsResources(PushContext initial) {
+    this.current = initial;
+    this.memo = new Memo(initial, Map.of());
+  }
+
+  /** Makes {@code next} the context proxies are served from; the one before stays for push scoping. */
+  public synchronized void advance(PushContext next) {
+    previous = current;
+    current = next;
+  }
+
+  /** The context proxies are served from now. */
+  public PushContext current() {
+    return current;
   }
 
   @Override
@@ -43,39 +73,88 @@ public final class XdsResources implements ResourceSource {
     return ProxyParser.parse(node);
   }
 
+  /**
+   * A push reaches a proxy when a changed hostname is visible to it now or was before (a deleted
+   * service must leave its config), or names a service in its own namespace (its inbound side).
+   */
   @Override
-  public List<? extends Message> generate(Proxy proxy, String typeUrl, Set<String> names) {
-    PushContext push = current.get();
+  public boolean affects(PushRequest request, Proxy proxy) {
+    if (request.global()) {
+      return true;
+    }
+    PushContext now = current;
+    PushContext before = previous;
+    String namespace = proxy.namespace();
+    Set<String> visibleNow = now.visibleHostnames(namespace);
+    Set<String> visibleBefore = before == null ? Set.of() : before.visibleHostnames(namespace);
+    String ownDomain = "." + namespace + ".svc.";
+    for (String hostname : request.hostnames()) {
+      if (visibleNow.contains(hostname) || visibleBefore.contains(hostname) || hostname.contains(ownDomain)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
+    PushContext push = current;
     Memo m = memoFor(push);
     if (proxy.proxyless()) {
-      return grpc(m, push, proxy, typeUrl, names);
+      return ResourceSet.ofMessages(grpc(m, push, proxy, type, names));
     }
-    return switch (typeUrl) {
-      case Resources.V3.CLUSTER_TYPE_URL ->
-          m.lists.computeIfAbsent(new Key("cds", "", Shape.of(proxy)), k -> ClusterGenerator.generate(proxy, push));
-      case Resources.V3.LISTENER_TYPE_URL ->
-          m.lists.computeIfAbsent(new Key("lds", "", Shape.of(proxy)), k -> ListenerGenerator.generate(proxy, push));
-      case Resources.V3.ENDPOINT_TYPE_URL -> names.stream().sorted()
-          .map(name -> (Message) m.single.computeIfAbsent(new Key("eds", name, Shape.visibility(proxy)),
-              k -> EndpointGenerator.generate(name, proxy, push)))
-          .toList();
-      case Resources.V3.ROUTE_TYPE_URL -> names.stream().sorted()
-          .map(name -> (Message) m.single.computeIfAbsent(new Key("rds", name, Shape.routes(proxy)),
-              k -> RouteGenerator.generate(name, proxy, push)))
-          .toList();
-      default -> List.of();
+    ProxyScope scope = ProxyScope.of(proxy, push);
+    return switch (type) {
+      case CLUSTER -> ResourceSet.of(List.of(
+          m.part(new PartKey(type, scope), () -> ClusterGenerator.outbound(proxy, push)),
+          own(push, type, proxy, () -> ClusterGenerator.inbound(proxy, push))));
+      case LISTENER -> ResourceSet.of(List.of(
+          m.part(new PartKey(type, scope), () -> ListenerGenerator.outbound(proxy, push)),
+          own(push, type, proxy, () -> ListenerGenerator.inbound(proxy, push))));
+      case ENDPOINT -> ResourceSet.of(m.named(type, scope, names,
+          name -> EndpointGenerator.generate(name, proxy, push)));
+      case ROUTE -> ResourceSet.of(m.named(type, scope, names,
+          name -> RouteGenerator.generate(name, proxy, push)));
     };
   }
 
-  private static List<? extends Message> grpc(Memo m, PushContext push, Proxy proxy, String typeUrl,
-      Set<String> names) {
-    return switch (typeUrl) {
-      case Resources.V3.CLUSTER_TYPE_URL -> names.isEmpty()
+  /**
+   * What the ADS server would send the proxy now for one type, as messages (config dumps, tests):
+   * the same instances that go on the wire.
+   */
+  public List<? extends Message> messages(Proxy proxy, XdsType type, Set<String> names) {
+    return generate(proxy, type, names).messages();
+  }
+
+  /**
+   * The proxy's own part (inbound clusters or listeners), cached across pushes by what it is built
+   * from, so an unchanged proxy is not re-encoded on every push.
+   */
+  private static ResourcePart own(PushContext push, XdsType type, Proxy proxy, Supplier<List<? extends Message>> build) {
+    if (proxy.interceptionMode() == InterceptionMode.NONE) {
+      return ResourcePart.EMPTY;
+    }
+    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(TargetKey::of).toList();
+    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets), () -> ResourcePart.of(build.get()));
+  }
+
+  /** A proxy's own part depends on its interception mode and its service targets. */
+  private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets) {}
+
+  private record TargetKey(Ref<Service> service, int port, int targetPort) {
+    static TargetKey of(ServiceTarget target) {
+      return new TargetKey(Ref.to(target.service()), target.port().port(), target.targetPort());
+    }
+  }
+
+  private static List<? extends Message> grpc(Memo m, PushContext push, Proxy proxy, XdsType type, Set<String> names) {
+    return switch (type) {
+      case CLUSTER -> names.isEmpty()
           ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy)),
               k -> GrpcClusterGenerator.all(proxy, push))
           : named(m, "grpc-cds", names, Shape.visibility(proxy),
               name -> GrpcClusterGenerator.generate(name, proxy, push));
-      case Resources.V3.LISTENER_TYPE_URL -> names.isEmpty()
+      case LISTENER -> names.isEmpty()
           ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy)),
               k -> GrpcListenerGenerator.all(proxy, push))
           : names.stream().sorted()
@@ -84,15 +163,14 @@ public final class XdsResources implements ResourceSource {
                   GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy) : Shape.routes(proxy),
                   n -> GrpcListenerGenerator.generate(n, proxy, push)).stream())
               .toList();
-      case Resources.V3.ENDPOINT_TYPE_URL -> names.stream().sorted()
-          .map(name -> (Message) m.single.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy)),
-              k -> GrpcEndpointGenerator.generate(name, proxy, push)))
+      case ENDPOINT -> names.stream().sorted()
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy)),
+              k -> List.of(GrpcEndpointGenerator.generate(name, proxy, push))).getFirst())
           .toList();
-      case Resources.V3.ROUTE_TYPE_URL -> names.stream().sorted()
-          .map(name -> (Message) m.single.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy)),
-              k -> GrpcRouteGenerator.generate(name, proxy, push)))
+      case ROUTE -> names.stream().sorted()
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy)),
+              k -> List.of(GrpcRouteGenerator.generate(name, proxy, push))).getFirst())
           .toList();
-      default -> List.of();
     };
   }
 
@@ -111,7 +189,7 @@ public final class XdsResources implements ResourceSource {
     if (m.push != push) {
       synchronized (this) {
         if (memo.push != push) {
-          memo = new Memo(push);
+          memo = new Memo(push, memo.parts);
         }
         m = memo;
       }
@@ -119,15 +197,64 @@ public final class XdsResources implements ResourceSource {
     return m;
   }
 
-  private record Memo(PushContext push, Map<Key, List<? extends Message>> lists, Map<Key, Message> single) {
-    Memo(PushContext push) {
-      this(push, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+  /** A shared part: one type for one scope. */
+  private record PartKey(XdsType type, ProxyScope scope) {}
+
+  /** A named set of one type for one scope (EDS and RDS watch lists). */
+  private record NamedKey(XdsType type, ProxyScope scope, Set<String> names) {}
+
+  /** One named resource for one scope. */
+  private record NameKey(XdsType type, ProxyScope scope, String name) {}
+
+  /** What one push context has built, shared by every proxy it serves. */
+  private static final class Memo {
+    final PushContext push;
+    // The previous push's parts: an unchanged part keeps its instance.
+    final Map<Object, ResourcePart> before;
+    final Map<Object, ResourcePart> parts = new ConcurrentHashMap<>();
+    final Map<NameKey, Optional<Message>> single = new ConcurrentHashMap<>();
+    final Map<Key, List<? extends Message>> lists = new ConcurrentHashMap<>();
+
+    Memo(PushContext push, Map<Object, ResourcePart> before) {
+      this.push = push;
+      this.before = before;
+    }
+
+    ResourcePart part(Object key, Supplier<List<? extends Message>> build) {
+      return parts.computeIfAbsent(key, k -> reuse(k, ResourcePart.of(build.get())));
+    }
+
+    /** The named resources (sorted by name), each built once per push; one that fails is left out. */
+    ResourcePart named(XdsType type, ProxyScope scope, Set<String> names, Function<String, Message> build) {
+      return parts.computeIfAbsent(new NamedKey(type, scope, names), k -> {
+        List<Message> messages = new ArrayList<>(names.size());
+        for (String name : new TreeSet<>(names)) {
+          single.computeIfAbsent(new NameKey(type, scope, name), n -> generateOne(type, name, build))
+              .ifPresent(messages::add);
+        }
+        return reuse(k, ResourcePart.of(messages));
+      });
+    }
+
+    private ResourcePart reuse(Object key, ResourcePart fresh) {
+      ResourcePart old = before.get(key);
+      return old != null && old.hash().equals(fresh.hash()) ? old : fresh;
+    }
+
+    private static Optional<Message> generateOne(XdsType type, String name, Function<String, Message> build) {
+      try {
+        return Optional.of(build.apply(name));
+      } catch (RuntimeException e) {
+        // One resource that cannot be built is left out; the rest of the response still goes.
+        LOG.error("{} {} skipped: generating it failed: {}", type.shortName().toUpperCase(), name, e.toString());
+        return Optional.empty();
+      }
     }
   }
 
   private record Key(String type, String name, Shape shape) {}
 
-  /** The proxy attributes a resource depends on; proxies with equal shapes get identical resources. */
+  /** The proxy attributes a gRPC resource depends on; proxies with equal shapes get identical resources. */
   private record Shape(String namespace, String clusterId, String dnsDomain, String mode, String generator,
       Map<String, String> labels, List<String> ips) {
     static Shape of(Proxy p) {

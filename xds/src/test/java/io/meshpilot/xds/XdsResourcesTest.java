@@ -2,60 +2,174 @@ package io.meshpilot.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.envoyproxy.controlplane.cache.Resources;
+import com.google.protobuf.Message;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.server.EncodedResource;
+import io.meshpilot.xds.server.PushRequest;
+import io.meshpilot.xds.server.ResourceSet;
+import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class XdsResourcesTest {
+  private static final String REVIEWS_CLUSTER = "outbound|9080||reviews.default.svc.cluster.local";
+  private static final String RATINGS_CLUSTER = "outbound|9080||ratings.default.svc.cluster.local";
+
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
-  private final AtomicReference<PushContext> push = new AtomicReference<>();
-  private final XdsResources resources = new XdsResources(push::get);
+  private final XdsCache cache = new XdsCache(XdsCache.DEFAULT_SIZE);
+  private final XdsResources resources;
+  private int versions;
 
   XdsResourcesTest() {
-    registry.upsert("test", new ServiceBuilder().withNewMetadata().withName("reviews").withNamespace("default")
-        .endMetadata().withNewSpec().withClusterIP("10.96.0.12").addNewPort().withName("http").withPort(9080).endPort()
-        .endSpec().build());
-    push.set(PushContext.create(registry, MeshSettings.defaults(), "v1"));
+    registry.upsert("test", service("reviews", "default", "10.96.0.12", List.of("*")));
+    registry.upsert("test", service("ratings", "default", "10.96.0.13", List.of("*")));
+    registry.upsert("test", slice("reviews", "default", "10.1.0.1"));
+    registry.upsert("test", slice("ratings", "default", "10.1.0.2"));
+    resources = new XdsResources(nextPush());
   }
 
-  private static Proxy proxy(String pod, String namespace, String ip) {
-    return new Proxy("sidecar", ip, pod + "." + namespace, namespace + ".svc.cluster.local", namespace, Map.of(),
+  @Test
+  void proxiesOfOneScopeReceiveTheSameEncodedBytes() {
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of("app", "a"));
+    Proxy b = proxy("b", "default", "10.0.0.2", Map.of("app", "b"));
+
+    for (XdsType type : XdsType.values()) {
+      Set<String> names = type == XdsType.ENDPOINT ? Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER)
+          : type == XdsType.ROUTE ? Set.of("9080") : Set.of();
+      ResourceSet forA = resources.generate(a, type, names);
+      ResourceSet forB = resources.generate(b, type, names);
+      // the shared part is one instance: its bytes were encoded and hashed once
+      assertThat(forB.parts().getFirst()).as(type.name()).isSameAs(forA.parts().getFirst());
+      assertThat(forB.parts().getFirst().resources().getFirst().any())
+          .isSameAs(forA.parts().getFirst().resources().getFirst().any());
+    }
+  }
+
+  @Test
+  void aProxyInAnotherNamespaceHasItsOwnRoutes() {
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+    Proxy other = proxy("c", "other", "10.0.0.3", Map.of());
+
+    Message routes = resources.messages(a, XdsType.ROUTE, Set.of("9080")).getFirst();
+
+    assertThat(resources.messages(other, XdsType.ROUTE, Set.of("9080")).getFirst())
+        .isNotEqualTo(routes); // other namespace: no short names
+  }
+
+  @Test
+  void aServiceChangeRegeneratesThatServicesResourcesOnly() {
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+    Map<String, Message> clustersBefore = byName(resources.messages(a, XdsType.CLUSTER, Set.of()));
+    Message ratingsEndpoints = resources.messages(a, XdsType.ENDPOINT, Set.of(RATINGS_CLUSTER)).getFirst();
+
+    registry.upsert("test", service("reviews", "default", "10.96.0.12", List.of("*"), 9080, 9081));
+    resources.advance(nextPush());
+
+    Map<String, Message> clustersAfter = byName(resources.messages(a, XdsType.CLUSTER, Set.of()));
+    assertThat(clustersAfter.get(RATINGS_CLUSTER)).isSameAs(clustersBefore.get(RATINGS_CLUSTER));
+    assertThat(clustersAfter.get("BlackHoleCluster")).isSameAs(clustersBefore.get("BlackHoleCluster"));
+    assertThat(clustersAfter.get(REVIEWS_CLUSTER)).isNotSameAs(clustersBefore.get(REVIEWS_CLUSTER));
+    assertThat(clustersAfter).containsKey("outbound|9081||reviews.default.svc.cluster.local");
+    assertThat(resources.messages(a, XdsType.ENDPOINT, Set.of(RATINGS_CLUSTER)).getFirst())
+        .isSameAs(ratingsEndpoints);
+  }
+
+  @Test
+  void anEndpointChangeRegeneratesNoClusterOrListener() {
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+    ResourceSet clusters = resources.generate(a, XdsType.CLUSTER, Set.of());
+    ResourceSet listeners = resources.generate(a, XdsType.LISTENER, Set.of());
+    Message reviews = resources.messages(a, XdsType.ENDPOINT, Set.of(REVIEWS_CLUSTER)).getFirst();
+    Message ratings = resources.messages(a, XdsType.ENDPOINT, Set.of(RATINGS_CLUSTER)).getFirst();
+    long missesBefore = cache.misses();
+
+    registry.upsert("test", slice("reviews", "default", "10.1.0.1", "10.1.0.9"));
+    resources.advance(nextPush());
+
+    // unchanged parts keep their instance across the push: nothing was rebuilt or re-encoded
+    assertThat(resources.generate(a, XdsType.CLUSTER, Set.of()).parts().getFirst())
+        .isSameAs(clusters.parts().getFirst());
+    assertThat(resources.generate(a, XdsType.LISTENER, Set.of()).parts().getFirst())
+        .isSameAs(listeners.parts().getFirst());
+    assertThat(resources.messages(a, XdsType.ENDPOINT, Set.of(RATINGS_CLUSTER)).getFirst()).isSameAs(ratings);
+    assertThat(resources.messages(a, XdsType.ENDPOINT, Set.of(REVIEWS_CLUSTER)).getFirst())
+        .isNotSameAs(reviews).isNotEqualTo(reviews);
+    // one grouping of the changed service's endpoints and its one ClusterLoadAssignment
+    assertThat(cache.misses() - missesBefore).isEqualTo(2);
+  }
+
+  @Test
+  void aChangeReachesOnlyTheProxiesThatCanSeeIt() {
+    registry.upsert("test", service("private", "team", "10.96.0.20", List.of(".")));
+    resources.advance(nextPush());
+    Proxy inTeam = proxy("t", "team", "10.0.0.5", Map.of());
+    Proxy elsewhere = proxy("e", "default", "10.0.0.6", Map.of());
+    PushRequest change = PushRequest.services(Set.of("private.team.svc.cluster.local"));
+    PushRequest endpoints = PushRequest.endpoints(Set.of("private.team.svc.cluster.local"));
+
+    assertThat(resources.affects(change, inTeam)).isTrue();
+    assertThat(resources.affects(change, elsewhere)).isFalse();
+    assertThat(resources.affects(endpoints, elsewhere)).isFalse();
+    assertThat(resources.affects(PushRequest.fullPush(), elsewhere)).isTrue();
+    assertThat(resources.affects(PushRequest.services(Set.of("reviews.default.svc.cluster.local")), inTeam))
+        .isTrue();
+  }
+
+  @Test
+  void aDeletedServiceStillReachesTheProxiesThatSawIt() {
+    Proxy a = proxy("a", "other", "10.0.0.1", Map.of());
+    registry.delete("test", service("ratings", "default", "10.96.0.13", List.of("*")));
+    resources.advance(nextPush());
+
+    assertThat(resources.affects(PushRequest.services(Set.of("ratings.default.svc.cluster.local")), a)).isTrue();
+  }
+
+  private PushContext nextPush() {
+    return PushContext.create(registry, MeshSettings.defaults(), "v" + ++versions, cache);
+  }
+
+  private static Map<String, Message> byName(List<? extends Message> messages) {
+    Map<String, Message> byName = new java.util.HashMap<>();
+    for (Message message : messages) {
+      byName.put(EncodedResource.of(message).name(), message);
+    }
+    return byName;
+  }
+
+  private static Proxy proxy(String pod, String namespace, String ip, Map<String, String> labels) {
+    return new Proxy("sidecar", ip, pod + "." + namespace, namespace + ".svc.cluster.local", namespace, labels,
         List.of(ip), "Kubernetes", "1.30.0", InterceptionMode.REDIRECT, "", "sidecar~" + ip + "~" + pod);
   }
 
-  @Test
-  void proxiesOfTheSameShapeShareTheSameResourceInstancesWithinAPush() {
-    Proxy a = proxy("a", "default", "10.0.0.1");
-    Proxy b = proxy("b", "default", "10.0.0.1");
-    String cla = "outbound|9080||reviews.default.svc.cluster.local";
-
-    assertThat(resources.generate(b, Resources.V3.CLUSTER_TYPE_URL, Set.of()))
-        .isSameAs(resources.generate(a, Resources.V3.CLUSTER_TYPE_URL, Set.of()));
-    assertThat(resources.generate(b, Resources.V3.ENDPOINT_TYPE_URL, Set.of(cla)).get(0))
-        .isSameAs(resources.generate(a, Resources.V3.ENDPOINT_TYPE_URL, Set.of(cla)).get(0));
-    assertThat(resources.generate(b, Resources.V3.ROUTE_TYPE_URL, Set.of("9080")).get(0))
-        .isSameAs(resources.generate(a, Resources.V3.ROUTE_TYPE_URL, Set.of("9080")).get(0));
+  private static Service service(String name, String namespace, String ip, List<String> exportTo, int... ports) {
+    ServiceBuilder builder = new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .addToAnnotations("networking.istio.io/exportTo", String.join(",", exportTo)).endMetadata()
+        .withNewSpec().withClusterIP(ip).addToSelector("app", name).endSpec();
+    int[] numbers = ports.length == 0 ? new int[] {9080} : ports;
+    for (int port : numbers) {
+      builder.editSpec().addNewPort().withName("http-" + port).withPort(port).endPort().endSpec();
+    }
+    return builder.build();
   }
 
-  @Test
-  void differentShapesOrANewPushRegenerate() {
-    Proxy a = proxy("a", "default", "10.0.0.1");
-    Proxy other = proxy("c", "other", "10.0.0.3");
-    var routes = resources.generate(a, Resources.V3.ROUTE_TYPE_URL, Set.of("9080")).get(0);
-
-    assertThat(resources.generate(other, Resources.V3.ROUTE_TYPE_URL, Set.of("9080")).get(0)).isNotSameAs(routes)
-        .isNotEqualTo(routes); // other namespace: no short names
-    push.set(PushContext.create(registry, MeshSettings.defaults(), "v2"));
-    assertThat(resources.generate(a, Resources.V3.ROUTE_TYPE_URL, Set.of("9080")).get(0)).isNotSameAs(routes)
-        .isEqualTo(routes);
+  private static EndpointSlice slice(String service, String namespace, String... ips) {
+    EndpointSliceBuilder builder = new EndpointSliceBuilder().withNewMetadata().withName(service + "-abc")
+        .withNamespace(namespace).addToLabels("kubernetes.io/service-name", service).endMetadata()
+        .withAddressType("IPv4").addNewPort().withName("http-9080").withPort(9080).endPort();
+    for (String ip : ips) {
+      builder.addNewEndpoint().withAddresses(ip).withNewConditions().withReady(true).endConditions().endEndpoint();
+    }
+    return builder.build();
   }
 }

@@ -20,9 +20,22 @@ import java.util.Set;
  * the special and inbound clusters, as istiod assembles them.
  */
 public final class ClusterGenerator {
+  /** A special cluster depends on its name and the connect timeout only. */
+  private record SpecialKey(String name, Duration connectTimeout) {}
+
   private ClusterGenerator() {}
 
   public static List<Cluster> generate(Proxy proxy, PushContext push) {
+    List<Cluster> clusters = new ArrayList<>(outbound(proxy, push));
+    clusters.addAll(inbound(proxy, push));
+    return List.copyOf(dedupe(clusters));
+  }
+
+  /**
+   * The clusters that depend only on what the proxy can see (its {@link io.meshpilot.xds.view.ProxyScope}):
+   * outbound clusters, BlackHoleCluster and PassthroughCluster. Every proxy of a scope shares them.
+   */
+  public static List<Cluster> outbound(Proxy proxy, PushContext push) {
     Duration connectTimeout = push.settings().connectTimeout();
     List<Cluster> clusters = new ArrayList<>();
     for (Service service : push.services(proxy)) {
@@ -32,14 +45,24 @@ public final class ClusterGenerator {
         }
       }
     }
-    clusters.add(SpecialClusters.blackHole(connectTimeout));
-    clusters.add(SpecialClusters.passthrough(connectTimeout));
-    if (proxy.interceptionMode() != InterceptionMode.NONE) {
-      // in NONE mode istiod builds inbound clusters only for Sidecar.ingress, which meshpilot has not
-      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
-      clusters.add(SpecialClusters.inboundPassthrough(connectTimeout));
-    }
+    clusters.add(push.cache().get(new SpecialKey("BlackHoleCluster", connectTimeout),
+        () -> SpecialClusters.blackHole(connectTimeout)));
+    clusters.add(push.cache().get(new SpecialKey("PassthroughCluster", connectTimeout),
+        () -> SpecialClusters.passthrough(connectTimeout)));
     return List.copyOf(dedupe(clusters));
+  }
+
+  /** The proxy's own clusters: with traffic capture, its inbound clusters and InboundPassthroughCluster. */
+  public static List<Cluster> inbound(Proxy proxy, PushContext push) {
+    if (proxy.interceptionMode() == InterceptionMode.NONE) {
+      // in NONE mode istiod builds inbound clusters only for Sidecar.ingress, which meshpilot has not
+      return List.of();
+    }
+    Duration connectTimeout = push.settings().connectTimeout();
+    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
+    clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
+        () -> SpecialClusters.inboundPassthrough(connectTimeout)));
+    return List.copyOf(clusters);
   }
 
   /** Two ports with one number on one service would collide; the first cluster wins, as in istiod. */

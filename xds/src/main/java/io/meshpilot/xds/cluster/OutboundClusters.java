@@ -12,6 +12,8 @@ import io.envoyproxy.envoy.type.v3.Percent;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.endpoint.EndpointHealth;
 import io.meshpilot.xds.endpoint.LocalityEndpoints;
 import io.meshpilot.xds.proxy.Proxy;
@@ -37,8 +39,26 @@ final class OutboundClusters {
 
   private OutboundClusters() {}
 
-  /** The cluster, or empty when istiod builds none (Alias, DYNAMIC_DNS, a DNS service without endpoints). */
+  /**
+   * Everything an outbound cluster is built from: the service and port, the DNS family the proxy
+   * resolves with, the connect timeout, and for DNS services (whose endpoints are inlined) the
+   * endpoint list; EDS clusters do not depend on endpoints at all.
+   */
+  private record Key(Ref<Service> service, int port, Cluster.DnsLookupFamily family, Duration connectTimeout,
+      Ref<List<Endpoint>> inlinedEndpoints) {}
+
+  /**
+   * The cluster, or empty when istiod builds none (Alias, DYNAMIC_DNS, a DNS service without
+   * endpoints); from the push's resource cache when nothing it depends on changed.
+   */
   static Optional<Cluster> build(Service service, Port port, Proxy proxy, PushContext push) {
+    boolean dns = service.resolution() == Resolution.DNS_LB || service.resolution() == Resolution.DNS_ROUND_ROBIN_LB;
+    Key key = new Key(Ref.to(service), port.port(), lookupFamily(proxy), timeout(push),
+        dns ? Ref.to(push.endpoints(service, port)) : null);
+    return push.cache().get(key, () -> generate(service, port, proxy, push));
+  }
+
+  private static Optional<Cluster> generate(Service service, Port port, Proxy proxy, PushContext push) {
     String name = ClusterNames.outbound(port.port(), service.hostname());
     Cluster.Builder cluster;
     switch (service.resolution()) {
@@ -106,8 +126,7 @@ final class OutboundClusters {
   }
 
   private static Cluster.DnsLookupFamily lookupFamily(Proxy proxy) {
-    boolean ipv4 = proxy.instanceIps().isEmpty() || proxy.instanceIps().stream().anyMatch(ip -> !ip.contains(":"));
-    return ipv4 ? Cluster.DnsLookupFamily.V4_ONLY : Cluster.DnsLookupFamily.V6_ONLY;
+    return proxy.ipv4() ? Cluster.DnsLookupFamily.V4_ONLY : Cluster.DnsLookupFamily.V6_ONLY;
   }
 
   private static Duration timeout(PushContext push) {

@@ -4,7 +4,10 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.model.Endpoint;
+import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterNames;
+import java.util.List;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Optional;
@@ -15,6 +18,9 @@ import java.util.Optional;
  * answers, so Envoy can finish warming.
  */
 public final class EndpointGenerator {
+  /** A ClusterLoadAssignment depends on its name, the service and the port's endpoint list. */
+  private record Key(String clusterName, Ref<Service> service, Ref<List<Endpoint>> endpoints) {}
+
   private EndpointGenerator() {}
 
   public static ClusterLoadAssignment generate(String clusterName, Proxy proxy, PushContext push) {
@@ -29,7 +35,8 @@ public final class EndpointGenerator {
     if (port.isEmpty()) {
       return cla.build();
     }
-    return cla.addAllEndpoints(LocalityEndpoints.build(service.get(), push.endpoints(service.get(), port.get())))
-        .build();
+    List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
+    return push.cache().get(new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints)),
+        () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(), endpoints)).build());
   }
 }

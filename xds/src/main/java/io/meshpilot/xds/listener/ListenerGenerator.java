@@ -20,11 +20,28 @@ public final class ListenerGenerator {
   private ListenerGenerator() {}
 
   public static List<Listener> generate(Proxy proxy, PushContext push) {
+    List<Listener> listeners = new ArrayList<>(outbound(proxy, push));
+    listeners.addAll(inbound(proxy, push));
+    return List.copyOf(listeners);
+  }
+
+  /**
+   * The listeners that depend only on what the proxy can see (its {@link io.meshpilot.xds.view.ProxyScope}):
+   * the outbound per-port listeners and, with capture, {@code virtualOutbound}.
+   */
+  public static List<Listener> outbound(Proxy proxy, PushContext push) {
     List<Listener> listeners = new ArrayList<>(OutboundListeners.build(proxy, push, RESERVED_PORTS));
     if (proxy.interceptionMode() != InterceptionMode.NONE) {
       listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(), push.settings().outboundTrafficPolicy()));
-      listeners.add(VirtualInboundListener.build(proxy.interceptionMode(), push.serviceTargets(proxy), RESERVED_PORTS));
     }
     return List.copyOf(listeners);
+  }
+
+  /** The proxy's own listeners: with capture, {@code virtualInbound} for its service targets. */
+  public static List<Listener> inbound(Proxy proxy, PushContext push) {
+    if (proxy.interceptionMode() == InterceptionMode.NONE) {
+      return List.of();
+    }
+    return List.of(VirtualInboundListener.build(proxy.interceptionMode(), push.serviceTargets(proxy), RESERVED_PORTS));
   }
 }

@@ -50,6 +50,14 @@ public record Proxy(
     nodeId = Objects.requireNonNullElse(nodeId, "");
   }
 
+  /**
+   * True when the proxy has an IPv4 address (or none known): DNS clusters then resolve IPv4
+   * ({@code V4_ONLY}), else IPv6.
+   */
+  public boolean ipv4() {
+    return instanceIps.isEmpty() || instanceIps.stream().anyMatch(ip -> !ip.contains(":"));
+  }
+
   /** True for proxyless gRPC clients (GENERATOR=grpc). */
   public boolean proxyless() {
     return generator.equals("grpc");

@@ -8,6 +8,7 @@ import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,7 +71,8 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
       return;
     }
     request(change.services().isEmpty()
-        ? PushRequest.endpoints(change.endpoints()) : PushRequest.fullPush(PushRequest.SERVICE));
+        ? PushRequest.endpoints(change.endpoints())
+        : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1)));
   }
 
   /** Requests a push (debounced like registry changes); returns at once. */
@@ -112,11 +114,11 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
       return;
     }
     long start = nanoTime.getAsLong();
-    List<String> connections = target.connectionIds();
+    List<String> connections = target.connectionIds(request);
     LOG.info("Push {} version {} after {} event(s) in {} ms to {} connection(s), reasons {}{}",
         request.full() ? "full" : "eds", context.version(), merged, waited.toMillis(),
         connections.size(), request.reasons(),
-        request.full() ? "" : " hosts " + request.edsHostnames());
+        request.global() ? "" : " hosts " + request.hostnames());
     events.pushStarted(new XdsEvents.PushStart(context.version(), Instant.now(), request.full(),
         request.reasons(), connections.size()));
     for (String id : connections) {

@@ -6,8 +6,8 @@ import java.util.List;
 
 /** Where pushes go: the connected proxies and a way to push one of them. */
 public interface PushTarget {
-  /** Ids of the connections to push. */
-  List<String> connectionIds();
+  /** Ids of the connections this push reaches (push scoping). */
+  List<String> connectionIds(PushRequest request);
 
   /** Pushes one connection (blocking until its responses are handed to the stream). */
   void push(String connectionId, PushRequest request);
@@ -16,8 +16,8 @@ public interface PushTarget {
   static PushTarget of(AdsServer server) {
     return new PushTarget() {
       @Override
-      public List<String> connectionIds() {
-        return server.connectionIds();
+      public List<String> connectionIds(PushRequest request) {
+        return server.connectionIds(request);
       }
 
       @Override

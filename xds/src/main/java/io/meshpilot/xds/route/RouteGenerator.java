@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import java.util.Set;
  */
 public final class RouteGenerator {
   private static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
+
+  /** A virtual host depends on its service, port and domains (chosen per route). */
+  private record VirtualHostKey(Ref<Service> service, int port, List<String> domains) {}
 
   private RouteGenerator() {}
 
@@ -51,7 +55,8 @@ public final class RouteGenerator {
           .filter(taken::add)
           .toList();
       if (!domains.isEmpty()) {
-        hosts.add(virtualHost(service, port, domains));
+        hosts.add(push.cache().get(new VirtualHostKey(Ref.to(service), port, domains),
+            () -> virtualHost(service, port, domains)));
       }
     }
     hosts.sort(Comparator.comparing(VirtualHost::getName));

@@ -1,9 +1,5 @@
 package io.meshpilot.xds.server;
 
-import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -17,16 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The xDS server: ADS (state of the world and Delta) plus the per-type CDS/EDS/LDS/RDS services,
- * on java-control-plane's discovery server with meshpilot's per-proxy cache. Connections are
- * answered on request; {@link #push} brings them up to date after a registry change. Optionally a
- * second, TLS listener serves the same streams (see {@link XdsTlsOptions}); {@link #drain} ends
- * them all for a graceful shutdown.
+ * The xDS server: ADS (state of the world and Delta) with meshpilot's own stream handling (one
+ * {@link ProxyConnection} per stream). Connections are answered on request; {@link #push} brings
+ * them up to date after a registry change. Optionally a second, TLS listener serves the same
+ * streams (see {@link XdsTlsOptions}); {@link #drain} ends them all for a graceful shutdown.
  */
 public final class AdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
@@ -34,10 +31,12 @@ public final class AdsServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final Optional<XdsTlsOptions> tls;
   private final OpenStreams openStreams = new OpenStreams();
-  private final XdsCache cache;
-  private final SyncStatusRegistry syncStatus = new SyncStatusRegistry();
-  private final AdsCallbacks callbacks;
-  private final V3DiscoveryServer discoveryServer;
+  private final ResourceSource source;
+  private final AdsSettings settings;
+  private final XdsCounters counters = new XdsCounters();
+  private final AdsService service;
+  private final SyncStatusRegistry syncStatus;
+  private final ExecutorService workers;
   private Server server;
   private Server tlsServer;
   private ReloadingServerTls tlsFiles;
@@ -66,14 +65,27 @@ public final class AdsServer implements AutoCloseable {
    * @param events where connections, responses, NACKs and stale nonces are reported
    */
   public AdsServer(InetSocketAddress address, Optional<XdsTlsOptions> tls, ResourceSource source, XdsEvents events) {
+    this(address, tls, source, events, AdsSettings.defaults());
+  }
+
+  /**
+   * @param address where the plaintext listener listens; port 0 picks a free port
+   * @param tls a second listener with TLS, serving the same streams
+   * @param source generates the resources each proxy receives
+   * @param events where connections, responses, NACKs and stale nonces are reported
+   * @param settings readiness, admission rate, connection age and worker threads
+   */
+  public AdsServer(InetSocketAddress address, Optional<XdsTlsOptions> tls, ResourceSource source, XdsEvents events,
+      AdsSettings settings) {
     this.address = address;
     this.tls = tls;
-    this.cache = new XdsCache(source, events);
-    this.callbacks = new AdsCallbacks(source, cache, syncStatus, Clock.systemUTC(), events);
-    // The direct executor sends on the calling thread, inside the connection's lock, so responses
-    // of one stream stay in order.
-    this.discoveryServer = new V3DiscoveryServer(List.of(callbacks), cache,
-        new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
+    this.source = source;
+    this.settings = settings;
+    this.service = new AdsService(source, events, counters, Clock.systemUTC(), settings.ready(),
+        new StreamAdmission(settings.maxRequestsPerSecond(), System::nanoTime));
+    this.syncStatus = new SyncStatusRegistry(service.connections(), counters);
+    this.workers = Executors.newFixedThreadPool(settings.workerThreads(),
+        Thread.ofPlatform().name("xds-", 0).daemon().factory());
   }
 
   /**
@@ -82,7 +94,7 @@ public final class AdsServer implements AutoCloseable {
    * @throws IOException if a port cannot be bound or the TLS files cannot be used
    */
   public synchronized AdsServer start() throws IOException {
-    StreamContext context = new StreamContext(callbacks::end);
+    StreamContext context = new StreamContext();
     server = serve(NettyServerBuilder.forAddress(address), context);
     LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
     if (tls.isPresent()) {
@@ -100,15 +112,17 @@ public final class AdsServer implements AutoCloseable {
   }
 
   private Server serve(NettyServerBuilder builder, StreamContext context) throws IOException {
-    for (BindableService service : List.of(
-        discoveryServer.getAggregatedDiscoveryServiceImpl(),
-        discoveryServer.getClusterDiscoveryServiceImpl(),
-        discoveryServer.getEndpointDiscoveryServiceImpl(),
-        discoveryServer.getListenerDiscoveryServiceImpl(),
-        discoveryServer.getRouteDiscoveryServiceImpl())) {
-      // openStreams is outermost, so its serialized call is the one every other layer sends on
-      builder.addService(ServerInterceptors.intercept(service, context, openStreams));
-    }
+    // openStreams is outermost, so its serialized call is the one every other layer sends on
+    builder.addService(ServerInterceptors.intercept(service, context, openStreams))
+        .executor(workers)
+        // pilot-agent pings every 30 s; dead peers are found by our own pings
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .maxConnectionAge(settings.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+        .maxConnectionAgeGrace(10, TimeUnit.SECONDS)
+        .maxInboundMessageSize(16 * 1024 * 1024);
     return builder.build().start();
   }
 
@@ -129,13 +143,28 @@ public final class AdsServer implements AutoCloseable {
 
   /** Ids of the connected streams ({@code <proxy.id>-<counter>}), sorted. */
   public List<String> connectionIds() {
-    return cache.connectionIds();
+    return service.connectionIds();
   }
 
-  /** Pushes to every connected proxy, one after the other, on the calling thread. */
+  /**
+   * Ids of the connections a push can change (push scoping: the resource source says which
+   * proxies can see what changed), sorted.
+   */
+  public List<String> connectionIds(PushRequest request) {
+    if (request.global()) {
+      return connectionIds();
+    }
+    return service.connections().values().stream()
+        .filter(c -> source.affects(request, c.proxy()))
+        .map(ProxyConnection::id)
+        .sorted()
+        .toList();
+  }
+
+  /** Pushes to every connected proxy the request reaches, one after the other, on the calling thread. */
   public void push(PushRequest request) {
-    for (String id : cache.connectionIds()) {
-      cache.push(id, request);
+    for (String id : connectionIds(request)) {
+      push(id, request);
     }
   }
 
@@ -146,12 +175,18 @@ public final class AdsServer implements AutoCloseable {
    * @return false if the connection is gone
    */
   public boolean push(String connectionId, PushRequest request) {
-    return cache.push(connectionId, request);
+    ProxyConnection connection = service.connections().get(connectionId);
+    if (connection == null) {
+      return false;
+    }
+    connection.push(request);
+    return true;
   }
 
   /** True if the connection's last request of this type waits for a push (nothing pending). */
   boolean waiting(String connectionId, XdsType type) {
-    return cache.waiting(connectionId, type);
+    ProxyConnection connection = service.connections().get(connectionId);
+    return connection != null && connection.waiting(type);
   }
 
   /** Per-proxy sync state, for debug endpoints. */
@@ -229,5 +264,6 @@ public final class AdsServer implements AutoCloseable {
     }
     server = null;
     tlsServer = null;
+    workers.shutdownNow();
   }
 }

@@ -1,50 +1,90 @@
 package io.meshpilot.xds.server;
 
-import io.envoyproxy.controlplane.cache.DeltaWatch;
-import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.proxy.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
+import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One ADS stream of one proxy: its subscriptions per type and the warming rules between them.
- * Requests (gRPC threads) and pushes (push workers) are serialised on this object, so responses
- * of one type never overtake each other and a push sends CDS, EDS, LDS, RDS in that order. Every
- * response is reported as {@link XdsEvents#pushed}.
+ * One ADS stream of one proxy, and the one owner of everything about it: the proxy, its
+ * subscription per type (names, what was sent and ACKed, nonces), the call it answers on, and the
+ * warming rules between types. syncz, adsz and the metrics read it.
+ *
+ * <p>Requests (gRPC threads), pushes (push workers) and the call's readiness (gRPC) are serialised
+ * on this object. Nothing is generated while the call is not ready to take a message (gRPC flow
+ * control): a type that changed meanwhile stays marked and is generated from the newest state
+ * once the client reads again, so a client that stops reading holds at most one response per
+ * stream in memory and a newer push replaces an unsent one. A push sends CDS, EDS, LDS, RDS in
+ * that order.
  */
 final class ProxyConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyConnection.class);
   // istiod's trigger name for a response to the proxy's own request.
   private static final String PROXY_REQUEST = "proxyrequest";
+  private static final String WILDCARD = "*";
+
+  /** Where responses go: the gRPC call, seen through what the connection needs of it. */
+  interface Sender {
+    /** False while the transport buffers more than it should (gRPC's isReady). */
+    boolean isReady();
+
+    void send(Object response);
+  }
 
   private final String id;
   private final Proxy proxy;
   private final String peer;
   private final Instant connectedAt;
+  private final boolean delta;
   private final ResourceSource source;
   private final XdsEvents events;
-  private final Map<XdsType, SotwSubscription> sotw = new EnumMap<>(XdsType.class);
-  private final Map<XdsType, DeltaSubscription> delta = new EnumMap<>(XdsType.class);
-  // SotW: CDS was (re)subscribed, so the next EDS request is answered even if it looks like an ACK.
-  private boolean edsAlwaysRespond;
-  // Delta: a CDS request was seen, so all watched EDS is pushed (envoy#33607).
-  private boolean forceDeltaEds;
+  private final XdsCounters counters;
+  private final Clock clock;
+  private final Sender sender;
+  private final Map<XdsType, Subscription> subscriptions = new EnumMap<>(XdsType.class);
+  // Types whose answer may have changed (a push, a new subscription) and are not evaluated yet.
+  private final Set<XdsType> dirty = EnumSet.noneOf(XdsType.class);
+  // SotW: a CDS response went out after the last EDS one, or CDS was (re)subscribed: the next EDS
+  // answer carries every endpoint, so re-warming clusters are not left waiting. Delta: a CDS
+  // request was seen (envoy#33607).
+  private boolean forceEds;
+  // While EDS is marked only by endpoints-only pushes: the hostnames they named (only their
+  // endpoints are regenerated and sent). Null: everything is regenerated.
+  private Set<String> edsHosts;
+  private long nonces;
+  private boolean closed;
+  // The flush under way answers the proxy's own request (istiod's "proxyrequest" trigger), not a push.
+  private boolean answeringRequest;
 
-  ProxyConnection(String id, Proxy proxy, String peer, Instant connectedAt, ResourceSource source,
-      XdsEvents events) {
+  ProxyConnection(String id, Proxy proxy, String peer, Instant connectedAt, boolean delta,
+      ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock, Sender sender) {
     this.id = id;
     this.proxy = proxy;
     this.peer = peer;
     this.connectedAt = connectedAt;
+    this.delta = delta;
     this.source = source;
     this.events = events;
+    this.counters = counters;
+    this.clock = clock;
+    this.sender = sender;
   }
 
   String id() {
@@ -55,114 +95,323 @@ final class ProxyConnection {
     return proxy;
   }
 
-  String peer() {
-    return peer;
-  }
-
-  Instant connectedAt() {
-    return connectedAt;
-  }
-
-  /** A SotW request for {@code type}; the watch is answered now or parked. */
-  synchronized void onRequest(XdsType type, Watch watch, boolean clusterSentSinceEds) {
-    SotwSubscription subscription =
-        sotw.computeIfAbsent(type, t -> new SotwSubscription(t, generator(t), proxy.proxyless()));
-    if (type == XdsType.CLUSTER && watch.request().getResponseNonce().isEmpty()) {
-      edsAlwaysRespond = true;
+  /** A state-of-the-world request. */
+  synchronized void onRequest(DiscoveryRequest request) {
+    XdsType type = XdsType.ofTypeUrl(request.getTypeUrl()).orElse(null);
+    if (type == null) {
+      LOG.debug("ADS: {} asked for unserved type {}", id, request.getTypeUrl());
+      return;
     }
-    boolean sendAll = type == XdsType.ENDPOINT && (edsAlwaysRespond || clusterSentSinceEds);
-    boolean answered = respond(type, () -> subscription.onRequest(watch, sendAll),
-        subscription::lastResponseBytes);
-    if (answered) {
-      events.pushTrigger(PROXY_REQUEST);
+    Subscription subscription = subscription(type);
+    String nonce = request.getResponseNonce();
+    if (!nonce.isEmpty() && !nonce.equals(subscription.nonceSent)) {
+      expired(type);
+      return;
     }
-    if (type == XdsType.ENDPOINT && answered) {
-      edsAlwaysRespond = false;
+    Set<String> requested = Set.copyOf(request.getResourceNamesList());
+    subscription.named = !type.wildcard() || (proxy.proxyless() && !requested.isEmpty());
+    boolean namesChanged = subscription.names(subscription.named ? requested : Set.of());
+    subscription.requested = true;
+    if (request.hasErrorDetail()) {
+      nack(subscription, request.getErrorDetail());
+      return;
     }
-  }
-
-  /** A Delta request for {@code type}; the watch is answered now or parked. */
-  synchronized void onDeltaRequest(XdsType type, DeltaWatch watch) {
-    DeltaSubscription subscription =
-        delta.computeIfAbsent(type, t -> new DeltaSubscription(t, generator(t)));
-    boolean sendAll = type == XdsType.ENDPOINT && forceDeltaEds;
-    boolean answered = respond(type, () -> subscription.onRequest(watch, sendAll),
-        subscription::lastResponseBytes);
-    if (answered) {
-      events.pushTrigger(PROXY_REQUEST);
-    }
-    if (answered && sendAll) {
-      forceDeltaEds = false;
-    }
-    if (type == XdsType.CLUSTER && !watch.request().hasErrorDetail()) {
-      forceDeltaEds = true;
-      DeltaSubscription endpoints = delta.get(XdsType.ENDPOINT);
-      if (endpoints != null && respond(XdsType.ENDPOINT, () -> endpoints.onPush(null, true),
-          endpoints::lastResponseBytes)) {
-        forceDeltaEds = false;
+    if (nonce.isEmpty()) {
+      markAll(type);
+      if (type == XdsType.CLUSTER) {
+        forceEds = true;
       }
+    } else {
+      subscription.ack(nonce, request.getVersionInfo());
+      LOG.debug("ADS:{}: ACK {}", type.shortName().toUpperCase(), id);
+    }
+    if (namesChanged || (type == XdsType.ENDPOINT && forceEds)) {
+      markAll(type);
+    }
+    flushForRequest();
+  }
+
+  /** A Delta (incremental) request. */
+  synchronized void onDeltaRequest(DeltaDiscoveryRequest request) {
+    XdsType type = XdsType.ofTypeUrl(request.getTypeUrl()).orElse(null);
+    if (type == null) {
+      LOG.debug("ADS: {} asked for unserved type {}", id, request.getTypeUrl());
+      return;
+    }
+    Subscription subscription = subscription(type);
+    if (subscription.first && !subscription.requested) {
+      // A reconnecting client says what it has; versions are content hashes, so equal ones match
+      // across restarts and replicas, and names no longer generated get removed.
+      subscription.sent = ResourceSet.ofVersions(request.getInitialResourceVersionsMap());
+      subscription.acked = subscription.sent;
+    }
+    boolean namesChanged = false;
+    if (!type.wildcard()) {
+      Set<String> names = new HashSet<>(subscription.names);
+      names.addAll(request.getResourceNamesSubscribeList());
+      request.getResourceNamesUnsubscribeList().forEach(names::remove);
+      names.remove(WILDCARD);
+      namesChanged = subscription.names(names);
+    }
+    String nonce = request.getResponseNonce();
+    boolean stale = !nonce.isEmpty() && !nonce.equals(subscription.nonceSent);
+    if (stale) {
+      expired(type);
+      if (!namesChanged) {
+        return;
+      }
+      markAll(type);
+      flushForRequest();
+      return;
+    }
+    subscription.requested = true;
+    if (request.hasErrorDetail()) {
+      nack(subscription, request.getErrorDetail());
+      return;
+    }
+    if (!nonce.isEmpty()) {
+      subscription.ack(nonce, subscription.versionSent);
+    } else {
+      markAll(type);
+    }
+    if (namesChanged) {
+      markAll(type);
+    }
+    if (type == XdsType.CLUSTER) {
+      forceEds = true;
+      markAll(XdsType.ENDPOINT);
+    }
+    flushForRequest();
+  }
+
+  /** Marks what the push covers as changed and answers what can be answered now. */
+  synchronized void push(PushRequest request) {
+    if (request.full()) {
+      dirty.addAll(EnumSet.allOf(XdsType.class));
+      edsHosts = null;
+    } else {
+      if (!dirty.contains(XdsType.ENDPOINT)) {
+        edsHosts = new HashSet<>();
+      }
+      if (edsHosts != null) {
+        edsHosts.addAll(request.edsHostnames());
+      }
+      dirty.add(XdsType.ENDPOINT);
+    }
+    flush();
+  }
+
+  private void markAll(XdsType type) {
+    dirty.add(type);
+    if (type == XdsType.ENDPOINT) {
+      edsHosts = null;
     }
   }
 
-  /** Regenerates what the request covers and answers parked watches whose content changed. */
-  synchronized void push(PushRequest request) {
-    Predicate<String> regenerate =
-        request.full() ? null : name -> request.edsHostnames().contains(ClusterNames.hostname(name));
-    boolean clustersSent = false;
+  /** The call can take messages again (gRPC's onReady). */
+  synchronized void onReady() {
+    flush();
+  }
+
+  /** The stream ended: nothing is sent any more. */
+  synchronized void close() {
+    closed = true;
+    dirty.clear();
+  }
+
+  /** True if the proxy's last request of this type waits for a push (nothing pending). */
+  synchronized boolean waiting(XdsType type) {
+    Subscription subscription = subscriptions.get(type);
+    return subscription != null && subscription.requested && !dirty.contains(type);
+  }
+
+  synchronized ProxySyncState syncState() {
+    Map<XdsType, TypeSyncState> types = new EnumMap<>(XdsType.class);
+    subscriptions.forEach((type, subscription) -> types.put(type, subscription.syncState()));
+    return new ProxySyncState(id, proxy, peer, connectedAt, types);
+  }
+
+  private Subscription subscription(XdsType type) {
+    return subscriptions.computeIfAbsent(type, Subscription::new);
+  }
+
+  private void expired(XdsType type) {
+    counters.expiredNonce(type);
+    events.expiredNonce(type.shortName());
+    LOG.debug("ADS:{}: expired nonce from {}", type.shortName().toUpperCase(), id);
+  }
+
+  private void nack(Subscription subscription, com.google.rpc.Status error) {
+    XdsType type = subscription.type;
+    // The client keeps its last good config; resending the same content would only be rejected
+    // again (java-control-plane's SimpleCache does that, a storm). Wait for a change.
+    subscription.nack(error.getMessage(), clock.instant());
+    counters.rejected(type);
+    events.rejected(type.shortName(), proxy.id(), error.getMessage());
+    LOG.warn("ADS:{}: ACK ERROR {} {}:{}", type.shortName().toUpperCase(), id,
+        io.grpc.Status.fromCodeValue(error.getCode()).getCode(), error.getMessage());
+  }
+
+  private void flushForRequest() {
+    answeringRequest = true;
+    try {
+      flush();
+    } finally {
+      answeringRequest = false;
+    }
+  }
+
+  /** Evaluates the changed types in push order, as far as the call takes messages. */
+  private void flush() {
     for (XdsType type : XdsType.values()) {
-      if (!request.full() && type != XdsType.ENDPOINT) {
+      if (closed) {
+        return;
+      }
+      if (!dirty.contains(type)) {
         continue;
       }
-      SotwSubscription sotwSubscription = sotw.get(type);
-      if (sotwSubscription != null) {
-        // After new clusters, send all their endpoints so re-warming clusters are not left waiting.
-        boolean sendAll = type == XdsType.ENDPOINT && clustersSent;
-        boolean answered = respond(type, () -> sotwSubscription.onPush(regenerate, sendAll),
-            sotwSubscription::lastResponseBytes);
-        clustersSent |= type == XdsType.CLUSTER && answered;
+      Subscription subscription = subscriptions.get(type);
+      if (subscription == null || !subscription.requested) {
+        continue; // answered when the proxy asks (or ACKs) again; stays marked
       }
-      DeltaSubscription deltaSubscription = delta.get(type);
-      if (deltaSubscription != null) {
-        // Delta forces EDS when the client ACKs the clusters (see onDeltaRequest).
-        respond(type, () -> deltaSubscription.onPush(regenerate, false),
-            deltaSubscription::lastResponseBytes);
+      if (!sender.isReady()) {
+        return; // onReady resumes here, with whatever is newest then
+      }
+      dirty.remove(type);
+      try {
+        answer(subscription);
+      } catch (StatusRuntimeException e) {
+        // As istiod: a stream going away (UNAVAILABLE, CANCELLED) is normal, anything else is an error.
+        Status.Code code = e.getStatus().getCode();
+        if (code != Status.Code.UNAVAILABLE && code != Status.Code.CANCELLED) {
+          events.sendError(type.shortName());
+          LOG.warn("ADS:{}: sending to {} failed: {}", type.shortName().toUpperCase(), id, e.getStatus());
+        }
+        return;
+      } catch (RuntimeException e) {
+        // One bad generation must not end the stream (the proxy would reconnect into it) nor send
+        // a part of a push: nothing of this type goes out, and the proxy keeps what it has.
+        LOG.error("ADS:{}: not sent to {}: generating it failed: {}", type.shortName().toUpperCase(), id,
+            e.toString());
       }
     }
   }
 
-  /** True if the proxy's last request of this type is parked, waiting for a push. */
-  synchronized boolean waiting(XdsType type) {
-    SotwSubscription sotwSubscription = sotw.get(type);
-    DeltaSubscription deltaSubscription = delta.get(type);
-    return (sotwSubscription != null && sotwSubscription.waiting())
-        || (deltaSubscription != null && deltaSubscription.waiting());
+  private void answer(Subscription subscription) {
+    XdsType type = subscription.type;
+    if (subscription.watchesNothing()) {
+      return;
+    }
+    long start = System.nanoTime();
+    ResourceSet current = source.generate(proxy, type, subscription.names);
+    subscription.shareNames(current);
+    Set<String> hosts = type == XdsType.ENDPOINT ? edsHosts : null;
+    edsHosts = type == XdsType.ENDPOINT ? null : edsHosts;
+    Predicate<String> regenerated = hosts == null ? null : name -> hosts.contains(ClusterNames.hostname(name));
+    boolean forced = type == XdsType.ENDPOINT && forceEds;
+    long bytes = delta
+        ? answerDelta(subscription, current, forced, regenerated)
+        : answerSotw(subscription, current, subscription.first || forced, regenerated);
+    if (bytes < 0) {
+      return;
+    }
+    if (type == XdsType.CLUSTER && !delta) {
+      forceEds = true;
+      markAll(XdsType.ENDPOINT);
+    } else if (type == XdsType.ENDPOINT) {
+      forceEds = false;
+    }
+    events.pushed(type.shortName(), type.typeUrl(), Duration.ofNanos(System.nanoTime() - start), bytes);
   }
 
   /**
-   * Runs one subscription step that may generate and send a response, and reports it: the time to
-   * generate and send and the size if it sent one, a send error if the stream refused it.
+   * @param regenerated for an endpoints-only push, the names it regenerated (others are taken as
+   *     the proxy has them); null: all
+   * @return the bytes sent, or -1 if nothing was
    */
-  private boolean respond(XdsType type, BooleanSupplier step, LongSupplier bytes) {
-    long start = System.nanoTime();
-    boolean answered;
-    try {
-      answered = step.getAsBoolean();
-    } catch (StatusRuntimeException e) {
-      // As istiod: a stream going away (UNAVAILABLE, CANCELLED) is normal, anything else is an error.
-      Status.Code code = e.getStatus().getCode();
-      if (code != Status.Code.UNAVAILABLE && code != Status.Code.CANCELLED) {
-        events.sendError(type.shortName());
+  private long answerSotw(Subscription subscription, ResourceSet current, boolean sendAll,
+      Predicate<String> regenerated) {
+    List<EncodedResource> resources;
+    if (sendAll) {
+      resources = current.resources();
+    } else if (subscription.type.wildcard()) {
+      if (current.sameAs(subscription.sent)) {
+        return -1;
       }
-      throw e;
+      // CDS and LDS responses always carry the complete set (for proxyless clients: all they named)
+      resources = current.resources();
+    } else {
+      // Respond only when something changed since the last response (a NACKed one included),
+      // but send everything the client has not accepted.
+      if (only(current.changedSince(subscription.sent), regenerated).isEmpty()) {
+        return -1;
+      }
+      resources = only(current.changedSince(subscription.acked), regenerated);
     }
-    if (answered) {
-      events.pushed(type.shortName(), type.typeUrl(), Duration.ofNanos(System.nanoTime() - start),
-          bytes.getAsLong());
+    String nonce = nextNonce();
+    DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
+        .setVersionInfo(current.version())
+        .setTypeUrl(subscription.type.typeUrl())
+        .setNonce(nonce);
+    long bytes = 0;
+    for (EncodedResource resource : resources) {
+      response.addResources(resource.any());
+      bytes += resource.size();
     }
-    return answered;
+    sender.send(response.build());
+    sent(subscription, current, regenerated, nonce, resources.size(), bytes);
+    return bytes;
   }
 
-  private TypeGenerator generator(XdsType type) {
-    return names -> ResourceSet.of(source.generate(proxy, type.typeUrl(), names));
+  /** @return the bytes sent, or -1 if nothing was */
+  private long answerDelta(Subscription subscription, ResourceSet current, boolean sendAll,
+      Predicate<String> regenerated) {
+    XdsType type = subscription.type;
+    boolean changedSinceSent = !only(current.changedSince(subscription.sent), regenerated).isEmpty()
+        || (type.wildcard() && !current.removedSince(subscription.sent).isEmpty());
+    if (!subscription.first && !sendAll && !changedSinceSent) {
+      return -1;
+    }
+    List<EncodedResource> resources = sendAll ? current.resources()
+        : only(current.changedSince(subscription.acked), regenerated);
+    List<String> removed = type.wildcard() ? current.removedSince(subscription.acked) : List.of();
+    if (!subscription.first && resources.isEmpty() && removed.isEmpty()) {
+      return -1;
+    }
+    String nonce = nextNonce();
+    DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder()
+        .setSystemVersionInfo(current.version())
+        .setTypeUrl(type.typeUrl())
+        .setNonce(nonce)
+        .addAllRemovedResources(removed);
+    long bytes = 0;
+    for (EncodedResource resource : resources) {
+      response.addResources(Resource.newBuilder()
+          .setName(resource.name()).setVersion(resource.version()).setResource(resource.any()));
+      bytes += resource.size();
+    }
+    sender.send(response.build());
+    sent(subscription, current, regenerated, nonce, resources.size(), bytes);
+    return bytes;
+  }
+
+  private static List<EncodedResource> only(List<EncodedResource> resources, Predicate<String> regenerated) {
+    return regenerated == null ? resources : resources.stream().filter(r -> regenerated.test(r.name())).toList();
+  }
+
+  private void sent(Subscription subscription, ResourceSet current, Predicate<String> regenerated, String nonce,
+      int count, long bytes) {
+    subscription.sent(regenerated == null ? current : current.overlaying(subscription.sent, regenerated),
+        current.version(), nonce, clock.instant(), bytes);
+    counters.pushed(subscription.type);
+    if (answeringRequest) {
+      events.pushTrigger(PROXY_REQUEST);
+    }
+    LOG.debug("ADS:{}: PUSH {} resources:{} version:{} nonce:{}", subscription.type.shortName().toUpperCase(),
+        id, count, current.version(), nonce);
+  }
+
+  private String nextNonce() {
+    return Long.toString(++nonces, 36) + "-" + Integer.toHexString(System.identityHashCode(this));
   }
 }

@@ -7,16 +7,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What a push must bring up to date on each connected proxy, and why.
+ * What a push must bring up to date, for whom, and why.
  *
  * @param full true to regenerate every type (CDS, EDS, LDS, RDS in that order); false for an
  *     endpoints-only push
- * @param edsHostnames for an endpoints-only push, the service hostnames whose endpoints changed
- *     (ignored for a full push)
+ * @param global true when every proxy is pushed whatever it can see (istiod's forced push)
+ * @param serviceHostnames for a full push that is not global: the hostnames whose services
+ *     changed; only proxies that can (or could) see one are pushed
+ * @param edsHostnames the hostnames whose endpoints changed; proxies that can see one are pushed
  * @param reasons istiod's trigger names ({@code endpoint}, {@code service}, {@code global}, ...)
  *     with how many requests of each were merged into this one ({@code pilot_push_triggers})
  */
-public record PushRequest(boolean full, Set<String> edsHostnames, Map<String, Integer> reasons) {
+public record PushRequest(boolean full, boolean global, Set<String> serviceHostnames, Set<String> edsHostnames,
+    Map<String, Integer> reasons) {
   /** Trigger of an endpoints-only push. */
   public static final String ENDPOINT = "endpoint";
   /** Trigger of a push after services changed. */
@@ -25,34 +28,57 @@ public record PushRequest(boolean full, Set<String> edsHostnames, Map<String, In
   public static final String GLOBAL = "global";
 
   public PushRequest {
+    serviceHostnames = Set.copyOf(serviceHostnames);
     edsHostnames = Set.copyOf(edsHostnames);
     reasons = Collections.unmodifiableMap(new TreeMap<>(reasons)); // sorted, for logs and debug views
+    if (global && !full) {
+      throw new IllegalArgumentException("a global push is a full push");
+    }
   }
 
-  /** A push of every type, for istiod's {@code global} reason. */
+  /** A push of every type to every proxy, for istiod's {@code global} reason. */
   public static PushRequest fullPush() {
     return fullPush(GLOBAL);
   }
 
-  /** A push of every type, for this trigger reason. */
+  /** A push of every type to every proxy, for this trigger reason. */
   public static PushRequest fullPush(String reason) {
-    return new PushRequest(true, Set.of(), Map.of(reason, 1));
+    return new PushRequest(true, true, Set.of(), Set.of(), Map.of(reason, 1));
+  }
+
+  /** A push of every type to the proxies that can see one of these (changed) services. */
+  public static PushRequest services(Set<String> hostnames) {
+    return new PushRequest(true, false, hostnames, Set.of(), Map.of(SERVICE, 1));
   }
 
   /** A push of the endpoints of these service hostnames only ({@code endpoint} reason). */
   public static PushRequest endpoints(Set<String> hostnames) {
-    return new PushRequest(false, hostnames, Map.of(ENDPOINT, 1));
+    return new PushRequest(false, false, Set.of(), hostnames, Map.of(ENDPOINT, 1));
   }
 
-  /** One request that does the work of both: full wins, hostnames are joined, reasons added up. */
+  /** Every hostname the push is about (services and endpoints). */
+  public Set<String> hostnames() {
+    if (serviceHostnames.isEmpty()) {
+      return edsHostnames;
+    }
+    Set<String> all = new HashSet<>(serviceHostnames);
+    all.addAll(edsHostnames);
+    return all;
+  }
+
+  /** One request that does the work of both: full and global win, hostnames are joined, reasons added up. */
   public PushRequest merge(PushRequest other) {
     Map<String, Integer> mergedReasons = new TreeMap<>(reasons);
     other.reasons.forEach((reason, count) -> mergedReasons.merge(reason, count, Integer::sum));
-    if (full || other.full) {
-      return new PushRequest(true, Set.of(), mergedReasons);
+    boolean mergedGlobal = global || other.global;
+    Set<String> services = new HashSet<>();
+    Set<String> endpoints = new HashSet<>();
+    if (!mergedGlobal) {
+      services.addAll(serviceHostnames);
+      services.addAll(other.serviceHostnames);
+      endpoints.addAll(edsHostnames);
+      endpoints.addAll(other.edsHostnames);
     }
-    Set<String> hosts = new HashSet<>(edsHostnames);
-    hosts.addAll(other.edsHostnames);
-    return new PushRequest(false, hosts, mergedReasons);
+    return new PushRequest(full || other.full, mergedGlobal, services, endpoints, mergedReasons);
   }
 }

@@ -1,55 +1,211 @@
 package io.meshpilot.xds.server;
 
 import com.google.protobuf.Message;
-import io.envoyproxy.controlplane.cache.Resources;
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
- * Resources generated for one proxy and type, by name, with their content versions. After a
- * partial regeneration (endpoints-only push) {@code versions} may name resources that are not in
- * {@code resources}: those are unchanged and taken from what the client already has.
+ * What one proxy gets for one type: a few {@link ResourcePart}s with disjoint names (for a sidecar's
+ * clusters: the outbound part its scope shares, then its own inbound part). Immutable; a connection
+ * keeps the set it sent and the set the proxy ACKed by reference, so per-proxy state is a handful
+ * of pointers however large the shared parts are.
  */
-record ResourceSet(SortedMap<String, Message> resources, SortedMap<String, String> versions) {
-  ResourceSet {
-    resources = Collections.unmodifiableSortedMap(new TreeMap<>(resources));
-    versions = Collections.unmodifiableSortedMap(new TreeMap<>(versions));
-  }
+public final class ResourceSet implements ResourceVersions {
+  /** The set with no resources. */
+  public static final ResourceSet EMPTY = new ResourceSet(List.of());
 
-  static ResourceSet of(List<? extends Message> messages) {
-    SortedMap<String, Message> resources = new TreeMap<>();
-    SortedMap<String, String> versions = new TreeMap<>();
-    for (Message message : messages) {
-      String name = Resources.getResourceName(message);
-      resources.put(name, message);
-      versions.put(name, ContentHash.of(message));
+  private final List<ResourcePart> parts;
+  private final String version;
+  private final int size;
+
+  private ResourceSet(List<ResourcePart> parts) {
+    this.parts = List.copyOf(parts);
+    ContentHash.SetHash hash = new ContentHash.SetHash();
+    int count = 0;
+    for (ResourcePart part : this.parts) {
+      hash.add("part", part.hash());
+      count += part.size();
     }
-    return new ResourceSet(resources, versions);
+    this.version = hash.value();
+    this.size = count;
   }
 
-  /** This set completed with versions of resources that were not regenerated. */
-  ResourceSet withUnchanged(Map<String, String> unchangedVersions) {
-    SortedMap<String, String> all = new TreeMap<>(unchangedVersions);
-    all.putAll(versions);
-    return new ResourceSet(resources, all);
+  /** One set from parts whose names do not overlap. */
+  public static ResourceSet of(List<ResourcePart> parts) {
+    List<ResourcePart> nonEmpty = parts.stream().filter(p -> p.size() > 0).toList();
+    return nonEmpty.isEmpty() ? EMPTY : new ResourceSet(nonEmpty);
+  }
+
+  /** One set from one part. */
+  public static ResourceSet of(ResourcePart part) {
+    return of(List.of(part));
+  }
+
+  /** One set of these messages, sorted by name. */
+  public static ResourceSet ofMessages(Collection<? extends Message> messages) {
+    return of(ResourcePart.sorted(messages));
   }
 
   /** The version of the whole set, sent as version_info / system_version_info. */
-  String version() {
-    return ContentHash.ofSet(versions);
+  public String version() {
+    return version;
   }
 
-  /** The generated resources whose version differs from (or is missing in) {@code known}. */
-  SortedMap<String, Message> changedSince(Map<String, String> known) {
-    SortedMap<String, Message> changed = new TreeMap<>();
-    resources.forEach((name, message) -> {
-      if (!versions.get(name).equals(known.get(name))) {
-        changed.put(name, message);
+  public List<ResourcePart> parts() {
+    return parts;
+  }
+
+  /** Number of resources. */
+  public int size() {
+    return size;
+  }
+
+  /** Every resource, part after part. */
+  public List<EncodedResource> resources() {
+    if (parts.size() == 1) {
+      return parts.getFirst().resources();
+    }
+    List<EncodedResource> all = new ArrayList<>(size);
+    parts.forEach(p -> all.addAll(p.resources()));
+    return all;
+  }
+
+  /** The generated messages, part after part (config dumps, tests). */
+  public List<Message> messages() {
+    return resources().stream().map(EncodedResource::message).toList();
+  }
+
+  @Override
+  public String versionOf(String name) {
+    for (ResourcePart part : parts) {
+      EncodedResource resource = part.get(name);
+      if (resource != null) {
+        return resource.version();
       }
-    });
+    }
+    return null;
+  }
+
+  @Override
+  public Set<String> names() {
+    if (parts.size() == 1) {
+      return parts.getFirst().names();
+    }
+    Set<String> names = new HashSet<>();
+    parts.forEach(p -> names.addAll(p.names()));
+    return names;
+  }
+
+  @Override
+  public boolean sharesPart(ResourcePart part) {
+    for (ResourcePart mine : parts) {
+      if (mine == part) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The resources whose version differs from (or is missing in) {@code known}; parts it shares are skipped. */
+  public List<EncodedResource> changedSince(ResourceVersions known) {
+    List<EncodedResource> changed = new ArrayList<>();
+    for (ResourcePart part : parts) {
+      if (known.sharesPart(part)) {
+        continue;
+      }
+      for (EncodedResource resource : part.resources()) {
+        if (!resource.version().equals(known.versionOf(resource.name()))) {
+          changed.add(resource);
+        }
+      }
+    }
     return changed;
+  }
+
+  /** True when every resource has the version {@code known} gives it, and known names no others. */
+  public boolean sameAs(ResourceVersions known) {
+    if (known == this) {
+      return true;
+    }
+    return known.names().size() == size && changedSince(known).isEmpty();
+  }
+
+  /** Names {@code known} has that this set does not. */
+  public List<String> removedSince(ResourceVersions known) {
+    List<String> removed = new ArrayList<>();
+    for (String name : known.names()) {
+      if (versionOf(name) == null) {
+        removed.add(name);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * What a proxy holds after it was sent only some of this set: the chosen names at this set's
+   * versions, the rest as {@code before} had them. Chains are cut at a small depth (then copied), so
+   * a proxy that only ever gets partial endpoint pushes keeps bounded state.
+   */
+  public ResourceVersions overlaying(ResourceVersions before, java.util.function.Predicate<String> chosen) {
+    return Overlay.of(this, before, chosen);
+  }
+
+  private record Overlay(ResourceSet top, ResourceVersions base, java.util.function.Predicate<String> fromTop,
+      int depth) implements ResourceVersions {
+    private static final int MAX_DEPTH = 4;
+
+    static ResourceVersions of(ResourceSet top, ResourceVersions base, java.util.function.Predicate<String> fromTop) {
+      int depth = base instanceof Overlay o ? o.depth + 1 : 1;
+      Overlay overlay = new Overlay(top, base, fromTop, depth);
+      if (depth <= MAX_DEPTH) {
+        return overlay;
+      }
+      Map<String, String> flat = new java.util.HashMap<>();
+      for (String name : overlay.names()) {
+        flat.put(name, overlay.versionOf(name));
+      }
+      return ofVersions(flat);
+    }
+
+    @Override
+    public String versionOf(String name) {
+      return fromTop.test(name) ? top.versionOf(name) : base.versionOf(name);
+    }
+
+    @Override
+    public Set<String> names() {
+      Set<String> names = new HashSet<>();
+      for (String name : base.names()) {
+        if (!fromTop.test(name)) {
+          names.add(name);
+        }
+      }
+      for (String name : top.names()) {
+        if (fromTop.test(name)) {
+          names.add(name);
+        }
+      }
+      return names;
+    }
+  }
+
+  /** A version map of what this set holds (Delta reconnects state theirs as a map). */
+  static ResourceVersions ofVersions(Map<String, String> versions) {
+    Map<String, String> copy = Map.copyOf(versions);
+    return new ResourceVersions() {
+      @Override
+      public String versionOf(String name) {
+        return copy.get(name);
+      }
+
+      @Override
+      public Set<String> names() {
+        return copy.keySet();
+      }
+    };
   }
 }

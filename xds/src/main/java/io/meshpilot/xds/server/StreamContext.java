@@ -10,22 +10,13 @@ import io.grpc.ServerInterceptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
- * Gives each xDS stream a {@link StreamHandle} in the gRPC {@link Context}. java-control-plane
- * calls the ConfigWatcher without a stream id, and Envoy sends its node only on the first request,
- * so the cache finds the stream's proxy through this context (attached on every request).
+ * Gives each xDS stream a {@link StreamHandle} in the gRPC {@link Context}: what the transport
+ * knows of the caller (its address), which the service method itself does not see.
  */
 final class StreamContext implements ServerInterceptor {
   private static final Context.Key<StreamHandle> KEY = Context.key("meshpilot-xds-stream");
-
-  private final Consumer<StreamHandle> onEnd;
-
-  /** @param onEnd called when the call ends in any way (completion, error, cancellation) */
-  StreamContext(Consumer<StreamHandle> onEnd) {
-    this.onEnd = onEnd;
-  }
 
   /** The stream whose request is being handled on this thread, if any. */
   static Optional<StreamHandle> current() {
@@ -37,8 +28,6 @@ final class StreamContext implements ServerInterceptor {
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     StreamHandle handle = new StreamHandle(peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
     Context context = Context.current().withValue(KEY, handle);
-    // The call's context is cancelled when the call ends, however it ends.
-    context.addListener(ended -> onEnd.accept(handle), Runnable::run);
     return Contexts.interceptCall(context, call, headers, next);
   }
 

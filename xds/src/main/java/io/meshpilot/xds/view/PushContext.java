@@ -8,8 +8,12 @@ import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.serviceentry.HostnameConflicts;
 import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.cache.Ref;
+import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * An immutable view of the registry for one push (istiod's PushContext): the services each proxy
  * may see, one per hostname, and their endpoints. Generators read only this, so every proxy in a
- * push sees the same services; per-namespace results are computed once and shared.
+ * push sees the same services; per-namespace results are computed once and shared, and lookups by
+ * hostname or namespace are indexed. It also carries the resource cache that outlives it.
  */
 public final class PushContext {
   private final ServiceRegistry registry;
@@ -31,13 +36,26 @@ public final class PushContext {
   private final List<Service> indexed;
   private final int totalServices;
   private final Set<String> passthroughHostnames;
+  private final XdsCache cache;
   private final Map<String, List<Service>> byNamespace = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, List<Endpoint>>> endpointsByService = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Service>> byNamespaceAndHostname = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> visibleHostnames = new ConcurrentHashMap<>();
+  private final Map<ServiceKey, Map<String, List<Endpoint>>> endpointsByService = new ConcurrentHashMap<>();
+  // Kubernetes services with a selector, by namespace: the candidates for a proxy's own targets.
+  private final Map<String, List<Service>> selectingByNamespace;
+  private volatile Set<String> headlessAddresses;
 
-  private PushContext(ServiceRegistry registry, MeshSettings settings, String version) {
+  /** A service by what identifies it in the registry (a hostname may exist in several namespaces). */
+  private record ServiceKey(String namespace, String hostname) {}
+
+  /** The endpoints of a service grouped by port name depend only on its shard lists (by identity). */
+  private record GroupedEndpointsKey(List<Ref<List<Endpoint>>> shards) {}
+
+  private PushContext(ServiceRegistry registry, MeshSettings settings, String version, XdsCache cache) {
     this.registry = registry;
     this.settings = settings;
     this.version = version;
+    this.cache = cache;
     List<Service> all = registry.services();
     this.totalServices = all.size();
     this.passthroughHostnames = all.stream()
@@ -46,11 +64,30 @@ public final class PushContext {
         .collect(Collectors.toUnmodifiableSet());
     // one service per (hostname, namespace): oldest wins, Kubernetes beats ServiceEntry (§5.3)
     this.indexed = HostnameConflicts.resolve(all);
+    Map<String, List<Service>> selecting = new HashMap<>();
+    for (Service service : indexed) {
+      if (service.attributes().registry() == RegistryKind.KUBERNETES
+          && !service.attributes().labelSelectors().isEmpty()) {
+        selecting.computeIfAbsent(service.attributes().namespace(), n -> new ArrayList<>()).add(service);
+      }
+    }
+    this.selectingByNamespace = selecting;
   }
 
-  /** Snapshots the registry's services now. */
+  /** Snapshots the registry's services now, with no resource cache (every resource is built). */
   public static PushContext create(ServiceRegistry registry, MeshSettings settings, String version) {
-    return new PushContext(registry, settings, version);
+    return create(registry, settings, version, XdsCache.disabled());
+  }
+
+  /** Snapshots the registry's services now; generators reuse what {@code cache} holds from earlier pushes. */
+  public static PushContext create(ServiceRegistry registry, MeshSettings settings, String version,
+      XdsCache cache) {
+    return new PushContext(registry, settings, version, cache);
+  }
+
+  /** The resource cache shared by every push. */
+  public XdsCache cache() {
+    return cache;
   }
 
   /** The push version, {@code <RFC3339>/<counter>} as istiod writes it. */
@@ -78,15 +115,50 @@ public final class PushContext {
    * ServiceEntry, then the oldest (istio-xds.md §8.2).
    */
   public List<Service> services(Proxy proxy) {
-    return byNamespace.computeIfAbsent(proxy.namespace(), this::visibleFrom);
+    return visibleFrom(proxy.namespace());
   }
 
   /** The visible service with this hostname, if any. */
   public Optional<Service> service(Proxy proxy, String hostname) {
-    return services(proxy).stream().filter(s -> s.hostname().equals(hostname)).findFirst();
+    return Optional.ofNullable(byNamespaceAndHostname.computeIfAbsent(proxy.namespace(), namespace -> {
+      Map<String, Service> byHostname = new HashMap<>();
+      services(proxy).forEach(s -> byHostname.put(s.hostname(), s));
+      return byHostname;
+    }).get(hostname));
+  }
+
+  /** Hostnames of the services a proxy in this namespace may see. */
+  public Set<String> visibleHostnames(String namespace) {
+    return visibleHostnames.computeIfAbsent(namespace, n -> visibleFrom(n).stream()
+        .map(Service::hostname).collect(Collectors.toUnmodifiableSet()));
+  }
+
+  /**
+   * Addresses of the endpoints of headless (Passthrough) services: a proxy at one of them gets
+   * per-endpoint listeners that leave its own address out, so its listeners are its own.
+   */
+  public Set<String> headlessEndpointAddresses() {
+    Set<String> addresses = headlessAddresses;
+    if (addresses == null) {
+      Set<String> found = new HashSet<>();
+      for (Service service : indexed) {
+        if (service.resolution() == Resolution.PASSTHROUGH) {
+          for (Port port : service.ports()) {
+            endpoints(service, port).forEach(e -> found.add(e.address()));
+          }
+        }
+      }
+      addresses = Set.copyOf(found);
+      headlessAddresses = addresses;
+    }
+    return addresses;
   }
 
   private List<Service> visibleFrom(String namespace) {
+    return byNamespace.computeIfAbsent(namespace, this::computeVisibleFrom);
+  }
+
+  private List<Service> computeVisibleFrom(String namespace) {
     Map<String, Service> chosen = new LinkedHashMap<>();
     List<Service> candidates = indexed.stream()
         .filter(s -> Visibility.visible(s, namespace, settings.defaultServiceExportTo()))
@@ -117,16 +189,26 @@ public final class PushContext {
   /** The endpoints of one service port (joined by port name), from every registry shard. */
   public List<Endpoint> endpoints(Service service, Port port) {
     Map<String, List<Endpoint>> byPortName = endpointsByService.computeIfAbsent(
-        service.attributes().namespace() + "/" + service.hostname(), key -> groupByPortName(service));
+        new ServiceKey(service.attributes().namespace(), service.hostname()), key -> groupByPortName(service));
     return byPortName.getOrDefault(port.name(), List.of());
   }
 
+  /**
+   * Grouped once per set of shard lists, across pushes: the registry keeps a service's endpoint
+   * lists until they change, so the grouped lists keep their identity too and the resources built
+   * from them stay cached.
+   */
   private Map<String, List<Endpoint>> groupByPortName(Service service) {
-    Map<String, List<Endpoint>> byPortName = new LinkedHashMap<>();
-    registry.endpointShards(service.hostname(), service.attributes().namespace()).values()
-        .forEach(shard -> shard.forEach(e -> byPortName.computeIfAbsent(e.servicePortName(), n -> new ArrayList<>()).add(e)));
-    byPortName.replaceAll((name, list) -> List.copyOf(list));
-    return byPortName;
+    List<List<Endpoint>> shards = List.copyOf(
+        registry.endpointShards(service.hostname(), service.attributes().namespace()).values());
+    GroupedEndpointsKey key = new GroupedEndpointsKey(shards.stream().map(Ref::to).toList());
+    return cache.get(key, () -> {
+      Map<String, List<Endpoint>> byPortName = new LinkedHashMap<>();
+      shards.forEach(shard -> shard.forEach(
+          e -> byPortName.computeIfAbsent(e.servicePortName(), n -> new ArrayList<>()).add(e)));
+      byPortName.replaceAll((name, list) -> List.copyOf(list));
+      return Map.copyOf(byPortName);
+    });
   }
 
   /**
@@ -135,12 +217,9 @@ public final class PushContext {
    */
   public List<ServiceTarget> serviceTargets(Proxy proxy) {
     List<ServiceTarget> targets = new ArrayList<>();
-    for (Service service : indexed) {
+    for (Service service : selectingByNamespace.getOrDefault(proxy.namespace(), List.of())) {
       Map<String, String> selector = service.attributes().labelSelectors();
-      if (service.attributes().registry() != RegistryKind.KUBERNETES
-          || !service.attributes().namespace().equals(proxy.namespace())
-          || selector.isEmpty()
-          || !proxy.labels().entrySet().containsAll(selector.entrySet())) {
+      if (!proxy.labels().entrySet().containsAll(selector.entrySet())) {
         continue;
       }
       for (Port port : service.ports()) {

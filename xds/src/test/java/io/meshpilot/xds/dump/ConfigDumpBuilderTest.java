@@ -41,9 +41,9 @@ class ConfigDumpBuilderTest {
           pod("default", "reviews-v1", "10.1.0.5", "reviews"),
           slice("default", "reviews", "http", 9080, Map.of("10.1.0.5", "reviews-v1")))
       .push();
-  private final XdsResources resources = new XdsResources(() -> push);
+  private final XdsResources resources = new XdsResources(push);
   private final ConfigDumpBuilder builder =
-      new ConfigDumpBuilder((proxy, type, names) -> resources.generate(proxy, type.typeUrl(), names));
+      new ConfigDumpBuilder(resources::messages);
   private final Proxy proxy = sidecar("default", "10.1.0.9");
 
   @Test
@@ -81,7 +81,7 @@ class ConfigDumpBuilderTest {
     ClustersConfigDump clusters = dump.getConfigs(1).unpack(ClustersConfigDump.class);
     assertThat(clusters.getDynamicActiveClustersList()).allSatisfy(c -> assertThat(c.getVersionInfo()).isEqualTo("v7"));
     assertThat(clusters.getDynamicActiveClustersList()).extracting(c -> (Object) unpack(c.getCluster(), Cluster.class))
-        .containsExactlyElementsOf(List.copyOf(resources.generate(proxy, XdsType.CLUSTER.typeUrl(), Set.of())));
+        .containsExactlyElementsOf(List.copyOf(resources.messages(proxy, XdsType.CLUSTER, Set.of())));
     ListenersConfigDump listeners = dump.getConfigs(2).unpack(ListenersConfigDump.class);
     assertThat(listeners.getDynamicListenersList()).allSatisfy(l -> {
       assertThat(l.getActiveState().getVersionInfo()).isEqualTo("v7");

@@ -13,6 +13,7 @@ import io.meshpilot.xds.cluster.MeshFixture;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Set;
+import io.meshpilot.xds.server.XdsType;
 import org.junit.jupiter.api.Test;
 
 /** {@link XdsResources} picks the generators by the node's GENERATOR metadata. */
@@ -22,15 +23,15 @@ class GrpcGeneratorSelectionTest {
       .with(service("default", "reviews", "10.96.0.12", port("grpc", 9080)),
           service("default", "details", "10.96.0.13", port("grpc", 9080)));
   private final PushContext push = mesh.push();
-  private final XdsResources resources = new XdsResources(() -> push);
+  private final XdsResources resources = new XdsResources(push);
 
   @Test
   void proxylessClientGetsOnlyTheListenersAndClustersItNames() {
     Proxy client = GrpcProxies.client("default", "10.244.9.9");
 
-    assertThat(resources.generate(client, Resources.V3.LISTENER_TYPE_URL, Set.of(REVIEWS + ":9080", "nope:1")))
+    assertThat(resources.messages(client, XdsType.LISTENER, Set.of(REVIEWS + ":9080", "nope:1")))
         .extracting(m -> ((Listener) m).getName()).containsExactly(REVIEWS + ":9080");
-    assertThat(resources.generate(client, Resources.V3.CLUSTER_TYPE_URL, Set.of("outbound|9080||" + REVIEWS)))
+    assertThat(resources.messages(client, XdsType.CLUSTER, Set.of("outbound|9080||" + REVIEWS)))
         .extracting(m -> ((Cluster) m).getName()).containsExactly("outbound|9080||" + REVIEWS);
   }
 
@@ -38,20 +39,20 @@ class GrpcGeneratorSelectionTest {
   void proxylessClientNamingNothingGetsEverything() {
     Proxy client = GrpcProxies.client("default", "10.244.9.9");
 
-    assertThat(resources.generate(client, Resources.V3.LISTENER_TYPE_URL, Set.of()))
+    assertThat(resources.messages(client, XdsType.LISTENER, Set.of()))
         .extracting(m -> ((Listener) m).getName())
         .containsExactly("details.default.svc.cluster.local:9080", REVIEWS + ":9080");
-    assertThat(resources.generate(client, Resources.V3.CLUSTER_TYPE_URL, Set.of())).hasSize(2);
+    assertThat(resources.messages(client, XdsType.CLUSTER, Set.of())).hasSize(2);
   }
 
   @Test
   void sidecarKeepsTheSidecarFlavourWhateverItNames() {
     Proxy envoy = sidecar("default", "10.244.9.9");
 
-    assertThat(resources.generate(envoy, Resources.V3.LISTENER_TYPE_URL, Set.of(REVIEWS + ":9080")))
+    assertThat(resources.messages(envoy, XdsType.LISTENER, Set.of(REVIEWS + ":9080")))
         .extracting(m -> ((Listener) m).getName())
         .contains("virtualOutbound", "0.0.0.0_9080").doesNotContain(REVIEWS + ":9080");
-    assertThat(resources.generate(envoy, Resources.V3.CLUSTER_TYPE_URL, Set.of()))
+    assertThat(resources.messages(envoy, XdsType.CLUSTER, Set.of()))
         .extracting(m -> ((Cluster) m).getName()).contains("PassthroughCluster", "outbound|9080||" + REVIEWS);
   }
 }

@@ -31,7 +31,7 @@ class DebouncerTest {
 
     assertThat(early).isEqualTo(new Debouncer.Wait(Duration.ofMillis(40)));
     assertThat(quiet).isEqualTo(new Debouncer.Push(
-        new PushRequest(false, Set.of("a", "b", "c"), Map.of("endpoint", 3)), 3,
+        new PushRequest(false, false, Set.of(), Set.of("a", "b", "c"), Map.of("endpoint", 3)), 3,
         Duration.ofMillis(140)));
   }
 
@@ -43,7 +43,7 @@ class DebouncerTest {
     Debouncer.Decision decision = debouncer.fire(110 * MS);
 
     assertThat(((Debouncer.Push) decision).request()).isEqualTo(
-        new PushRequest(true, Set.of(), Map.of("endpoint", 1, "service", 1)));
+        new PushRequest(true, true, Set.of(), Set.of(), Map.of("endpoint", 1, "service", 1)));
   }
 
   @Test

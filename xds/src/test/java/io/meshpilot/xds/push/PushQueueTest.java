@@ -56,7 +56,7 @@ class PushQueueTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
     assertThat(target.requests.get("c"))
-        .containsExactly(new PushRequest(false, Set.of("a", "b"), Map.of("endpoint", 2)));
+        .containsExactly(new PushRequest(false, false, Set.of(), Set.of("a", "b"), Map.of("endpoint", 2)));
   }
 
   @Test
@@ -72,7 +72,7 @@ class PushQueueTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
     assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("a")),
-        new PushRequest(false, Set.of("b", "c"), Map.of("endpoint", 2)));
+        new PushRequest(false, false, Set.of(), Set.of("b", "c"), Map.of("endpoint", 2)));
   }
 
   /** Records pushes; each push blocks until released. */
@@ -84,7 +84,7 @@ class PushQueueTest {
     final Map<String, List<PushRequest>> requests = new ConcurrentHashMap<>();
 
     @Override
-    public List<String> connectionIds() {
+    public List<String> connectionIds(PushRequest request) {
       return List.of();
     }
 

@@ -58,7 +58,7 @@ class PushSchedulerTest {
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> target.pushes.size() == 2 && contexts.get() == 1);
     PushRequest merged =
-        new PushRequest(false, Set.of("reviews", "ratings", "details"), Map.of("endpoint", 3));
+        new PushRequest(false, false, Set.of(), Set.of("reviews", "ratings", "details"), Map.of("endpoint", 3));
     assertThat(target.byConnection).containsOnly(
         Map.entry("a-1", List.of(merged)), Map.entry("b-2", List.of(merged)));
   }
@@ -73,7 +73,8 @@ class PushSchedulerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     assertThat(target.byConnection.get("a-1"))
-        .containsExactly(new PushRequest(true, Set.of(), Map.of("endpoint", 1, "service", 1)));
+        .containsExactly(new PushRequest(true, false, Set.of("ratings"), Set.of("reviews"),
+            Map.of("endpoint", 1, "service", 1)));
   }
 
   @Test
@@ -102,7 +103,7 @@ class PushSchedulerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     assertThat(target.byConnection.get("a-1"))
-        .containsExactly(new PushRequest(false, Set.of("reviews", "ratings"), Map.of("endpoint", 2)));
+        .containsExactly(new PushRequest(false, false, Set.of(), Set.of("reviews", "ratings"), Map.of("endpoint", 2)));
   }
 
   @Test
@@ -174,7 +175,7 @@ class PushSchedulerTest {
     }
 
     @Override
-    public List<String> connectionIds() {
+    public List<String> connectionIds(PushRequest request) {
       return ids;
     }
 

@@ -120,8 +120,12 @@ class AdsServerEnvoyTest {
     }
 
     @Override
-    public List<? extends Message> generate(Proxy proxy, String typeUrl, Set<String> names) {
-      return switch (XdsType.ofTypeUrl(typeUrl).orElseThrow()) {
+    public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
+      return ResourceSet.ofMessages(messages(type, names));
+    }
+
+    private List<? extends Message> messages(XdsType type, Set<String> names) {
+      return switch (type) {
         case CLUSTER -> List.of(Cluster.newBuilder().setName(CLUSTER)
             .setType(Cluster.DiscoveryType.EDS)
             .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(10))

@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.Any;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import io.envoyproxy.controlplane.cache.Watch;
-import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -135,27 +133,34 @@ class AdsServerEventsTest {
 
   @Test
   void aSendTheStreamRefusesIsASendErrorUnlessTheStreamIsGoingAway() throws Exception {
-    ProxyConnection connection = new ProxyConnection("pod-a.default-1",
-        source.proxy(XdsTestClient.sidecarNode()), "127.0.0.1:1", Instant.EPOCH, source, events);
+    ProxyConnection internal = failingConnection(Status.INTERNAL);
+    ProxyConnection goingAway = failingConnection(Status.UNAVAILABLE);
 
-    Watch clusters = failingWatch(XdsType.CLUSTER, Status.INTERNAL);
-    Watch listeners = failingWatch(XdsType.LISTENER, Status.UNAVAILABLE);
-
-    assertThatThrownBy(() -> connection.onRequest(XdsType.CLUSTER, clusters, false))
-        .isInstanceOf(StatusRuntimeException.class);
-    assertThatThrownBy(() -> connection.onRequest(XdsType.LISTENER, listeners, false))
-        .isInstanceOf(StatusRuntimeException.class);
+    internal.onRequest(request(XdsType.CLUSTER));
+    goingAway.onRequest(request(XdsType.LISTENER));
 
     assertThat(events.lines()).containsExactly("senderr cds");
   }
 
-  /** A watch whose stream refuses the response with this status. */
-  private static Watch failingWatch(XdsType type, Status status) {
-    XdsRequest request = XdsRequest.create(DiscoveryRequest.newBuilder()
-        .setTypeUrl(type.typeUrl()).build());
-    return new Watch(true, false, request, response -> {
-      throw status.asRuntimeException();
-    });
+  /** A connection whose stream refuses every response with this status. */
+  private ProxyConnection failingConnection(Status status) throws Exception {
+    return new ProxyConnection("pod-a.default-1", source.proxy(XdsTestClient.sidecarNode()), "127.0.0.1:1",
+        Instant.EPOCH, false, source, events, new XdsCounters(), java.time.Clock.systemUTC(),
+        new ProxyConnection.Sender() {
+          @Override
+          public boolean isReady() {
+            return true;
+          }
+
+          @Override
+          public void send(Object response) {
+            throw status.asRuntimeException();
+          }
+        });
+  }
+
+  private static DiscoveryRequest request(XdsType type) {
+    return DiscoveryRequest.newBuilder().setTypeUrl(type.typeUrl()).build();
   }
 
   private void awaitLines(String prefix, int count) {

@@ -50,8 +50,11 @@ final class FakeResourceSource implements ResourceSource {
   }
 
   @Override
-  public List<? extends Message> generate(Proxy proxy, String typeUrl, Set<String> names) {
-    XdsType type = XdsType.ofTypeUrl(typeUrl).orElseThrow();
+  public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
+    return ResourceSet.ofMessages(messages(type, names));
+  }
+
+  private List<? extends Message> messages(XdsType type, Set<String> names) {
     Map<String, Message> byName = new TreeMap<>(resources.get(type));
     if (type.wildcard()) {
       return new ArrayList<>(byName.values());

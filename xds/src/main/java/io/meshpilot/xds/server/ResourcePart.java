@@ -1,0 +1,95 @@
+package io.meshpilot.xds.server;
+
+import com.google.protobuf.Message;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable group of encoded resources with one content hash: the unit that is shared by every
+ * proxy whose config includes it (a scope's outbound clusters, for example). Two proxies holding the
+ * same part instance hold the same bytes, and comparing them costs nothing.
+ */
+public final class ResourcePart {
+  /** The part with no resources. */
+  public static final ResourcePart EMPTY = new ResourcePart(List.of());
+
+  private final List<EncodedResource> resources;
+  private final Map<String, EncodedResource> byName;
+  private final Set<String> names;
+  private final String hash;
+
+  private ResourcePart(List<EncodedResource> resources) {
+    this.resources = List.copyOf(resources);
+    Map<String, EncodedResource> index = new HashMap<>(Math.max(4, resources.size() * 2));
+    ContentHash.SetHash setHash = new ContentHash.SetHash();
+    LinkedHashSet<String> ordered = new LinkedHashSet<>();
+    for (EncodedResource resource : this.resources) {
+      index.put(resource.name(), resource);
+      ordered.add(resource.name());
+      setHash.add(resource.name(), resource.version());
+    }
+    this.byName = index;
+    this.names = Collections.unmodifiableSet(ordered);
+    this.hash = setHash.value();
+  }
+
+  /**
+   * The messages in the given order (a later duplicate name is dropped), each encoded once.
+   */
+  public static ResourcePart of(Collection<? extends Message> messages) {
+    List<EncodedResource> encoded = new ArrayList<>(messages.size());
+    Set<String> seen = new java.util.HashSet<>();
+    for (Message message : messages) {
+      EncodedResource resource = EncodedResource.of(message);
+      if (seen.add(resource.name())) {
+        encoded.add(resource);
+      }
+    }
+    return new ResourcePart(encoded);
+  }
+
+  /** The messages sorted by resource name. */
+  public static ResourcePart sorted(Collection<? extends Message> messages) {
+    List<EncodedResource> encoded = new ArrayList<>(messages.size());
+    messages.forEach(m -> encoded.add(EncodedResource.of(m)));
+    encoded.sort(Comparator.comparing(EncodedResource::name));
+    List<EncodedResource> unique = new ArrayList<>(encoded.size());
+    for (EncodedResource resource : encoded) {
+      if (unique.isEmpty() || !unique.getLast().name().equals(resource.name())) {
+        unique.add(resource);
+      }
+    }
+    return new ResourcePart(unique);
+  }
+
+  /** The resources, in the order they are sent. */
+  public List<EncodedResource> resources() {
+    return resources;
+  }
+
+  /** The resource names, in the order they are sent. */
+  public Set<String> names() {
+    return names;
+  }
+
+  /** The resource of this name, or null. */
+  public EncodedResource get(String name) {
+    return byName.get(name);
+  }
+
+  public int size() {
+    return resources.size();
+  }
+
+  /** A content hash of every name and version, in order. */
+  public String hash() {
+    return hash;
+  }
+}

@@ -1,0 +1,26 @@
+package io.meshpilot.xds.view;
+
+import io.meshpilot.xds.proxy.InterceptionMode;
+import io.meshpilot.xds.proxy.Proxy;
+
+/**
+ * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
+ * namespace decides exportTo visibility), which VIPs it uses (cluster id), its DNS domain (short
+ * names in route domains), interception mode, address family and generator flavour. Proxies with
+ * equal scopes get the same outbound clusters, listeners, routes and endpoints, built once per push;
+ * what depends on the proxy's own labels and IPs (inbound config) is not part of it.
+ *
+ * @param ownHeadlessAddress the proxy's address when it is itself an endpoint of a headless service
+ *     (its per-endpoint listeners then leave it out), else {@code ""}
+ */
+public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
+    boolean ipv4, String generator, String ownHeadlessAddress) {
+
+  /** The scope of a proxy in this push. */
+  public static ProxyScope of(Proxy proxy, PushContext push) {
+    String address = proxy.ipAddress();
+    String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
+    return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
+        proxy.ipv4(), proxy.generator(), own);
+  }
+}
