@@ -16,6 +16,7 @@ import io.meshpilot.registry.kube.KubeSource;
 import io.meshpilot.registry.kube.KubeSourceOptions;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.push.PushSettings;
+import io.meshpilot.xds.server.AdsSettings;
 import io.meshpilot.xds.server.XdsTlsOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -106,6 +107,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "On SIGTERM, how long xDS connections may take to close before they are cut (default: $MESHPILOT_SHUTDOWN_GRACE or 20s; keep it well inside the pod's termination grace period).")
   Duration shutdownGrace;
 
+  @Option(names = "--max-connection-age", paramLabel = "DURATION", converter = GoDuration.class,
+      defaultValue = "30m",
+      description = "xDS connections are asked to reconnect after this long, with ±10% jitter, so proxies spread over replicas (istiod's keepaliveMaxServerConnectionAge; default 30m).")
+  Duration maxConnectionAge;
+
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private volatile MeshRegistry registry;
   private volatile MeshDiscovery discovery;
@@ -137,9 +143,10 @@ final class ServerCommand implements Callable<Integer> {
       running.push(metrics);
       MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
           PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), tlsOptions(),
-          metrics);
+          metrics, AdsSettings.fromEnvironment(System.getenv()).withMaxConnectionAge(maxConnectionAge));
       running.push(discovery);
       this.discovery = discovery;
+      metrics.bindResourceCache(discovery.resourceCache());
       DebugHttpServer http = DebugHttpServer.start(DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
               BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv()),
           new DebugSources(registry, Optional.of(discovery), metrics));

@@ -4,6 +4,7 @@ import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.xds.XdsEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.meshpilot.xds.cache.XdsCache;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -43,8 +44,11 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
   static final String PUSH_TRIGGERS = "pilot_push_triggers";
   static final String XDS_REJECTS = "pilot_total_xds_rejects";
   static final String EXPIRED_NONCE = "pilot_xds_expired_nonce";
+  static final String CACHE_READS = "pilot_xds_cache_reads";
+  static final String CACHE_EVICTIONS = "pilot_xds_cache_evictions";
   /** istiod's counters, exported under their plain names. */
-  static final Set<String> ISTIOD_COUNTERS = Set.of(XDS_PUSHES, PUSH_TRIGGERS, XDS_REJECTS, EXPIRED_NONCE);
+  static final Set<String> ISTIOD_COUNTERS =
+      Set.of(XDS_PUSHES, PUSH_TRIGGERS, XDS_REJECTS, EXPIRED_NONCE, CACHE_READS, CACHE_EVICTIONS);
 
   private static final double[] PUSH_TIME_BUCKETS = {.01, .1, .5, 1, 3, 5, 10, 20, 30};
   private static final double[] PROXY_TIME_BUCKETS = {.1, .5, 1, 3, 5, 10, 20, 30};
@@ -103,6 +107,22 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
             .tag("kind", kind)
             .register(meters));
     return PrometheusText.scrape(meters, ISTIOD_COUNTERS);
+  }
+
+  /**
+   * Exports the resource cache across pushes as istiod's {@code PILOT_XDS_CACHE_STATS} does:
+   * {@code pilot_xds_cache_reads{type="hit"|"miss"}}, {@code pilot_xds_cache_evictions} and
+   * {@code pilot_xds_cache_size}.
+   */
+  public void bindResourceCache(XdsCache cache) {
+    FunctionCounter.builder(CACHE_READS.replace('_', '.'), cache, XdsCache::hits)
+        .description("Total number of xds cache xdsCacheReads.").tag("type", "hit").register(meters);
+    FunctionCounter.builder(CACHE_READS.replace('_', '.'), cache, XdsCache::misses)
+        .description("Total number of xds cache xdsCacheReads.").tag("type", "miss").register(meters);
+    FunctionCounter.builder(CACHE_EVICTIONS.replace('_', '.'), cache, XdsCache::evictions)
+        .description("Total number of xds cache evictions.").register(meters);
+    Gauge.builder("pilot.xds.cache.size", cache, XdsCache::size)
+        .description("Current size of xds cache").register(meters);
   }
 
   /** The last push, for {@code /debug/push_status}. */

@@ -1,5 +1,6 @@
 package io.meshpilot.xds.server;
 
+import com.google.common.annotations.VisibleForTesting;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -136,7 +137,8 @@ public final class AdsServer implements AutoCloseable {
     return tlsServer == null ? OptionalInt.empty() : OptionalInt.of(tlsServer.getPort());
   }
 
-  /** The TLS files being followed (tests). */
+  /** The TLS files being followed. */
+  @VisibleForTesting
   Optional<ReloadingServerTls> tlsFiles() {
     return Optional.ofNullable(tlsFiles);
   }
@@ -184,6 +186,7 @@ public final class AdsServer implements AutoCloseable {
   }
 
   /** True if the connection's last request of this type waits for a push (nothing pending). */
+  @VisibleForTesting
   boolean waiting(String connectionId, XdsType type) {
     ProxyConnection connection = service.connections().get(connectionId);
     return connection != null && connection.waiting(type);

@@ -194,6 +194,28 @@ class AdsServerSotwTest {
   }
 
   @Test
+  void streamsAreRefusedWithUnavailableUntilTheRegistryHasSynced() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
+    try (AdsServer starting = new AdsServer(new InetSocketAddress("127.0.0.1", 0), java.util.Optional.empty(),
+        source, io.meshpilot.xds.XdsEvents.NONE, AdsSettings.defaults().withReady(synced::get)).start()) {
+      try (XdsTestClient early = XdsTestClient.sotw(starting.port(), XdsTestClient.sidecarNode())) {
+        early.request(XdsType.CLUSTER, NO_NAMES, "", "");
+        await().atMost(XdsTestClient.WAIT).until(() -> early.error() != null);
+        Status status = Status.fromThrowable(early.error());
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getDescription()).contains("has not synced");
+        assertThat(early.responses()).isEmpty();
+      }
+
+      synced.set(true);
+      try (XdsTestClient later = XdsTestClient.sotw(starting.port(), XdsTestClient.sidecarNode())) {
+        later.request(XdsType.CLUSTER, NO_NAMES, "", "");
+        assertThat(names(later.next(XdsType.CLUSTER))).containsExactly(RATINGS_CLUSTER, REVIEWS_CLUSTER);
+      }
+    }
+  }
+
+  @Test
   void closedStreamIsForgotten() throws Exception {
     client.request(XdsType.CLUSTER, NO_NAMES, "", "");
     client.next(XdsType.CLUSTER);

@@ -1,0 +1,84 @@
+package io.meshpilot.xds.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.meshpilot.registry.MeshRegistry;
+import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.xds.MeshDiscovery;
+import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.push.PushSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A push reaches only the proxies whose config it changes. */
+class PushScopingTest {
+  private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
+  private MeshDiscovery discovery;
+  private XdsTestClient team;
+  private XdsTestClient elsewhere;
+
+  @BeforeEach
+  void start() throws Exception {
+    registry.upsert("test", service("shared", "default", "10.96.0.10", "*"));
+    discovery = MeshDiscovery.start(registry, MeshSettings.defaults(), PushSettings.defaults(),
+        new InetSocketAddress("127.0.0.1", 0));
+    team = XdsTestClient.sotw(discovery.port(), node("team"));
+    elsewhere = XdsTestClient.sotw(discovery.port(), node("default"));
+    for (XdsTestClient client : List.of(team, elsewhere)) {
+      client.request(XdsType.CLUSTER, List.of(), "", "");
+      client.ack(XdsType.CLUSTER, client.next(XdsType.CLUSTER), List.of());
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    team.close();
+    elsewhere.close();
+    discovery.close();
+  }
+
+  @Test
+  void aServiceExportedOnlyToItsNamespaceIsPushedOnlyThere() {
+    registry.upsert("test", service("private", "team", "10.96.0.20", "."));
+
+    DiscoveryResponse clusters = team.next(XdsType.CLUSTER);
+    assertThat(AdsServerSotwTest.names(clusters)).contains("outbound|80||private.team.svc.cluster.local");
+    team.ack(XdsType.CLUSTER, clusters, List.of());
+    // the other proxy was not even queued: its one response is still the first one
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+        .until(() -> elsewhere.ofType(XdsType.CLUSTER).size() == 1);
+
+    registry.upsert("test", service("shared", "default", "10.96.0.10", "*", 8080));
+    assertThat(AdsServerSotwTest.names(elsewhere.next(XdsType.CLUSTER))).contains("outbound|8080||shared.default.svc.cluster.local");
+    assertThat(AdsServerSotwTest.names(team.next(XdsType.CLUSTER))).contains("outbound|8080||shared.default.svc.cluster.local");
+  }
+
+  private static Node node(String namespace) {
+    return Node.newBuilder().setId("sidecar~10.0.0.1~pod." + namespace + "~" + namespace + ".svc.cluster.local")
+        .setMetadata(Struct.newBuilder()
+            .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
+            .putFields("INSTANCE_IPS", Value.newBuilder().setStringValue("10.0.0.1").build()))
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Service service(String name, String namespace, String ip,
+      String exportTo, int... ports) {
+    ServiceBuilder builder = new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .addToAnnotations("networking.istio.io/exportTo", exportTo).endMetadata()
+        .withNewSpec().withClusterIP(ip).endSpec();
+    for (int port : ports.length == 0 ? new int[] {80} : ports) {
+      builder.editSpec().addNewPort().withName("http-" + port).withPort(port).endPort().endSpec();
+    }
+    return builder.build();
+  }
+}
