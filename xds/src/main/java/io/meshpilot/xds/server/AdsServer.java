@@ -267,6 +267,15 @@ public final class AdsServer implements AutoCloseable {
     }
     server = null;
     tlsServer = null;
-    workers.shutdownNow();
+    // Let the calls' close events that are already queued run (they forget the connections).
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -39,6 +39,8 @@ final class ProxyConnection {
   // istiod's trigger name for a response to the proxy's own request.
   private static final String PROXY_REQUEST = "proxyrequest";
   private static final String WILDCARD = "*";
+  // Every cluster warms (a new or re-subscribed CDS): compared by identity.
+  private static final Set<String> ALL = java.util.Collections.unmodifiableSet(new HashSet<>());
 
   /** Where responses go: the gRPC call, seen through what the connection needs of it. */
   interface Sender {
@@ -61,10 +63,13 @@ final class ProxyConnection {
   private final Map<XdsType, Subscription> subscriptions = new EnumMap<>(XdsType.class);
   // Types whose answer may have changed (a push, a new subscription) and are not evaluated yet.
   private final Set<XdsType> dirty = EnumSet.noneOf(XdsType.class);
-  // SotW: a CDS response went out after the last EDS one, or CDS was (re)subscribed: the next EDS
-  // answer carries every endpoint, so re-warming clusters are not left waiting. Delta: a CDS
-  // request was seen (envoy#33607).
-  private boolean forceEds;
+  // Clusters Envoy (re)warms and waits endpoints for, whether or not they changed: SotW, those new
+  // or changed in the last CDS response (all after CDS is (re)subscribed); Delta, those in the CDS
+  // response the proxy just ACKed (envoy#33607). The next EDS answer carries their endpoints.
+  // Null: none.
+  private Set<String> warming;
+  // The clusters new or changed in the last CDS response (Delta: warmed once it is ACKed).
+  private Set<String> lastClusterChanges = Set.of();
   // While EDS is marked only by endpoints-only pushes: the hostnames they named (only their
   // endpoints are regenerated and sent). Null: everything is regenerated.
   private Set<String> edsHosts;
@@ -119,13 +124,13 @@ final class ProxyConnection {
     if (nonce.isEmpty()) {
       markAll(type);
       if (type == XdsType.CLUSTER) {
-        forceEds = true;
+        warming = ALL;
       }
     } else {
       subscription.ack(nonce, request.getVersionInfo());
       LOG.debug("ADS:{}: ACK {}", type.shortName().toUpperCase(), id);
     }
-    if (namesChanged || (type == XdsType.ENDPOINT && forceEds)) {
+    if (namesChanged || (type == XdsType.ENDPOINT && warming != null)) {
       markAll(type);
     }
     flushForRequest();
@@ -178,7 +183,7 @@ final class ProxyConnection {
       markAll(type);
     }
     if (type == XdsType.CLUSTER) {
-      forceEds = true;
+      warming = union(warming, nonce.isEmpty() ? ALL : lastClusterChanges);
       markAll(XdsType.ENDPOINT);
     }
     flushForRequest();
@@ -308,18 +313,22 @@ final class ProxyConnection {
     Set<String> hosts = type == XdsType.ENDPOINT ? edsHosts : null;
     edsHosts = type == XdsType.ENDPOINT ? null : edsHosts;
     Predicate<String> regenerated = hosts == null ? null : name -> hosts.contains(ClusterNames.hostname(name));
-    boolean forced = type == XdsType.ENDPOINT && forceEds;
+    Set<String> forced = type == XdsType.ENDPOINT ? warming : null;
+    List<EncodedResource> changes = type == XdsType.CLUSTER ? current.changedSince(subscription.acked) : List.of();
     long bytes = delta
         ? answerDelta(subscription, current, forced, regenerated)
-        : answerSotw(subscription, current, subscription.first || forced, regenerated);
+        : answerSotw(subscription, current, subscription.first, forced, regenerated);
     if (bytes < 0) {
       return;
     }
-    if (type == XdsType.CLUSTER && !delta) {
-      forceEds = true;
-      markAll(XdsType.ENDPOINT);
+    if (type == XdsType.CLUSTER) {
+      lastClusterChanges = changes.stream().map(EncodedResource::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+      if (!delta) {
+        warming = union(warming, lastClusterChanges);
+        markAll(XdsType.ENDPOINT);
+      }
     } else if (type == XdsType.ENDPOINT) {
-      forceEds = false;
+      warming = null;
     }
     events.pushed(type.shortName(), type.typeUrl(), Duration.ofNanos(System.nanoTime() - start), bytes);
   }
@@ -329,11 +338,16 @@ final class ProxyConnection {
    *     the proxy has them); null: all
    * @return the bytes sent, or -1 if nothing was
    */
-  private long answerSotw(Subscription subscription, ResourceSet current, boolean sendAll,
+  private long answerSotw(Subscription subscription, ResourceSet current, boolean sendAll, Set<String> warm,
       Predicate<String> regenerated) {
     List<EncodedResource> resources;
-    if (sendAll) {
+    if (sendAll || warm == ALL) {
       resources = current.resources();
+    } else if (warm != null && subscription.type == XdsType.ENDPOINT) {
+      resources = withWarming(current, current.changedSince(subscription.acked), warm);
+      if (resources.isEmpty()) {
+        return -1;
+      }
     } else if (subscription.type.wildcard()) {
       if (current.sameAs(subscription.sent)) {
         return -1;
@@ -364,16 +378,17 @@ final class ProxyConnection {
   }
 
   /** @return the bytes sent, or -1 if nothing was */
-  private long answerDelta(Subscription subscription, ResourceSet current, boolean sendAll,
+  private long answerDelta(Subscription subscription, ResourceSet current, Set<String> warm,
       Predicate<String> regenerated) {
     XdsType type = subscription.type;
     boolean changedSinceSent = !only(current.changedSince(subscription.sent), regenerated).isEmpty()
         || (type.wildcard() && !current.removedSince(subscription.sent).isEmpty());
-    if (!subscription.first && !sendAll && !changedSinceSent) {
+    List<EncodedResource> resources = warm == ALL ? current.resources()
+        : warm != null ? withWarming(current, current.changedSince(subscription.acked), warm)
+        : only(current.changedSince(subscription.acked), regenerated);
+    if (!subscription.first && !changedSinceSent && (warm == null || resources.isEmpty())) {
       return -1;
     }
-    List<EncodedResource> resources = sendAll ? current.resources()
-        : only(current.changedSince(subscription.acked), regenerated);
     List<String> removed = type.wildcard() ? current.removedSince(subscription.acked) : List.of();
     if (!subscription.first && resources.isEmpty() && removed.isEmpty()) {
       return -1;
@@ -393,6 +408,32 @@ final class ProxyConnection {
     sender.send(response.build());
     sent(subscription, current, regenerated, nonce, resources.size(), bytes);
     return bytes;
+  }
+
+  /** The changed resources plus the warming clusters' assignments, in the set's order. */
+  private static List<EncodedResource> withWarming(ResourceSet current, List<EncodedResource> changed,
+      Set<String> warm) {
+    Set<String> include = new HashSet<>();
+    changed.forEach(r -> include.add(r.name()));
+    List<EncodedResource> resources = new java.util.ArrayList<>();
+    for (EncodedResource resource : current.resources()) {
+      if (include.contains(resource.name()) || warm.contains(resource.name())) {
+        resources.add(resource);
+      }
+    }
+    return resources;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    if (a == ALL || b == ALL) {
+      return ALL;
+    }
+    if (a == null || a.isEmpty()) {
+      return b;
+    }
+    Set<String> both = new HashSet<>(a);
+    both.addAll(b);
+    return both;
   }
 
   private static List<EncodedResource> only(List<EncodedResource> resources, Predicate<String> regenerated) {
