@@ -44,6 +44,7 @@ public final class LoadTestRun {
   private static final String LOOPBACK = "127.0.0.1";
   // lets ACKs and the previous push drain, so a phase measures its own change
   private static final Duration QUIET_BEFORE_CHANGE = Duration.ofSeconds(2);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
   private final LoadTestOptions options;
   private final GeneratedMesh mesh;
@@ -109,7 +110,18 @@ public final class LoadTestRun {
         : options.serverJvmOptions().isEmpty() ? "(none: JVM defaults)" : String.join(" ", options.serverJvmOptions()));
     setup.put("client_jvm_max_heap_mb", Runtime.getRuntime().maxMemory() / 1_000_000);
     setup.put("cpus", Runtime.getRuntime().availableProcessors());
+    // the machine may be shared: its load says how much the numbers can be trusted
+    setup.put("load_average_at_start", loadAverage());
     return setup;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   private LoadTestReport measure(MeshStore store, LoadTestOptions.HostPort target, Optional<ProcessProbe> probe,
@@ -124,11 +136,11 @@ public final class LoadTestRun {
       OptionalDouble cpu0 = cpu(probe);
       long start = System.nanoTime();
       fleet.connectAll();
-      boolean all = synced.await(options.syncTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      boolean all = awaitWithProgress("synced", synced, options.syncTimeout());
       phases.add(phase("all connected and synced", synced, start, fleet::connectStartedAt, cpu0, probe));
       fleet.unwatch(synced);
-      int neverSynced = fleet.size() - synced.reachedAt().size();
-      log.info("phase 1: {} of {} proxies synced{}", synced.reachedAt().size(), fleet.size(), all ? "" : " (timeout)");
+      int neverSynced = fleet.size() - synced.reached();
+      log.info("phase 1: {} of {} proxies synced{}", synced.reached(), fleet.size(), all ? "" : " (timeout)");
 
       // (b) one endpoint added to the first service
       GeneratedMesh.ServiceRef first = mesh.service(0);
@@ -146,6 +158,7 @@ public final class LoadTestRun {
 
       OptionalLong heap = probe.map(ProcessProbe::liveHeapBytes).orElse(OptionalLong.empty());
       OptionalLong rss = probe.map(ProcessProbe::rssBytes).orElse(OptionalLong.empty());
+      setup.put("load_average_at_end", loadAverage());
       return new LoadTestReport(setup, phases, heap, rss, fleet.failuresByCode(), fleet.gaveUpCount(), neverSynced,
           fleet.nacks());
     }
@@ -163,11 +176,26 @@ public final class LoadTestRun {
     OptionalDouble cpu0 = cpu(probe);
     long start = System.nanoTime();
     change.apply();
-    boolean all = watch.await(options.pushTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    boolean all = awaitWithProgress(name, watch, options.pushTimeout());
     PhaseResult result = phase(name, watch, start, sidecar -> start, cpu0, probe);
     fleet.unwatch(watch);
     log.info("{}: {} of {} proxies have it{}", name, result.reached(), result.proxies(), all ? "" : " (timeout)");
     return result;
+  }
+
+  /** Waits for the watch, logging how many proxies got there every {@link #PROGRESS_EVERY}. */
+  private static boolean awaitWithProgress(String what, ViewWatch watch, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      if (watch.await(Math.min(left, PROGRESS_EVERY.toNanos()), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      log.info("{}: {} of {} proxies so far", what, watch.reached(), watch.size());
+    }
   }
 
   /**

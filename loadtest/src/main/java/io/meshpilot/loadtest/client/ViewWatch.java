@@ -1,5 +1,6 @@
 package io.meshpilot.loadtest.client;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +44,13 @@ public final class ViewWatch {
     return all.await(timeout, unit);
   }
 
+  /** How many sidecars reached the condition so far. */
+  public int reached() {
+    return reachedAt.size();
+  }
+
   /** Sidecar index → nanoTime it first reached the condition (a snapshot). */
-  public java.util.Map<Integer, Long> reachedAt() {
-    return java.util.Map.copyOf(reachedAt);
+  public Map<Integer, Long> reachedAt() {
+    return Map.copyOf(reachedAt);
   }
 }
