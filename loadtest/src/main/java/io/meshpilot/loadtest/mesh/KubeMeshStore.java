@@ -24,10 +24,19 @@ public final class KubeMeshStore implements MeshStore {
   private final KubernetesClient client;
   private List<String> createdNamespaces = List.of();
 
+  /** A store in the API server this kubeconfig file points at. */
   public KubeMeshStore(Path kubeconfig) throws IOException {
+    this(new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8))).build(), kubeconfig);
+  }
+
+  /**
+   * @param client a client of the API server (closed with the store)
+   * @param kubeconfig the file meshpilot is to read that API server with
+   */
+  KubeMeshStore(KubernetesClient client, Path kubeconfig) {
+    this.client = client;
     this.kubeconfig = kubeconfig;
-    Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
-    this.client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Override
