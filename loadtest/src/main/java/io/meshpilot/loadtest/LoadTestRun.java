@@ -73,7 +73,7 @@ public final class LoadTestRun {
         }
         Optional<ProcessProbe> probe = options.serverPid().isPresent()
             ? Optional.of(new ProcessProbe(options.serverPid().getAsLong(), jdkTool("jcmd"))) : Optional.empty();
-        return measure(store, target, probe, setup(store, "external " + target));
+        return measure(store, target, probe, Optional.empty(), setup(store, "external " + target));
       }
       int grpcPort = freePort();
       int httpPort = freePort();
@@ -85,7 +85,7 @@ public final class LoadTestRun {
         }
         log.info("meshpilot ready");
         ProcessProbe probe = new ProcessProbe(server.pid(), jdkTool("jcmd"));
-        return measure(store, new LoadTestOptions.HostPort(LOOPBACK, grpcPort), Optional.of(probe),
+        return measure(store, new LoadTestOptions.HostPort(LOOPBACK, grpcPort), Optional.of(probe), Optional.of(server),
             setup(store, "meshpilot " + options.serverJar() + " (pid " + server.pid() + ", log "
                 + work.resolve("server.log") + ")"));
       }
@@ -125,7 +125,7 @@ public final class LoadTestRun {
   }
 
   private LoadTestReport measure(MeshStore store, LoadTestOptions.HostPort target, Optional<ProcessProbe> probe,
-      Map<String, Object> setup) throws IOException, InterruptedException {
+      Optional<ServerProcess> server, Map<String, Object> setup) throws IOException, InterruptedException {
     FleetSettings fleetSettings = new FleetSettings(target.host(), target.port(), options.proxies(),
         options.mesh().namespaces(), options.connectsPerSecond(), options.delta(), Backoff.envoyDefaults(),
         options.maxRetries());
@@ -159,6 +159,7 @@ public final class LoadTestRun {
       OptionalLong heap = probe.map(ProcessProbe::liveHeapBytes).orElse(OptionalLong.empty());
       OptionalLong rss = probe.map(ProcessProbe::rssBytes).orElse(OptionalLong.empty());
       setup.put("load_average_at_end", loadAverage());
+      server.ifPresent(s -> setup.put("server_at_end", s.state()));
       return new LoadTestReport(setup, phases, heap, rss, fleet.failuresByCode(), fleet.gaveUpCount(), neverSynced,
           fleet.nacks());
     }

@@ -23,10 +23,14 @@ public final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   private final int httpPort;
+  private final Thread killOnExit;
 
   private ServerProcess(Process process, int httpPort) {
     this.process = process;
     this.httpPort = httpPort;
+    // an interrupted load test (Ctrl-C) must not leave its server running
+    this.killOnExit = new Thread(process::destroyForcibly, "loadtest-server-kill");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /**
@@ -75,12 +79,18 @@ public final class ServerProcess implements AutoCloseable {
     return false;
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
+  /** {@code running}, or how it ended (an OutOfMemoryError shows up here and in its log). */
+  public String state() {
+    return process.isAlive() ? "running" : "exited with code " + process.exitValue();
   }
 
   @Override
   public void close() throws InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs anyway
+    }
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly();
