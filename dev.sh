@@ -4,6 +4,7 @@
 #   ./dev.sh test  [mvn args]      install the real peers the tests need and run every test (what CI runs)
 #   ./dev.sh build                 build control-plane/target/meshpilot.jar only
 #   ./dev.sh bench                 run the registry benchmark (prints time to ready and retained heap)
+#   ./dev.sh loadtest [flags]      N simulated sidecars against meshpilot on a generated mesh (--help for flags)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -41,8 +42,15 @@ case "$cmd" in
     java -Xmx2g -cp "registry/target/test-classes:registry/target/classes:$(cat "$cp_file")" \
       io.meshpilot.registry.bench.RegistryLoadBenchmark "$@"
     ;;
+  loadtest)
+    meshpilot_select_jdk
+    build
+    # the load client's own JVM (not the server's: MESHPILOT_JAVA_OPTS or --server-jvm-opts)
+    # shellcheck disable=SC2086
+    exec java ${LOADTEST_JAVA_OPTS:--Xmx3g} -jar loadtest/target/meshpilot-loadtest.jar "$@"
+    ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -1,0 +1,81 @@
+package io.meshpilot.loadtest.mesh;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mesh in a Kubernetes API server (fabric8 client from a kubeconfig file). Its namespaces are
+ * created by the load test and deleted again when it closes.
+ */
+public final class KubeMeshStore implements MeshStore {
+  private static final Logger log = LoggerFactory.getLogger(KubeMeshStore.class);
+
+  private final Path kubeconfig;
+  private final KubernetesClient client;
+  private List<String> createdNamespaces = List.of();
+
+  /** A store in the API server this kubeconfig file points at. */
+  public KubeMeshStore(Path kubeconfig) throws IOException {
+    this(new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8))).build(), kubeconfig);
+  }
+
+  /**
+   * @param client a client of the API server (closed with the store)
+   * @param kubeconfig the file meshpilot is to read that API server with
+   */
+  KubeMeshStore(KubernetesClient client, Path kubeconfig) {
+    this.client = client;
+    this.kubeconfig = kubeconfig;
+  }
+
+  @Override
+  public void writeAll(GeneratedMesh mesh) {
+    mesh.namespaceObjects().forEach(this::apply);
+    createdNamespaces = mesh.namespaces();
+    mesh.services().forEach(this::write);
+  }
+
+  @Override
+  public void write(GeneratedMesh.ServiceObjects service) {
+    service.objects().forEach(this::apply);
+  }
+
+  private void apply(HasMetadata object) {
+    client.resource(object).createOr(NonDeletingOperation::update);
+  }
+
+  @Override
+  public List<String> serverArgs() {
+    return List.of("--kubeconfig", kubeconfig.toString());
+  }
+
+  @Override
+  public String describe() {
+    return "kube:" + kubeconfig;
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (String ns : createdNamespaces) {
+        client.namespaces().withName(ns).delete();
+      }
+      log.info("deleted namespaces {}", createdNamespaces);
+    } catch (RuntimeException e) {
+      log.warn("could not delete the load test's namespaces {}: {}", createdNamespaces, e.getMessage());
+    } finally {
+      client.close();
+    }
+  }
+}
