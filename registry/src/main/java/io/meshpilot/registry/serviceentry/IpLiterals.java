@@ -5,9 +5,10 @@ import java.util.Optional;
 /**
  * Parses IP addresses and CIDR prefixes without any name lookup, with the strictness of Go's
  * {@code net/netip} (which istiod uses): dotted-quad IPv4 without leading zeros, IPv6 with at most one
- * {@code ::}, an optional embedded IPv4 tail and (for plain addresses only) a {@code %zone}.
+ * {@code ::}, an optional embedded IPv4 tail and (for plain addresses only) a {@code %zone}. The one
+ * IP parser of the program: ServiceEntry validation here, node metadata in xds.
  */
-final class IpLiterals {
+public final class IpLiterals {
   private IpLiterals() {}
 
   /** A parsed CIDR prefix. */
@@ -23,8 +24,8 @@ final class IpLiterals {
     }
   }
 
-  /** True when {@code value} is an IPv4 or IPv6 address (not a prefix). */
-  static boolean isIp(String value) {
+  /** True when {@code value} is an IPv4 or IPv6 address (not a prefix); never resolves a name. */
+  public static boolean isIp(String value) {
     if (value.indexOf(':') >= 0) {
       int percent = value.indexOf('%');
       if (percent >= 0) {
