@@ -39,6 +39,22 @@ public final class IpLiterals {
     return parseV4(value) != null;
   }
 
+  /**
+   * The canonical text of an IP address, as Go's {@code netip.Addr.String} prints it
+   * ({@code fd00::a} for {@code FD00:0::A}; a zone is kept); empty when {@code value} is not one.
+   * Two spellings of one address are one socket address to Envoy.
+   */
+  public static Optional<String> canonical(String value) {
+    if (!isIp(value)) {
+      return Optional.empty();
+    }
+    int percent = value.indexOf('%');
+    String zone = percent >= 0 ? value.substring(percent) : "";
+    String address = percent >= 0 ? value.substring(0, percent) : value;
+    byte[] bytes = address.indexOf(':') >= 0 ? parseV6(address) : parseV4(address);
+    return Optional.of(format(bytes) + zone);
+  }
+
   /** Parses {@code address/bits}; empty when it is not a valid prefix. */
   static Optional<Cidr> parseCidr(String value) {
     int slash = value.lastIndexOf('/');

@@ -190,4 +190,22 @@ class ClusterGeneratorTest {
     assertThat(clusters(sidecar("other", "10.244.1.1"))).extracting(Cluster::getName)
         .contains("outbound|80||private.other.svc.cluster.local");
   }
+
+  @Test
+  void aClusterNameBuiltTwiceKeepsTheFirstAndReportsTheService() {
+    mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080), port("grpc", 9080)));
+    try {
+      List<Cluster> all = clusters(client);
+
+      assertThat(all).extracting(Cluster::getName).doesNotHaveDuplicates().contains(REVIEWS);
+      assertThat(io.meshpilot.xds.conflict.GenerationConflicts.shared().rejections()).singleElement()
+          .satisfies(r -> {
+            assertThat(r.object()).isEqualTo(new io.meshpilot.registry.ObjectKey("Service", "default", "reviews"));
+            assertThat(r.reason()).isEqualTo("cluster " + REVIEWS
+                + " is declared twice (port 9080 is listed more than once); the first kept");
+          });
+    } finally {
+      io.meshpilot.xds.conflict.GenerationConflicts.shared().clear();
+    }
+  }
 }

@@ -242,4 +242,37 @@ class ListenerGeneratorTest {
         .containsExactly("http/1.1", "h2c");
     assertThat(tcpProxy(inbound.getFilterChains(5)).getCluster()).isEqualTo("inbound|9100||");
   }
+
+  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource tcpEntry(String name, String host,
+      String address) {
+    return io.meshpilot.xds.cluster.MeshFixture.serviceEntry("default", name, Map.of("hosts", List.of(host),
+        "addresses", List.of(address), "resolution", "STATIC", "location", "MESH_EXTERNAL",
+        "endpoints", List.of(Map.of("address", "1.2.3.4")),
+        "ports", List.of(Map.of("number", 5432, "name", "tcp", "protocol", "TCP"))));
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void forgetConflicts() {
+    io.meshpilot.xds.conflict.GenerationConflicts.shared().clear();
+  }
+
+  @Test
+  void oneAddressSpelledTwoWaysIsOneListenerAndItsSecondTcpServiceIsReported() throws Exception {
+    mesh.with(tcpEntry("db-a", "db-a.example.com", "FD00::A"), tcpEntry("db-b", "db-b.example.com", "fd00:0::a"));
+
+    List<Listener> all = listeners(client);
+
+    assertThat(all).extracting(Listener::getName).doesNotHaveDuplicates().contains("fd00::a_5432")
+        .doesNotContain("FD00::A_5432", "fd00:0::a_5432");
+    assertThat(all.stream().map(l -> l.getAddress().getSocketAddress().getAddress() + ":"
+        + l.getAddress().getSocketAddress().getPortValue())).doesNotHaveDuplicates();
+    Listener db = listener(client, "fd00::a_5432");
+    assertThat(tcpProxy(db.getFilterChains(0)).getCluster()).isEqualTo("outbound|5432||db-a.example.com");
+    assertThat(io.meshpilot.xds.conflict.GenerationConflicts.shared().rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(new io.meshpilot.registry.ObjectKey("ServiceEntry", "default", "db-b"));
+      assertThat(r.reason()).isEqualTo("listener fd00::a_5432: TCP traffic already goes to"
+          + " outbound|5432||db-a.example.com of ServiceEntry default/db-a (db-a.example.com);"
+          + " outbound|5432||db-b.example.com gets none of it");
+    });
+  }
 }
