@@ -164,6 +164,26 @@ class DebugHttpServerTest {
   }
 
   @Test
+  void rejectedzListsConflictLosersFromConfigGenerationAfterTheRegistrysRejections() throws Exception {
+    registry.setRejections(List.of(new Rejection(new ObjectKey("ServiceEntry", "default", "bad-se"),
+        "kubernetes", "spec.hosts: at least one host is required", Instant.parse("2024-05-01T10:20:30.25Z"))));
+    io.meshpilot.xds.conflict.GenerationConflicts conflicts = io.meshpilot.xds.conflict.GenerationConflicts.shared();
+    conflicts.replace(new io.meshpilot.xds.conflict.GeneratedResource("RDS", "80", "default"),
+        java.util.Set.of(new io.meshpilot.xds.conflict.Conflict(new ObjectKey("ServiceEntry", "default", "api-lower"),
+            "route 80: domain api.example.com already served by ServiceEntry default/api-upper (Api.example.com)")));
+    try {
+      String body = get("/debug/rejectedz").body();
+
+      assertThat(body).startsWith("[{\"object\":{\"kind\":\"ServiceEntry\",\"namespace\":\"default\",\"name\":\"api-lower\"},"
+          + "\"source\":\"xds\",\"reason\":\"route 80: domain api.example.com already served by ServiceEntry"
+          + " default/api-upper (Api.example.com)\",\"since\":\"");
+      assertThat(body).contains("\"name\":\"bad-se\"");
+    } finally {
+      conflicts.clear();
+    }
+  }
+
+  @Test
   void rejectedzIsEmptyArrayWhenNothingIsRejected() throws Exception {
     assertThat(get("/debug/rejectedz").body()).isEqualTo("[]");
   }
