@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class FileSource implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileSource.class);
   private static final long DEBOUNCE_MILLIS = 50;
+  private static final long RETRY_MILLIS = 2_000;
 
   private final Path dir;
   private final ObjectSink sink;
@@ -50,6 +51,7 @@ public final class FileSource implements AutoCloseable {
   private final Map<Path, Map<ObjectKey, HasMetadata>> lastGoodByFile = new HashMap<>();
   private final AtomicBoolean reloadDue = new AtomicBoolean();
   private Set<ObjectKey> reported = Set.of();
+  private String listingFailure;
   private Set<ObjectKey> reportedThisReload = new HashSet<>();
   private Map<ObjectKey, HasMetadata> delivered = Map.of();
   private WatchService watcher;
@@ -108,13 +110,21 @@ public final class FileSource implements AutoCloseable {
   }
 
   private void scheduleReload() {
+    scheduleReload(DEBOUNCE_MILLIS);
+  }
+
+  private void scheduleReload(long delayMillis) {
     // A reload that has not started yet will see this change too; one already reading might not,
     // so it gets a successor.
     if (reloadDue.compareAndSet(false, true)) {
-      executor.schedule(() -> {
-        reloadDue.set(false);
-        reload();
-      }, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+      try {
+        executor.schedule(() -> {
+          reloadDue.set(false);
+          reload();
+        }, delayMillis, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed
+      }
     }
   }
 
@@ -148,6 +158,7 @@ public final class FileSource implements AutoCloseable {
       keepLastState(e.getMessage());
       return;
     }
+    listingFailure = null;
     watch(tree.directories());
     reportedThisReload = new HashSet<>();
     Map<Path, Map<ObjectKey, HasMetadata>> byFile = new LinkedHashMap<>();
@@ -198,8 +209,13 @@ public final class FileSource implements AutoCloseable {
   private void keepLastState(String reason) {
     reported = new HashSet<>(reported);
     reported.add(directoryKey());
-    sink.reportInvalid(sourceName, directoryKey(),
-        "cannot list " + reason + "; keeping the last good " + delivered.size() + " objects");
+    if (!reason.equals(listingFailure)) { // one log line and one count per failure, not per retry
+      listingFailure = reason;
+      sink.reportInvalid(sourceName, directoryKey(),
+          "cannot list " + reason + "; keeping the last good " + delivered.size() + " objects");
+    }
+    // A directory gone for good sends no more events (its watch went with it), so look again.
+    scheduleReload(RETRY_MILLIS);
   }
 
   private Map<ObjectKey, HasMetadata> readFile(Path file) {
