@@ -31,8 +31,9 @@ final class OutboundSlot {
       return cidr.isEmpty() && sni.isEmpty();
     }
 
+    /** Envoy compares server names case-insensitively, and refuses a listener with two equal matches. */
     boolean sameMatch(TcpChain other) {
-      return cidr.equals(other.cidr) && sni.equals(other.sni);
+      return cidr.equals(other.cidr) && sni.equalsIgnoreCase(other.sni);
     }
   }
 

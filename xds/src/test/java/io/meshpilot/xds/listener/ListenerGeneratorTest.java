@@ -275,4 +275,22 @@ class ListenerGeneratorTest {
           + " outbound|5432||db-b.example.com gets none of it");
     });
   }
+
+  @Test
+  void tlsHostsDifferingOnlyInCaseShareOneServerNameChain() throws Exception {
+    for (String[] entry : new String[][] {{"api-upper", "Api.example.com"}, {"api-lower", "api.example.com"}}) {
+      mesh.with(io.meshpilot.xds.cluster.MeshFixture.serviceEntry("default", entry[0], Map.of("hosts",
+          List.of(entry[1]), "resolution", "DNS", "location", "MESH_EXTERNAL",
+          "ports", List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS")))));
+    }
+
+    Listener tls = listener(client, "0.0.0.0_443");
+
+    assertThat(tls.getFilterChainsList()).filteredOn(c -> c.getFilterChainMatch().getServerNamesCount() > 0)
+        .singleElement().satisfies(c -> assertThat(tcpProxy(c).getCluster()).isEqualTo("outbound|443||Api.example.com"));
+    assertThat(io.meshpilot.xds.conflict.GenerationConflicts.shared().rejections()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("listener 0.0.0.0_443: TCP traffic matching SNI api.example.com"
+            + " already goes to outbound|443||Api.example.com of ServiceEntry default/api-upper (Api.example.com);"
+            + " outbound|443||api.example.com gets none of it"));
+  }
 }
