@@ -5,15 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.ObjectKey;
-import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,7 +227,7 @@ class FileSourceTest {
   void listingThatFailsPartWayKeepsTheLastStateAndIsReportedUntilAListingSucceeds() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
     Files.writeString(dir.resolve("b.yaml"), service("b", "10.96.0.2"));
-    java.util.concurrent.atomic.AtomicBoolean vanishing = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean vanishing = new AtomicBoolean();
     source = new FileSource(dir, registry, root -> {
       if (vanishing.get()) {
         throw new ConfigTree.UnlistableException("..2024_01_01: NoSuchFileException");
@@ -310,8 +313,8 @@ class FileSourceTest {
     Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
     start();
 
-    byte[] text = (service("a", "10.96.0.9") + "# caf\u00e9").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    Files.write(dir.resolve("a.yaml"), java.util.Arrays.copyOf(text, text.length - 1));
+    byte[] text = (service("a", "10.96.0.9") + "# caf\u00e9").getBytes(StandardCharsets.UTF_8);
+    Files.write(dir.resolve("a.yaml"), Arrays.copyOf(text, text.length - 1));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
     assertThat(registry.rejections().get(0).reason()).contains("not UTF-8");

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,6 +47,11 @@ class CaseVariantHostsE2ETest {
 
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
   private final Closer closer = new Closer();
+
+  @BeforeEach
+  void forgetConflicts() {
+    GenerationConflicts.shared().clear(); // process-wide: other tests' conflicts must not leak in
+  }
 
   @AfterEach
   void closeAll() throws Exception {

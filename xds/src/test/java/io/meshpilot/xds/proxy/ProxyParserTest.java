@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +105,7 @@ class ProxyParserTest {
         Map.of("ANNOTATIONS", text("x".repeat(NodeLimits.MAX_METADATA_BYTES))))))
         .hasMessageMatching(".*metadata is \\d+ bytes serialized, more than the 65536 allowed");
 
-    String manyIps = String.join(",", java.util.Collections.nCopies(NodeLimits.MAX_INSTANCE_IPS + 1, "10.0.0.1"));
+    String manyIps = String.join(",", Collections.nCopies(NodeLimits.MAX_INSTANCE_IPS + 1, "10.0.0.1"));
     assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
         Map.of("INSTANCE_IPS", text(manyIps)))))
         .hasMessageContaining("metadata INSTANCE_IPS has 33 entries, more than the 32 allowed");

@@ -10,11 +10,18 @@ import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.Rejection;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.MeshFixture;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RouteGeneratorTest {
@@ -149,19 +156,20 @@ class RouteGeneratorTest {
     assertThat(vhost(config, REVIEWS + ":9080").getDomainsList()).doesNotContain("10.96.0.12").contains(REVIEWS);
   }
 
-  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource httpEntry(String name, String host) {
+  private static GenericKubernetesResource httpEntry(String name, String host) {
     return serviceEntry("default", name, Map.of("hosts", List.of(host), "resolution", "DNS",
         "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 80, "name", "http", "protocol", "HTTP"))));
   }
 
-  private static List<io.meshpilot.registry.Rejection> conflictsOf(String kind) {
-    return io.meshpilot.xds.conflict.GenerationConflicts.shared().rejections().stream()
+  private static List<Rejection> conflictsOf(String kind) {
+    return GenerationConflicts.shared().rejections().stream()
         .filter(r -> r.object().kind().equals(kind)).toList();
   }
 
-  @org.junit.jupiter.api.AfterEach
-  void forgetConflicts() {
-    io.meshpilot.xds.conflict.GenerationConflicts.shared().clear();
+  @BeforeEach
+  @AfterEach
+  void forgetConflicts() { // the sink is process-wide: other tests' conflicts must not leak in or out
+    GenerationConflicts.shared().clear();
   }
 
   @Test
@@ -175,10 +183,10 @@ class RouteGeneratorTest {
     assertThat(config.getVirtualHostsList()).extracting(VirtualHost::getName)
         .containsExactly("Api.example.com:80", "other.example.com:80", "allow_any");
     List<String> domains = config.getVirtualHostsList().stream().flatMap(v -> v.getDomainsList().stream())
-        .map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList();
+        .map(d -> d.toLowerCase(Locale.ROOT)).toList();
     assertThat(domains).doesNotHaveDuplicates();
     assertThat(conflictsOf("ServiceEntry")).singleElement().satisfies(r -> {
-      assertThat(r.object()).isEqualTo(new io.meshpilot.registry.ObjectKey("ServiceEntry", "default", "api-lower"));
+      assertThat(r.object()).isEqualTo(new ObjectKey("ServiceEntry", "default", "api-lower"));
       assertThat(r.source()).isEqualTo("xds");
       assertThat(r.reason()).isEqualTo("route 80: domains api.example.com, api.example.com. already served by"
           + " ServiceEntry default/api-upper (Api.example.com); virtual host api.example.com:80 dropped");
@@ -213,7 +221,7 @@ class RouteGeneratorTest {
 
     assertThat(vhost(config, "a.example.com:80").getDomainsList()).contains("240.0.0.5");
     assertThat(vhost(config, "b.example.com:80").getDomainsList()).containsExactly("b.example.com", "b.example.com.");
-    assertThat(conflictsOf("ServiceEntry")).singleElement().extracting(io.meshpilot.registry.Rejection::reason)
+    assertThat(conflictsOf("ServiceEntry")).singleElement().extracting(Rejection::reason)
         .isEqualTo("route 80: domain 240.0.0.5 already served by ServiceEntry default/a (a.example.com);"
             + " dropped from b.example.com:80");
   }
