@@ -183,6 +183,8 @@ class DebugHttpServerTest {
           + "\"source\":\"xds\",\"reason\":\"route 80: domain api.example.com already served by ServiceEntry"
           + " default/api-upper (Api.example.com)\",\"since\":\"");
       assertThat(body).contains("\"name\":\"bad-se\"");
+      assertThat(get("/metrics").body().lines()).contains("# TYPE meshpilot_config_conflicts gauge",
+          "meshpilot_config_conflicts 1.0");
     } finally {
       conflicts.clear();
     }
