@@ -9,9 +9,13 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.web.router.Router;
+import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.conflict.GenerationConflicts;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +78,16 @@ final class DebugController {
     return json(EndpointShardzJson.write(shards, pretty(request)));
   }
 
-  /** The objects the registry refused, and why. */
+  /**
+   * The objects the registry refused, and the objects whose part of generated config was dropped
+   * in a conflict (source {@code xds}), sorted by object.
+   */
   @Get(uri = "/rejectedz", produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> rejectedz(HttpRequest<?> request) {
-    return json(RejectedzJson.write(registry.rejections(), pretty(request)));
+    List<Rejection> rejections = new ArrayList<>(registry.rejections());
+    rejections.addAll(GenerationConflicts.shared().rejections());
+    rejections.sort(Comparator.comparing(Rejection::object)); // stable: the registry's entry first
+    return json(RejectedzJson.write(rejections, pretty(request)));
   }
 
   /**

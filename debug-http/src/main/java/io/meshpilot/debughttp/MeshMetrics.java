@@ -2,6 +2,7 @@ package io.meshpilot.debughttp;
 
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.xds.XdsEvents;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.meshpilot.xds.cache.XdsCache;
@@ -77,6 +78,10 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
     meters.config().namingConvention(new IstiodNames());
     Gauge.builder("pilot.services", this, MeshMetrics::services)
         .description("Total services known to pilot.")
+        .register(meters);
+    Gauge.builder("meshpilot.config.conflicts", GenerationConflicts.shared(), c -> c.rejections().size())
+        .description("Objects whose part of generated config is dropped now because another object holds it"
+            + " (listed in /debug/rejectedz with source xds).")
         .register(meters);
     convergenceTime = timeHistogram("pilot.proxy.convergence.time",
         "Delay in seconds between config change and a proxy receiving all required configuration.",

@@ -6,7 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * The body of {@code /debug/rejectedz} (meshpilot only): the objects the registry refused, as
+ * The body of {@code /debug/rejectedz} (meshpilot only): the objects the registry refused, and
+ * those that lost a conflict in generated config (source {@code xds}), as
  * {@code [{"object": {"kind", "namespace", "name"}, "source", "reason", "since"}]}, written with the
  * same Go conventions as registryz so one tool reads both.
  */

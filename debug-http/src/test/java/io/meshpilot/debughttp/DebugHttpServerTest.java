@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.Rejection;
+import io.meshpilot.xds.conflict.Conflict;
+import io.meshpilot.xds.conflict.GeneratedResource;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,6 +165,29 @@ class DebugHttpServerTest {
                 "since": "2024-05-01T10:20:30Z"
             }
         ]""");
+  }
+
+  @Test
+  void rejectedzListsConflictLosersFromConfigGenerationAfterTheRegistrysRejections() throws Exception {
+    registry.setRejections(List.of(new Rejection(new ObjectKey("ServiceEntry", "default", "bad-se"),
+        "kubernetes", "spec.hosts: at least one host is required", Instant.parse("2024-05-01T10:20:30.25Z"))));
+    GenerationConflicts conflicts = GenerationConflicts.shared();
+    conflicts.clear(); // process-wide: start from nothing
+    conflicts.replace(new GeneratedResource("RDS", "80", "default"),
+        Set.of(new Conflict(new ObjectKey("ServiceEntry", "default", "api-lower"),
+            "route 80: domain api.example.com already served by ServiceEntry default/api-upper (Api.example.com)")));
+    try {
+      String body = get("/debug/rejectedz").body();
+
+      assertThat(body).startsWith("[{\"object\":{\"kind\":\"ServiceEntry\",\"namespace\":\"default\",\"name\":\"api-lower\"},"
+          + "\"source\":\"xds\",\"reason\":\"route 80: domain api.example.com already served by ServiceEntry"
+          + " default/api-upper (Api.example.com)\",\"since\":\"");
+      assertThat(body).contains("\"name\":\"bad-se\"");
+      assertThat(get("/metrics").body().lines()).contains("# TYPE meshpilot_config_conflicts gauge",
+          "meshpilot_config_conflicts 1.0");
+    } finally {
+      conflicts.clear();
+    }
   }
 
   @Test

@@ -5,17 +5,16 @@ import io.meshpilot.registry.InvalidObjectException;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.ObjectSink;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,9 +24,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,27 +33,42 @@ import org.slf4j.LoggerFactory;
  * The file registry: every {@code *.yaml} / {@code *.yml} under a directory (hidden entries such as a
  * ConfigMap mount's {@code ..data} skipped), read as Kubernetes objects and delivered to an
  * {@link ObjectSink}, then re-read whenever the directory changes. Only differences are delivered.
- * A file with a syntax error keeps its last good objects; a bad document loses only itself.
+ * A file with a syntax error, or cut short, keeps its last good objects; a bad document loses only
+ * itself. When the directory cannot be listed completely (a link it cannot follow, a directory that
+ * vanishes while walked, no permission) nothing is delivered: the last good state stays and the
+ * directory is reported like an invalid object until a listing succeeds.
  */
 public final class FileSource implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileSource.class);
   private static final long DEBOUNCE_MILLIS = 50;
+  private static final long RETRY_MILLIS = 2_000;
 
   private final Path dir;
   private final ObjectSink sink;
+  private final ConfigTree.Lister lister;
   private final String sourceName;
   private final ScheduledExecutorService executor;
   private final Map<Path, Map<ObjectKey, HasMetadata>> lastGoodByFile = new HashMap<>();
+  private final AtomicBoolean reloadDue = new AtomicBoolean();
   private Set<ObjectKey> reported = Set.of();
+  private String listingFailure;
   private Set<ObjectKey> reportedThisReload = new HashSet<>();
   private Map<ObjectKey, HasMetadata> delivered = Map.of();
   private WatchService watcher;
   private Thread watchThread;
-  private ScheduledFuture<?> pendingReload;
 
   public FileSource(Path dir, ObjectSink sink) {
+    this(dir, sink, ConfigTree::list);
+  }
+
+  /**
+   * A source whose directory listings come from {@code lister}, so a listing that fails part way (a
+   * directory vanishing mid-walk, which the real file system does only by chance) can be staged.
+   */
+  FileSource(Path dir, ObjectSink sink, ConfigTree.Lister lister) {
     this.dir = dir.toAbsolutePath().normalize();
     this.sink = sink;
+    this.lister = lister;
     this.sourceName = "file:" + this.dir;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "file-source-reload");
@@ -71,7 +84,6 @@ public final class FileSource implements AutoCloseable {
     }
     sink.sourceStarted(sourceName);
     watcher = FileSystems.getDefault().newWatchService();
-    registerDirectories();
     runOnExecutor(this::reload);
     sink.sourceSynced(sourceName);
     watchThread = new Thread(this::watchLoop, "file-source-watch");
@@ -97,14 +109,23 @@ public final class FileSource implements AutoCloseable {
     }
   }
 
-  private synchronized void scheduleReload() {
-    if (pendingReload != null && !pendingReload.isDone()) {
-      return; // a reload is already due and will see this change too
+  private void scheduleReload() {
+    scheduleReload(DEBOUNCE_MILLIS);
+  }
+
+  private void scheduleReload(long delayMillis) {
+    // A reload that has not started yet will see this change too; one already reading might not,
+    // so it gets a successor.
+    if (reloadDue.compareAndSet(false, true)) {
+      try {
+        executor.schedule(() -> {
+          reloadDue.set(false);
+          reload();
+        }, delayMillis, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed
+      }
     }
-    pendingReload = executor.schedule(() -> {
-      registerDirectories();
-      reload();
-    }, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private void runOnExecutor(Runnable task) {
@@ -117,22 +138,31 @@ public final class FileSource implements AutoCloseable {
     }
   }
 
-  private void registerDirectories() {
-    try (Stream<Path> paths = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-      for (Path path : paths.filter(Files::isDirectory).filter(p -> !hidden(p)).toList()) {
+  private void watch(List<Path> directories) {
+    for (Path path : directories) {
+      try {
         path.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
             StandardWatchEventKinds.ENTRY_MODIFY);
+      } catch (IOException | ClosedWatchServiceException e) {
+        log.warn("cannot watch {}: {}", path, e.getMessage());
       }
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("cannot watch {}: {}", dir, e.getMessage());
     }
   }
 
   /** Re-reads every file and delivers what changed since the last reload. Runs on the executor. */
   void reload() {
+    ConfigTree tree;
+    try {
+      tree = lister.list(dir);
+    } catch (ConfigTree.UnlistableException e) {
+      keepLastState(e.getMessage());
+      return;
+    }
+    listingFailure = null;
+    watch(tree.directories());
     reportedThisReload = new HashSet<>();
     Map<Path, Map<ObjectKey, HasMetadata>> byFile = new LinkedHashMap<>();
-    for (Path file : yamlFiles()) {
+    for (Path file : tree.yamlFiles()) {
       byFile.put(file, readFile(file));
     }
     lastGoodByFile.keySet().retainAll(byFile.keySet());
@@ -172,24 +202,53 @@ public final class FileSource implements AutoCloseable {
     }
   }
 
+  /**
+   * A listing that failed part way says nothing about what was removed: deliver nothing, keep every
+   * object and every earlier report, and say so once. The next change lists again.
+   */
+  private void keepLastState(String reason) {
+    reported = new HashSet<>(reported);
+    reported.add(directoryKey());
+    if (!reason.equals(listingFailure)) { // one log line and one count per failure, not per retry
+      listingFailure = reason;
+      sink.reportInvalid(sourceName, directoryKey(),
+          "cannot list " + reason + "; keeping the last good " + delivered.size() + " objects");
+    }
+    // A directory gone for good sends no more events (its watch went with it), so look again.
+    scheduleReload(RETRY_MILLIS);
+  }
+
   private Map<ObjectKey, HasMetadata> readFile(Path file) {
     Map<ObjectKey, HasMetadata> previous = lastGoodByFile.getOrDefault(file, Map.of());
     String relative = dir.relativize(file).toString();
+    String keeping = previous.isEmpty() ? "" : "; keeping its last good " + previous.size() + " objects";
     List<YamlDocuments.Document> documents;
     try {
-      documents = YamlDocuments.parse(relative, Files.readString(file, StandardCharsets.UTF_8));
+      String text = readUtf8(file);
+      if (text.isEmpty() && !previous.isEmpty()) {
+        // How a file looks between an editor's truncate and its write; deleting it removes its objects.
+        report(fileKey(file), relative + ": empty, as if cut short while being written" + keeping
+            + " (delete the file to remove them)");
+        return previous;
+      }
+      documents = YamlDocuments.parse(relative, text);
     } catch (InvalidObjectException e) {
-      report(fileKey(file), relative + ": " + e.getMessage()
-          + (previous.isEmpty() ? "" : "; keeping its last good " + previous.size() + " objects"));
+      report(fileKey(file), relative + ": " + e.getMessage() + keeping);
       return previous;
     } catch (IOException e) {
-      report(fileKey(file), relative + ": cannot read: " + e.getMessage());
+      report(fileKey(file), relative + ": cannot read: " + e + keeping);
       return previous;
     }
     Map<ObjectKey, HasMetadata> objects = new LinkedHashMap<>();
     for (YamlDocuments.Document document : documents) {
       if (document.ok()) {
         objects.put(document.key(), document.object());
+      } else if (!document.identified()) {
+        // A document without a kind or name (a file cut short inside its metadata looks so) may be
+        // any of the file's objects: which ones are gone cannot be told, so the whole file keeps its
+        // last good objects.
+        report(fileKey(file), relative + ": " + document.error() + keeping);
+        return previous;
       } else {
         report(document.key(), relative + ": " + document.error());
         HasMetadata lastGood = previous.get(document.key());
@@ -202,6 +261,15 @@ public final class FileSource implements AutoCloseable {
     return objects;
   }
 
+  private static String readUtf8(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IOException("not UTF-8 text (cut short inside a character?)");
+    }
+  }
+
   private void report(ObjectKey key, String reason) {
     reportedThisReload.add(key);
     sink.reportInvalid(sourceName, key, reason);
@@ -211,28 +279,8 @@ public final class FileSource implements AutoCloseable {
     return new ObjectKey("File", "", dir.relativize(file).toString());
   }
 
-  private List<Path> yamlFiles() {
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> paths = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-      paths.filter(p -> !hidden(p))
-          .filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
-          .sorted()
-          .forEach(files::add);
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("cannot list {}: {}", dir, e.getMessage());
-    }
-    return files;
-  }
-
-  private boolean hidden(Path path) {
-    Path relative = dir.relativize(path);
-    for (Path part : relative) {
-      if (part.toString().startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
+  private ObjectKey directoryKey() {
+    return new ObjectKey("Directory", "", dir.toString());
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.util.Map;
 final class YamlDocuments {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final KubernetesSerialization KUBE = new KubernetesSerialization();
+  private static final String UNIDENTIFIED_KIND = "File";
 
   private YamlDocuments() {}
 
@@ -28,6 +29,11 @@ final class YamlDocuments {
   record Document(ObjectKey key, HasMetadata object, String error) {
     boolean ok() {
       return error == null;
+    }
+
+    /** Whether the document names its object (a kind and a name), even if it failed to read. */
+    boolean identified() {
+      return !key.kind().equals(UNIDENTIFIED_KIND) && !key.name().isEmpty();
     }
   }
 
@@ -72,7 +78,7 @@ final class YamlDocuments {
       kind = defaultKind;
     }
     if (!(kind instanceof String kindName) || kindName.isEmpty()) {
-      out.add(new Document(new ObjectKey("File", "", fileName + "#" + index), null, "document " + index + " has no kind"));
+      out.add(new Document(new ObjectKey(UNIDENTIFIED_KIND, "", fileName + "#" + index), null, "document " + index + " has no kind"));
       return;
     }
     if (kindName.endsWith("List") && doc.get("items") instanceof List<?> items) {

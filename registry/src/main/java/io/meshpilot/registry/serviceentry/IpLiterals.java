@@ -5,9 +5,10 @@ import java.util.Optional;
 /**
  * Parses IP addresses and CIDR prefixes without any name lookup, with the strictness of Go's
  * {@code net/netip} (which istiod uses): dotted-quad IPv4 without leading zeros, IPv6 with at most one
- * {@code ::}, an optional embedded IPv4 tail and (for plain addresses only) a {@code %zone}.
+ * {@code ::}, an optional embedded IPv4 tail and (for plain addresses only) a {@code %zone}. The one
+ * IP parser of the program: ServiceEntry validation here, node metadata in xds.
  */
-final class IpLiterals {
+public final class IpLiterals {
   private IpLiterals() {}
 
   /** A parsed CIDR prefix. */
@@ -23,8 +24,8 @@ final class IpLiterals {
     }
   }
 
-  /** True when {@code value} is an IPv4 or IPv6 address (not a prefix). */
-  static boolean isIp(String value) {
+  /** True when {@code value} is an IPv4 or IPv6 address (not a prefix); never resolves a name. */
+  public static boolean isIp(String value) {
     if (value.indexOf(':') >= 0) {
       int percent = value.indexOf('%');
       if (percent >= 0) {
@@ -36,6 +37,22 @@ final class IpLiterals {
       return parseV6(value) != null;
     }
     return parseV4(value) != null;
+  }
+
+  /**
+   * The canonical text of an IP address, as Go's {@code netip.Addr.String} prints it
+   * ({@code fd00::a} for {@code FD00:0::A}; a zone is kept); empty when {@code value} is not one.
+   * Two spellings of one address are one socket address to Envoy.
+   */
+  public static Optional<String> canonical(String value) {
+    if (!isIp(value)) {
+      return Optional.empty();
+    }
+    int percent = value.indexOf('%');
+    String zone = percent >= 0 ? value.substring(percent) : "";
+    String address = percent >= 0 ? value.substring(0, percent) : value;
+    byte[] bytes = address.indexOf(':') >= 0 ? parseV6(address) : parseV4(address);
+    return Optional.of(format(bytes) + zone);
   }
 
   /** Parses {@code address/bits}; empty when it is not a valid prefix. */

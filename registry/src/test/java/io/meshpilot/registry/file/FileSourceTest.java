@@ -5,15 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.ObjectKey;
-import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,5 +177,147 @@ class FileSourceTest {
       assertThat(e.address()).isEqualTo("10.244.0.5");
       assertThat(e.serviceAccount()).isEqualTo("spiffe://cluster.local/ns/default/sa/reviews");
     });
+  }
+
+  @Test
+  void symlinkLoopAddedWhileRunningIsNotFollowedAndEmptiesNothing() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Files.createDirectories(dir.resolve("sub"));
+    Files.writeString(dir.resolve("sub/b.yaml"), service("b", "10.96.0.2"));
+    start();
+
+    Files.createSymbolicLink(dir.resolve("loop"), Path.of("."));
+    Files.createSymbolicLink(dir.resolve("sub/up"), Path.of(".."));
+    Files.writeString(dir.resolve("c.yaml"), service("c", "10.96.0.3"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().size() == 3);
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "b.default.svc.cluster.local",
+        "c.default.svc.cluster.local");
+    assertThat(registry.rejections()).isEmpty();
+  }
+
+  @Test
+  void directoryLinkedTwiceIsReadOnce() throws Exception {
+    Files.createDirectories(dir.resolve("real"));
+    Files.writeString(dir.resolve("real/a.yaml"), service("a", "10.96.0.1"));
+    Files.createSymbolicLink(dir.resolve("alias"), Path.of("real"));
+    Files.createSymbolicLink(dir.resolve("loop"), Path.of("."));
+
+    ConfigTree tree = ConfigTree.list(dir.toRealPath());
+
+    assertThat(tree.yamlFiles()).extracting(p -> dir.toRealPath().relativize(p).toString())
+        .containsExactly("alias/a.yaml");
+  }
+
+  @Test
+  void hiddenDirectoriesAreNotWalked() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    start();
+
+    // A loop inside a hidden directory: walking into it at all would fail the listing.
+    Files.createDirectories(dir.resolve("..2024_01_01"));
+    Files.createSymbolicLink(dir.resolve("..2024_01_01/loop"), Path.of(".."));
+    Files.writeString(dir.resolve("b.yaml"), service("b", "10.96.0.2"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().size() == 2);
+    assertThat(registry.rejections()).isEmpty();
+  }
+
+  @Test
+  void listingThatFailsPartWayKeepsTheLastStateAndIsReportedUntilAListingSucceeds() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Files.writeString(dir.resolve("b.yaml"), service("b", "10.96.0.2"));
+    AtomicBoolean vanishing = new AtomicBoolean();
+    source = new FileSource(dir, registry, root -> {
+      if (vanishing.get()) {
+        throw new ConfigTree.UnlistableException("..2024_01_01: NoSuchFileException");
+      }
+      return ConfigTree.list(root);
+    });
+    source.start();
+
+    vanishing.set(true);
+    Files.delete(dir.resolve("b.yaml"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "b.default.svc.cluster.local");
+    assertThat(registry.rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object().kind()).isEqualTo("Directory");
+      assertThat(r.reason()).isEqualTo("cannot list ..2024_01_01: NoSuchFileException; keeping the last good 2 objects");
+    });
+    assertThat(registry.rejectionCounts()).containsKey("Directory");
+    assertThat(registry.synced()).isTrue();
+
+    vanishing.set(false);
+    Files.writeString(dir.resolve("c.yaml"), service("c", "10.96.0.3"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.rejections().isEmpty());
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "c.default.svc.cluster.local");
+  }
+
+  @Test
+  void rootThatVanishesKeepsTheLastState() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("config"));
+    Files.writeString(root.resolve("a.yaml"), service("a", "10.96.0.1"));
+    source = new FileSource(root, registry);
+    source.start();
+
+    Files.delete(root.resolve("a.yaml"));
+    Files.delete(root);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+    assertThat(registry.rejections().get(0).reason()).startsWith("cannot list " + root.toAbsolutePath());
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local");
+  }
+
+  @Test
+  void fileCutShortInsideAnObjectsMetadataKeepsAllItsLastGoodObjects() throws IOException {
+    String whole = service("a", "10.96.0.1") + "---\n" + service("b", "10.96.0.2");
+    Files.writeString(dir.resolve("ab.yaml"), whole);
+    Files.writeString(dir.resolve("c.yaml"), service("c", "10.96.0.3"));
+    start();
+
+    // What a reader sees while the file is rewritten in block style, cut inside the second name.
+    Files.writeString(dir.resolve("ab.yaml"), service("a", "10.96.0.1") + "---\napiVersion: v1\nkind: Service\nmetadata:\n  na");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+    assertThat(registry.rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(new ObjectKey("File", "", "ab.yaml"));
+      assertThat(r.reason()).isEqualTo("ab.yaml: Service in document 2 has no metadata.name; keeping its last good 2 objects");
+    });
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "b.default.svc.cluster.local",
+        "c.default.svc.cluster.local");
+
+    Files.writeString(dir.resolve("ab.yaml"), whole);
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.rejections().isEmpty());
+  }
+
+  @Test
+  void fileTruncatedToNothingKeepsItsLastGoodObjects() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Files.writeString(dir.resolve("b.yaml"), service("b", "10.96.0.2"));
+    start();
+
+    Files.writeString(dir.resolve("a.yaml"), "");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+    assertThat(registry.rejections().get(0).reason()).startsWith("a.yaml: empty, as if cut short");
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local", "b.default.svc.cluster.local");
+
+    Files.delete(dir.resolve("a.yaml"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().equals(List.of("b.default.svc.cluster.local")));
+    assertThat(registry.rejections()).isEmpty();
+  }
+
+  @Test
+  void fileCutShortInsideACharacterKeepsItsLastGoodObjects() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    start();
+
+    byte[] text = (service("a", "10.96.0.9") + "# caf\u00e9").getBytes(StandardCharsets.UTF_8);
+    Files.write(dir.resolve("a.yaml"), Arrays.copyOf(text, text.length - 1));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+    assertThat(registry.rejections().get(0).reason()).contains("not UTF-8");
+    assertThat(registry.services().get(0).defaultAddress()).isEqualTo("10.96.0.1");
   }
 }

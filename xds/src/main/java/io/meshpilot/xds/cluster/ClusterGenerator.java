@@ -4,20 +4,27 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.conflict.Conflict;
+import io.meshpilot.xds.conflict.GeneratedResource;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per visible service port,
  * BlackHoleCluster and PassthroughCluster, and with traffic capture the inbound clusters and
  * InboundPassthroughCluster. Order: outbound clusters by hostname and port declaration, then
- * the special and inbound clusters, as istiod assembles them.
+ * the special and inbound clusters, as istiod assembles them. A cluster name built twice keeps the
+ * first and reports the other to {@link GenerationConflicts}.
  */
 public final class ClusterGenerator {
   /** A special cluster depends on its name and the connect timeout only. */
@@ -38,13 +45,29 @@ public final class ClusterGenerator {
   public static List<Cluster> outbound(Proxy proxy, PushContext push) {
     Duration connectTimeout = push.settings().connectTimeout();
     List<Cluster> clusters = new ArrayList<>();
+    Map<String, Service> owners = new HashMap<>(); // cluster name -> the service that built it
+    Set<Conflict> conflicts = new HashSet<>();
     for (Service service : push.services(proxy)) {
       for (Port port : service.ports()) {
-        if (port.protocol() != Protocol.UDP) {
-          OutboundClusters.build(service, port, proxy, push).ifPresent(clusters::add);
+        if (port.protocol() == Protocol.UDP) {
+          continue;
+        }
+        Optional<Cluster> cluster = OutboundClusters.build(service, port, proxy, push);
+        if (cluster.isEmpty()) {
+          continue;
+        }
+        // Envoy refuses a CDS response with two clusters of one name; the first stays, as in istiod.
+        Service owner = owners.putIfAbsent(cluster.get().getName(), service);
+        if (owner == null) {
+          clusters.add(cluster.get());
+        } else {
+          conflicts.add(new Conflict(Conflict.objectOf(service), "cluster " + cluster.get().getName()
+              + (owner == service ? " is declared twice (port " + port.port() + " is listed more than once); the first kept"
+                  : " already built for " + Conflict.describe(owner) + "; dropped")));
         }
       }
     }
+    GenerationConflicts.shared().replace(new GeneratedResource("CDS", "outbound", proxy.namespace()), conflicts);
     clusters.add(push.cache().get(new SpecialKey("BlackHoleCluster", connectTimeout),
         () -> SpecialClusters.blackHole(connectTimeout)));
     clusters.add(push.cache().get(new SpecialKey("PassthroughCluster", connectTimeout),
@@ -65,7 +88,7 @@ public final class ClusterGenerator {
     return List.copyOf(clusters);
   }
 
-  /** Two ports with one number on one service would collide; the first cluster wins, as in istiod. */
+  /** The special and inbound clusters never share a name with an outbound one; kept as a last guard. */
   private static List<Cluster> dedupe(List<Cluster> clusters) {
     Set<String> seen = new HashSet<>();
     return clusters.stream().filter(c -> seen.add(c.getName())).toList();

@@ -6,13 +6,19 @@ import io.meshpilot.registry.model.HealthStatus;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.serviceentry.IpLiterals;
 import io.meshpilot.xds.cluster.ClusterNames;
+import io.meshpilot.xds.conflict.Conflict;
+import io.meshpilot.xds.conflict.GeneratedResource;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.RouteNames;
 import io.meshpilot.xds.route.ServiceAddresses;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +29,8 @@ import java.util.Set;
  * The per-port outbound listeners (reference istio-xds.md §1.3, §1.6): HTTP ports share a wildcard
  * listener using RDS {@code "<port>"}; TCP and sniffed ports get a listener on their VIP; headless
  * TCP ports get one per endpoint. With interception NONE every listener binds 127.0.0.1 for real.
+ * Addresses are keyed in canonical form, so no two listeners share one; a TCP chain another service
+ * already holds stays with it, and the loser is reported to {@link GenerationConflicts}.
  */
 final class OutboundListeners {
   private static final String LOCALHOST = "127.0.0.1";
@@ -32,11 +40,13 @@ final class OutboundListeners {
   static List<Listener> build(Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
     boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
     Map<String, OutboundSlot> slots = new LinkedHashMap<>();
+    ChainOwners owners = new ChainOwners();
     for (Service service : push.services(proxy)) {
       if (service.resolution() == Resolution.ALIAS || service.resolution() == Resolution.DYNAMIC_DNS) {
         continue; // no cluster to send to
       }
-      String vip = ServiceAddresses.primary(service, proxy);
+      // one address spelled two ways (FD00::A, fd00::a) is one listener address to Envoy
+      String vip = canonical(ServiceAddresses.primary(service, proxy));
       for (Port port : service.ports()) {
         Optional<ListenerProtocol> protocol = ListenerProtocol.of(port.protocol());
         if (protocol.isEmpty() || reservedPorts.contains(port.port())) {
@@ -44,7 +54,7 @@ final class OutboundListeners {
         }
         if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
             && protocol.get() != ListenerProtocol.HTTP) {
-          addPerEndpoint(slots, service, port, protocol.get(), proxy, push);
+          addPerEndpoint(slots, owners, service, port, protocol.get(), proxy, push);
         } else {
           String bind = !captured ? LOCALHOST
               : protocol.get() == ListenerProtocol.HTTP || vip.contains("/") ? OutboundListenerBuilder.WILDCARD : vip;
@@ -52,25 +62,59 @@ final class OutboundListeners {
           // TLS services the destination IP cannot tell apart are told apart by SNI
           String sni = port.protocol().isTls() && (vip.equals(Service.UNSPECIFIED_ADDRESS) || vip.contains("/"))
               ? service.hostname() : "";
-          add(slot(slots, bind, port.port()), service, port, protocol.get(), new Match(cidr, sni));
+          add(slot(slots, bind, port.port()), owners, service, port, protocol.get(), new Match(cidr, sni));
         }
       }
     }
+    GenerationConflicts.shared().replace(new GeneratedResource("LDS", "outbound", proxy.namespace()),
+        owners.conflicts);
     return slots.values().stream()
         .map(slot -> OutboundListenerBuilder.build(slot, captured, push.settings().outboundTrafficPolicy()))
         .sorted(Comparator.comparing(Listener::getName))
         .toList();
   }
 
+  /**
+   * Which service holds each TCP chain, so a service whose chain is refused (another already has
+   * that listener address, CIDR and SNI) is reported naming the holder.
+   */
+  private static final class ChainOwners {
+    private final Map<String, Service> byCluster = new HashMap<>();
+    private final Set<Conflict> conflicts = new HashSet<>();
+
+    void added(OutboundSlot slot, Service service, OutboundSlot.TcpChain chain, Optional<OutboundSlot.TcpChain> holder) {
+      if (holder.isEmpty()) {
+        byCluster.putIfAbsent(chain.cluster(), service);
+        return;
+      }
+      Service winner = byCluster.get(holder.get().cluster());
+      if (winner == service) {
+        return; // the same service twice on one address (two VIP spellings): nothing lost
+      }
+      conflicts.add(new Conflict(Conflict.objectOf(service), "listener " + slot.name() + ": TCP traffic"
+          + (chain.matchesAll() ? "" : " matching " + describe(chain)) + " already goes to " + holder.get().cluster()
+          + (winner == null ? "" : " of " + Conflict.describe(winner)) + "; " + chain.cluster() + " gets none of it"));
+    }
+
+    private static String describe(OutboundSlot.TcpChain chain) {
+      return chain.cidr().isEmpty() ? "SNI " + chain.sni()
+          : chain.sni().isEmpty() ? "destination " + chain.cidr() : "destination " + chain.cidr() + " and SNI " + chain.sni();
+    }
+  }
+
+  private static String canonical(String address) {
+    return IpLiterals.canonical(address).orElse(address);
+  }
+
   /** Headless TCP/sniffed ports: one listener per endpoint IP, so each pod is addressable (not the proxy's own). */
-  private static void addPerEndpoint(Map<String, OutboundSlot> slots, Service service, Port port,
-      ListenerProtocol protocol, Proxy proxy, PushContext push) {
+  private static void addPerEndpoint(Map<String, OutboundSlot> slots, ChainOwners owners, Service service,
+      Port port, ListenerProtocol protocol, Proxy proxy, PushContext push) {
     for (Endpoint endpoint : push.endpoints(service, port)) {
       String ip = endpoint.address();
       if (endpoint.health() == HealthStatus.TERMINATING || !isIp(ip) || ip.equals(proxy.ipAddress())) {
         continue;
       }
-      add(slot(slots, ip, port.port()), service, port, protocol, Match.ALL);
+      add(slot(slots, canonical(ip), port.port()), owners, service, port, protocol, Match.ALL);
     }
   }
 
@@ -79,17 +123,18 @@ final class OutboundListeners {
     static final Match ALL = new Match("", "");
   }
 
-  private static void add(OutboundSlot slot, Service service, Port port, ListenerProtocol protocol, Match match) {
+  private static void add(OutboundSlot slot, ChainOwners owners, Service service, Port port,
+      ListenerProtocol protocol, Match match) {
     String cluster = ClusterNames.outbound(port.port(), service.hostname());
     OutboundSlot.TcpChain tcp = new OutboundSlot.TcpChain(match.cidr(), match.sni(), cluster);
     switch (protocol) {
       case HTTP -> slot.addHttp(RouteNames.forPort(port.port()));
-      case TCP -> slot.addTcp(tcp);
+      case TCP -> owners.added(slot, service, tcp, slot.addTcp(tcp));
       case AUTO -> {
         // on the wildcard the port's shared route serves it; on a VIP, a route of its own
         slot.addHttp(slot.bind().equals(OutboundListenerBuilder.WILDCARD)
             ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
-        slot.addTcp(tcp);
+        owners.added(slot, service, tcp, slot.addTcp(tcp));
       }
     }
   }

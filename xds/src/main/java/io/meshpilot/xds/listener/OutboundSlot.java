@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the services want of one outbound listener key {@code (bind, port)}: an HTTP chain (with
@@ -14,8 +12,6 @@ import org.slf4j.LoggerFactory;
  * route or an identical TCP match wins, as istiod keeps the current chain on conflicts.
  */
 final class OutboundSlot {
-  private static final Logger log = LoggerFactory.getLogger(OutboundSlot.class);
-
   private final String bind;
   private final int port;
   private String routeName;
@@ -35,8 +31,9 @@ final class OutboundSlot {
       return cidr.isEmpty() && sni.isEmpty();
     }
 
+    /** Envoy compares server names case-insensitively, and refuses a listener with two equal matches. */
     boolean sameMatch(TcpChain other) {
-      return cidr.equals(other.cidr) && sni.equals(other.sni);
+      return cidr.equals(other.cidr) && sni.equalsIgnoreCase(other.sni);
     }
   }
 
@@ -53,14 +50,17 @@ final class OutboundSlot {
     }
   }
 
-  void addTcp(TcpChain chain) {
+  /**
+   * Adds a TCP chain unless one with the same match is already there.
+   *
+   * @return the chain that keeps the match when this one is refused, else empty
+   */
+  Optional<TcpChain> addTcp(TcpChain chain) {
     Optional<TcpChain> existing = tcpChains.stream().filter(c -> c.sameMatch(chain)).findFirst();
-    if (existing.isPresent()) {
-      log.debug("outbound listener {}_{}: TCP chain for {} conflicts with {}, dropped", bind, port, chain.cluster(),
-          existing.get().cluster());
-      return;
+    if (existing.isEmpty()) {
+      tcpChains.add(chain);
     }
-    tcpChains.add(chain);
+    return existing;
   }
 
   String bind() {

@@ -8,18 +8,27 @@ import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
+import io.meshpilot.xds.conflict.Conflict;
+import io.meshpilot.xds.conflict.GeneratedResource;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * RDS for sidecars (reference istio-xds.md §2). {@code "<port>"}: a virtual host per visible HTTP
- * or sniffed service on that port, sorted by name, then the catch-all. {@code "<host>:<port>"}:
+ * or sniffed service on that port, sorted by name, then the catch-all; a domain two services claim
+ * (compared case-insensitively, as Envoy does) stays with the first and the other is reported to
+ * {@link GenerationConflicts}. {@code "<host>:<port>"}:
  * only that service's virtual host, matching any authority. Anything else: an empty
  * configuration of that name, as istiod answers, so the listener can finish warming.
  */
@@ -44,24 +53,49 @@ public final class RouteGenerator {
 
   private static RouteConfiguration forPort(String routeName, int port, Proxy proxy, PushContext push) {
     List<Service> services = push.services(proxy).stream().filter(s -> routedPort(s, port).isPresent()).toList();
+    // Envoy matches domains case-insensitively and refuses the whole route configuration on a
+    // duplicate, so domains are compared as istiod's dedupeDomains compares them: lower-cased.
     Set<String> hostnames = new HashSet<>();
-    services.forEach(s -> hostnames.add(s.hostname()));
-    Set<String> taken = new HashSet<>();
+    services.forEach(s -> hostnames.add(lower(s.hostname())));
+    Map<String, String> holders = new HashMap<>(); // lower-cased domain -> who serves it
+    holders.put("*", "the catch-all virtual host"); // appended last, it must keep "*"
+    Set<Conflict> conflicts = new HashSet<>();
     List<VirtualHost> hosts = new ArrayList<>();
     for (Service service : services) {
-      // first producer of a domain wins; a short name never shadows another service's FQDN
-      List<String> domains = VirtualHostDomains.of(service, proxy).stream()
-          .filter(d -> d.equals(service.hostname()) || !hostnames.contains(d))
-          .filter(taken::add)
-          .toList();
+      String self = Conflict.describe(service);
+      List<String> domains = new ArrayList<>();
+      Map<String, List<String>> lost = new LinkedHashMap<>(); // holder -> domains it kept from this service
+      for (String domain : VirtualHostDomains.of(service, proxy)) {
+        String key = lower(domain);
+        if (!key.equals(lower(service.hostname())) && hostnames.contains(key)) {
+          continue; // a short name never shadows another service's FQDN (istiod drops it silently)
+        }
+        String holder = holders.putIfAbsent(key, self);
+        if (holder == null) {
+          domains.add(domain);
+        } else if (!holder.equals(self)) {
+          lost.computeIfAbsent(holder, h -> new ArrayList<>()).add(domain);
+        }
+      }
+      String vhostName = RouteNames.forService(service.hostname(), port);
       if (!domains.isEmpty()) {
         hosts.add(push.cache().get(new VirtualHostKey(Ref.to(service), port, domains),
             () -> virtualHost(service, port, domains)));
       }
+      // first in service order wins; the loser is reported, never sent to Envoy
+      lost.forEach((holder, dropped) -> conflicts.add(new Conflict(Conflict.objectOf(service),
+          "route " + routeName + ": " + (dropped.size() == 1 ? "domain " : "domains ") + String.join(", ", dropped)
+              + " already served by " + holder
+              + (domains.isEmpty() ? "; virtual host " + vhostName + " dropped" : "; dropped from " + vhostName))));
     }
+    GenerationConflicts.shared().replace(new GeneratedResource("RDS", routeName, proxy.namespace()), conflicts);
     hosts.sort(Comparator.comparing(VirtualHost::getName));
     hosts.add(CatchAllVirtualHost.of(push.settings().outboundTrafficPolicy()));
     return configuration(routeName).addAllVirtualHosts(hosts).build();
+  }
+
+  private static String lower(String domain) {
+    return domain.toLowerCase(Locale.ROOT);
   }
 
   private static Optional<RouteConfiguration> forService(String routeName, Service service, int port) {

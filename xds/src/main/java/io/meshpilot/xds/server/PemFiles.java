@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 /**
  * Reads PEM certificates and private keys as cert-manager and openssl write them: keys in PKCS#8
  * ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}, cert-manager's default) or SEC1
- * ({@code EC PRIVATE KEY}, with its named curve), without BouncyCastle.
+ * ({@code EC PRIVATE KEY}, with its named curve), without BouncyCastle. Whatever the bytes, the
+ * only failure is a {@link GeneralSecurityException} saying what is wrong: files being rewritten
+ * are read here, and a runtime exception would end the thread that follows them.
  */
 final class PemFiles {
   private static final Pattern BLOCK =
@@ -41,7 +43,13 @@ final class PemFiles {
     Matcher block = BLOCK.matcher(new String(pem, StandardCharsets.US_ASCII));
     while (block.find()) {
       if (block.group(1).equals("CERTIFICATE")) {
-        out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(block))));
+        byte[] der = decode(block);
+        try {
+          out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        } catch (RuntimeException e) {
+          // the JDK's DER reader throws unchecked exceptions on some malformed input
+          throw new CertificateException("PEM CERTIFICATE block " + (out.size() + 1) + " is not a valid certificate");
+        }
       }
     }
     if (out.isEmpty()) {
@@ -101,7 +109,8 @@ final class PemFiles {
           return Arrays.copyOfRange(sec1, oid.start, oid.end());
         }
       }
-    } catch (IndexOutOfBoundsException e) {
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      // lengths read from the bytes can point past the end or backwards
       throw new InvalidKeySpecException("EC PRIVATE KEY is not valid DER");
     }
     throw new InvalidKeySpecException("EC PRIVATE KEY has no named curve; write it as PKCS#8 (PRIVATE KEY)");
@@ -135,8 +144,12 @@ final class PemFiles {
     }
   }
 
-  private static byte[] decode(Matcher block) {
-    return Base64.getMimeDecoder().decode(block.group(2).replaceAll("[^A-Za-z0-9+/=]", ""));
+  private static byte[] decode(Matcher block) throws CertificateException {
+    try {
+      return Base64.getMimeDecoder().decode(block.group(2).replaceAll("[^A-Za-z0-9+/=]", ""));
+    } catch (IllegalArgumentException e) {
+      throw new CertificateException("PEM " + block.group(1) + " block is not valid base64 (" + e.getMessage() + ")");
+    }
   }
 
   private static byte[] der(int tag, byte[] content) {

@@ -65,8 +65,8 @@ final class ReloadingServerTls implements AutoCloseable {
     TlsMaterial initial;
     try {
       initial = TlsMaterial.parse(options, TlsMaterial.Contents.read(options));
-    } catch (GeneralSecurityException e) {
-      throw new IOException("TLS xDS: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IOException("TLS xDS: " + reason(e), e);
     }
     AdvancedTlsX509TrustManager trust = null;
     if (options.clientCaFile().isPresent()) {
@@ -128,31 +128,36 @@ final class ReloadingServerTls implements AutoCloseable {
       return;
     }
     if (contents.sameAs(current.contents()) || contents.sameAs(lastRejected)) {
-      return;
+      return; // unchanged, or the same unusable files already logged: once per change, not per poll
     }
-    TlsMaterial next;
     try {
-      next = TlsMaterial.parse(options, contents);
-    } catch (GeneralSecurityException e) {
+      TlsMaterial next = TlsMaterial.parse(options, contents);
+      apply(next);
+      reloads.incrementAndGet();
+      LOG.info("TLS xDS certificate reloaded from {}: {}{}", options.certFile(), next.describe(), clientAuth(next));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // Whatever is wrong with these files, the next change is tried again; this one is remembered
+      // so each poll does not log it anew.
       lastRejected = contents;
-      LOG.warn("TLS xDS files changed but cannot be used ({}); still serving {}", e.getMessage(), current.describe());
-      return;
+      LOG.warn("TLS xDS files changed but cannot be used ({}); still serving {}", reason(e), current.describe());
     }
-    apply(next);
-    reloads.incrementAndGet();
-    LOG.info("TLS xDS certificate reloaded from {}: {}{}", options.certFile(), next.describe(), clientAuth(next));
   }
 
+  private static String reason(Exception e) {
+    return e instanceof GeneralSecurityException || e.getMessage() == null ? String.valueOf(e.getMessage())
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  /** Swaps the trust before the identity: if the CA bundle cannot be taken, nothing has changed. */
   private void apply(TlsMaterial material) {
-    keyManager.updateIdentityCredentials(material.chain(), material.key());
     if (trustManager != null && material.clientCas().isPresent()) {
       try {
         trustManager.updateTrustCredentials(material.clientCas().get());
       } catch (IOException | GeneralSecurityException e) {
-        // only thrown for an unusable key store, which parse() has ruled out
         throw new IllegalStateException("cannot use the client CA bundle: " + e.getMessage(), e);
       }
     }
+    keyManager.updateIdentityCredentials(material.chain(), material.key());
     current = material;
   }
 
@@ -165,12 +170,10 @@ final class ReloadingServerTls implements AutoCloseable {
           key.reset();
           key = watcher.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
         }
-        check();
+        check(); // never throws: bad files are logged there, and the loop must outlive them
       }
     } catch (ClosedWatchServiceException | InterruptedException e) {
       // closed
-    } catch (RuntimeException e) {
-      LOG.error("TLS xDS file watch stopped: {}", e.toString());
     }
   }
 

@@ -15,6 +15,8 @@ import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
@@ -189,5 +191,24 @@ class ClusterGeneratorTest {
         .doesNotContain("outbound|80||private.other.svc.cluster.local");
     assertThat(clusters(sidecar("other", "10.244.1.1"))).extracting(Cluster::getName)
         .contains("outbound|80||private.other.svc.cluster.local");
+  }
+
+  @Test
+  void aClusterNameBuiltTwiceKeepsTheFirstAndReportsTheService() {
+    mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080), port("grpc", 9080)));
+    GenerationConflicts.shared().clear(); // process-wide: start from nothing
+    try {
+      List<Cluster> all = clusters(client);
+
+      assertThat(all).extracting(Cluster::getName).doesNotHaveDuplicates().contains(REVIEWS);
+      assertThat(GenerationConflicts.shared().rejections()).singleElement()
+          .satisfies(r -> {
+            assertThat(r.object()).isEqualTo(new ObjectKey("Service", "default", "reviews"));
+            assertThat(r.reason()).isEqualTo("cluster " + REVIEWS
+                + " is declared twice (port 9080 is listed more than once); the first kept");
+          });
+    } finally {
+      GenerationConflicts.shared().clear();
+    }
   }
 }

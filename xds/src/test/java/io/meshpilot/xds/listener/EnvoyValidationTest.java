@@ -94,6 +94,12 @@ class EnvoyValidationTest {
       slice("default", "db", "tcp", 5432, Map.of("10.244.0.10", "db-0")),
       serviceEntry("default", "dns", Map.of("hosts", List.of("api.example.com"), "resolution", "DNS",
           "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS")))),
+      // a host differing from another only in case: one server name and one domain to Envoy
+      serviceEntry("default", "dns-upper", Map.of("hosts", List.of("API.example.com"), "resolution", "DNS",
+          "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS")))),
+      serviceEntry("default", "rr-upper", Map.of("hosts", List.of("Rr.example.com"), "resolution", "DNS_ROUND_ROBIN",
+          "ports", List.of(Map.of("number", 80, "name", "http", "protocol", "HTTP")),
+          "endpoints", List.of(Map.of("address", "b.example.com")))),
       serviceEntry("default", "dns2", Map.of("hosts", List.of("api2.example.com"), "resolution", "DNS",
           "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 443, "name", "https", "protocol", "HTTPS")))),
       serviceEntry("default", "rr", Map.of("hosts", List.of("rr.example.com"), "resolution", "DNS_ROUND_ROBIN",

@@ -14,12 +14,17 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.MeshFixture;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ListenerGeneratorTest {
@@ -155,7 +160,7 @@ class ListenerGeneratorTest {
     assertThat(tcpProxy(listener.getFilterChains(0)).getCluster()).isEqualTo("outbound|7000||a.example.com");
   }
 
-  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource staticEntry(String name, String host) {
+  private static GenericKubernetesResource staticEntry(String name, String host) {
     return MeshFixture.serviceEntry("default", name, Map.of("hosts", List.of(host), "resolution", "STATIC",
         "endpoints", List.of(Map.of("address", "192.0.2.1")),
         "ports", List.of(Map.of("number", 7000, "name", "tcp", "protocol", "TCP"))));
@@ -175,7 +180,7 @@ class ListenerGeneratorTest {
     assertThat(tcpProxy(listener.getDefaultFilterChain()).getCluster()).isEqualTo("PassthroughCluster");
   }
 
-  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource dnsEntry(String name, String host) {
+  private static GenericKubernetesResource dnsEntry(String name, String host) {
     return MeshFixture.serviceEntry("default", name, Map.of("hosts", List.of(host), "resolution", "DNS",
         "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS"))));
   }
@@ -241,5 +246,57 @@ class ListenerGeneratorTest {
     assertThat(inbound.getFilterChains(4).getFilterChainMatch().getApplicationProtocolsList())
         .containsExactly("http/1.1", "h2c");
     assertThat(tcpProxy(inbound.getFilterChains(5)).getCluster()).isEqualTo("inbound|9100||");
+  }
+
+  private static GenericKubernetesResource tcpEntry(String name, String host,
+      String address) {
+    return MeshFixture.serviceEntry("default", name, Map.of("hosts", List.of(host),
+        "addresses", List.of(address), "resolution", "STATIC", "location", "MESH_EXTERNAL",
+        "endpoints", List.of(Map.of("address", "1.2.3.4")),
+        "ports", List.of(Map.of("number", 5432, "name", "tcp", "protocol", "TCP"))));
+  }
+
+  @BeforeEach
+  @AfterEach
+  void forgetConflicts() { // the sink is process-wide: other tests' conflicts must not leak in or out
+    GenerationConflicts.shared().clear();
+  }
+
+  @Test
+  void oneAddressSpelledTwoWaysIsOneListenerAndItsSecondTcpServiceIsReported() throws Exception {
+    mesh.with(tcpEntry("db-a", "db-a.example.com", "FD00::A"), tcpEntry("db-b", "db-b.example.com", "fd00:0::a"));
+
+    List<Listener> all = listeners(client);
+
+    assertThat(all).extracting(Listener::getName).doesNotHaveDuplicates().contains("fd00::a_5432")
+        .doesNotContain("FD00::A_5432", "fd00:0::a_5432");
+    assertThat(all.stream().map(l -> l.getAddress().getSocketAddress().getAddress() + ":"
+        + l.getAddress().getSocketAddress().getPortValue())).doesNotHaveDuplicates();
+    Listener db = listener(client, "fd00::a_5432");
+    assertThat(tcpProxy(db.getFilterChains(0)).getCluster()).isEqualTo("outbound|5432||db-a.example.com");
+    assertThat(GenerationConflicts.shared().rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(new ObjectKey("ServiceEntry", "default", "db-b"));
+      assertThat(r.reason()).isEqualTo("listener fd00::a_5432: TCP traffic already goes to"
+          + " outbound|5432||db-a.example.com of ServiceEntry default/db-a (db-a.example.com);"
+          + " outbound|5432||db-b.example.com gets none of it");
+    });
+  }
+
+  @Test
+  void tlsHostsDifferingOnlyInCaseShareOneServerNameChain() throws Exception {
+    for (String[] entry : new String[][] {{"api-upper", "Api.example.com"}, {"api-lower", "api.example.com"}}) {
+      mesh.with(MeshFixture.serviceEntry("default", entry[0], Map.of("hosts",
+          List.of(entry[1]), "resolution", "DNS", "location", "MESH_EXTERNAL",
+          "ports", List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS")))));
+    }
+
+    Listener tls = listener(client, "0.0.0.0_443");
+
+    assertThat(tls.getFilterChainsList()).filteredOn(c -> c.getFilterChainMatch().getServerNamesCount() > 0)
+        .singleElement().satisfies(c -> assertThat(tcpProxy(c).getCluster()).isEqualTo("outbound|443||Api.example.com"));
+    assertThat(GenerationConflicts.shared().rejections()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("listener 0.0.0.0_443: TCP traffic matching SNI api.example.com"
+            + " already goes to outbound|443||Api.example.com of ServiceEntry default/api-upper (Api.example.com);"
+            + " outbound|443||api.example.com gets none of it"));
   }
 }

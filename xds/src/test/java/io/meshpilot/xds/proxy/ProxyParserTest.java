@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,58 @@ class ProxyParserTest {
         .hasMessageContaining("unknown proxy type");
     assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~not-an-ip~p.ns~ns.svc.cluster.local", Map.of())))
         .hasMessageContaining("no valid IP");
+  }
+
+  @Test
+  void instanceIpsThatAreNotIpLiteralsAreSkippedWithoutANameLookup() throws InvalidProxyException {
+    Proxy proxy = ProxyParser.parse(node("sidecar~10.0.0.9~p.shop~shop.svc.cluster.local", Map.of(
+        "INSTANCE_IPS", text("reviews.probe-lookup.invalid:9080,1.2.3,10.0.0.9, fd00::9"))));
+
+    assertThat(proxy.instanceIps()).containsExactly("10.0.0.9", "fd00::9");
+    assertThat(RecordingResolverProvider.lookups()).noneMatch(name -> name.contains("probe-lookup"));
+  }
+
+  @Test
+  void aNodeIdIpThatIsNotALiteralIsRefusedWithoutANameLookup() {
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~node-probe-lookup.invalid:1~p.ns~ns.svc.cluster.local",
+        Map.of()))).isInstanceOf(InvalidProxyException.class).hasMessageContaining("no valid IP");
+    assertThat(RecordingResolverProvider.lookups()).noneMatch(name -> name.contains("probe-lookup"));
+  }
+
+  @Test
+  void metadataOfTheWrongShapeIsRefusedSayingWhich() {
+    Struct numericLabel = Struct.newBuilder().putFields("replicas", Value.newBuilder().setNumberValue(3).build()).build();
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
+        Map.of("LABELS", Value.newBuilder().setStructValue(numericLabel).build()))))
+        .hasMessageContaining("metadata LABELS[replicas] must be a string, not a number");
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
+        Map.of("LABELS", text("app=reviews")))))
+        .hasMessageContaining("metadata LABELS must be a map of strings, not a string");
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
+        Map.of("INSTANCE_IPS", Value.newBuilder().setBoolValue(true).build()))))
+        .hasMessageContaining("metadata INSTANCE_IPS must be a string, not a boolean");
+  }
+
+  @Test
+  void oversizedMetadataIsRefusedWithItsSizeAndTheLimit() {
+    Struct.Builder labels = Struct.newBuilder();
+    for (int i = 0; i <= NodeLimits.MAX_LABELS; i++) {
+      labels.putFields("label-" + i, text("v"));
+    }
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
+        Map.of("LABELS", Value.newBuilder().setStructValue(labels).build()))))
+        .hasMessageContaining("metadata LABELS has 257 entries, more than the 256 allowed");
+
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
+        Map.of("ANNOTATIONS", text("x".repeat(NodeLimits.MAX_METADATA_BYTES))))))
+        .hasMessageMatching(".*metadata is \\d+ bytes serialized, more than the 65536 allowed");
+
+    String manyIps = String.join(",", Collections.nCopies(NodeLimits.MAX_INSTANCE_IPS + 1, "10.0.0.1"));
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~ns.svc.cluster.local",
+        Map.of("INSTANCE_IPS", text(manyIps)))))
+        .hasMessageContaining("metadata INSTANCE_IPS has 33 entries, more than the 32 allowed");
+
+    assertThatThrownBy(() -> ProxyParser.parse(node("sidecar~10.0.0.1~p.ns~" + "a".repeat(2000), Map.of())))
+        .hasMessageContaining("node.id is 2022 characters, more than the 1024 allowed");
   }
 }

@@ -10,11 +10,18 @@ import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.Rejection;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.MeshFixture;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RouteGeneratorTest {
@@ -147,5 +154,75 @@ class RouteGeneratorTest {
 
     assertThat(vhost(config, "aaa.default.svc.cluster.local:9080").getDomainsList()).contains("10.96.0.12");
     assertThat(vhost(config, REVIEWS + ":9080").getDomainsList()).doesNotContain("10.96.0.12").contains(REVIEWS);
+  }
+
+  private static GenericKubernetesResource httpEntry(String name, String host) {
+    return serviceEntry("default", name, Map.of("hosts", List.of(host), "resolution", "DNS",
+        "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 80, "name", "http", "protocol", "HTTP"))));
+  }
+
+  private static List<Rejection> conflictsOf(String kind) {
+    return GenerationConflicts.shared().rejections().stream()
+        .filter(r -> r.object().kind().equals(kind)).toList();
+  }
+
+  @BeforeEach
+  @AfterEach
+  void forgetConflicts() { // the sink is process-wide: other tests' conflicts must not leak in or out
+    GenerationConflicts.shared().clear();
+  }
+
+  @Test
+  void hostsThatDifferOnlyInCaseKeepOneVirtualHostAndTheLoserIsReported() {
+    mesh.with(httpEntry("api-upper", "Api.example.com"), httpEntry("api-lower", "api.example.com"),
+        httpEntry("other", "other.example.com"));
+
+    RouteConfiguration config = route("80", sameNamespace);
+
+    // hostname order puts the upper-case variant first: it keeps the domains
+    assertThat(config.getVirtualHostsList()).extracting(VirtualHost::getName)
+        .containsExactly("Api.example.com:80", "other.example.com:80", "allow_any");
+    List<String> domains = config.getVirtualHostsList().stream().flatMap(v -> v.getDomainsList().stream())
+        .map(d -> d.toLowerCase(Locale.ROOT)).toList();
+    assertThat(domains).doesNotHaveDuplicates();
+    assertThat(conflictsOf("ServiceEntry")).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(new ObjectKey("ServiceEntry", "default", "api-lower"));
+      assertThat(r.source()).isEqualTo("xds");
+      assertThat(r.reason()).isEqualTo("route 80: domains api.example.com, api.example.com. already served by"
+          + " ServiceEntry default/api-upper (Api.example.com); virtual host api.example.com:80 dropped");
+    });
+  }
+
+  @Test
+  void regeneratingReportsAConflictOnceAndForgetsItWhenItIsGone() {
+    mesh.with(httpEntry("api-upper", "Api.example.com"), httpEntry("api-lower", "api.example.com"));
+    route("80", sameNamespace);
+    route("80", sameNamespace);
+    route("80", otherNamespace);
+    assertThat(conflictsOf("ServiceEntry")).hasSize(1);
+
+    mesh.without(httpEntry("api-upper", "Api.example.com"));
+    route("80", sameNamespace);
+    assertThat(conflictsOf("ServiceEntry")).hasSize(1); // still true for the other namespace's route
+    route("80", otherNamespace);
+    assertThat(conflictsOf("ServiceEntry")).isEmpty();
+  }
+
+  @Test
+  void aSharedVipIsKeptByTheFirstServiceOnly() {
+    mesh.with(serviceEntry("default", "a", Map.of("hosts", List.of("a.example.com"), "addresses", List.of("240.0.0.5"),
+            "resolution", "STATIC", "endpoints", List.of(Map.of("address", "1.2.3.4")),
+            "ports", List.of(Map.of("number", 80, "name", "http", "protocol", "HTTP")))),
+        serviceEntry("default", "b", Map.of("hosts", List.of("b.example.com"), "addresses", List.of("240.0.0.5"),
+            "resolution", "STATIC", "endpoints", List.of(Map.of("address", "1.2.3.5")),
+            "ports", List.of(Map.of("number", 80, "name", "http", "protocol", "HTTP")))));
+
+    RouteConfiguration config = route("80", sameNamespace);
+
+    assertThat(vhost(config, "a.example.com:80").getDomainsList()).contains("240.0.0.5");
+    assertThat(vhost(config, "b.example.com:80").getDomainsList()).containsExactly("b.example.com", "b.example.com.");
+    assertThat(conflictsOf("ServiceEntry")).singleElement().extracting(Rejection::reason)
+        .isEqualTo("route 80: domain 240.0.0.5 already served by ServiceEntry default/a (a.example.com);"
+            + " dropped from b.example.com:80");
   }
 }

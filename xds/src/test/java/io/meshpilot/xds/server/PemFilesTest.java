@@ -120,4 +120,44 @@ class PemFilesTest {
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
+
+  @Test
+  void corruptOrTruncatedPemFailsOnlyWithASecurityExceptionSayingWhy() {
+    for (String pem : new String[] {rsa.keyPem(), ec.keyPem(), rsa.certificatePem(), pkcs1Pem(), sec1Pem()}) {
+      int bodyStart = pem.indexOf('\n') + 1;
+      int bodyEnd = pem.indexOf("-----END");
+      for (int at = bodyStart; at < bodyEnd; at += 5) {
+        String footer = pem.substring(bodyEnd);
+        String header = pem.substring(0, bodyStart);
+        readsOrRefuses(header + pem.substring(bodyStart, at) + "\n" + footer); // cut short
+        char flipped = pem.charAt(at) == 'A' ? 'z' : 'A';
+        readsOrRefuses(pem.substring(0, at) + flipped + pem.substring(at + 1)); // one character wrong
+      }
+    }
+  }
+
+  private static void readsOrRefuses(String pem) {
+    try {
+      if (pem.contains("CERTIFICATE")) {
+        PemFiles.certificates(bytes(pem));
+      } else {
+        PemFiles.privateKey(bytes(pem));
+      }
+    } catch (GeneralSecurityException e) {
+      assertThat(e.getMessage()).isNotBlank();
+    }
+  }
+
+  private static String pkcs1Pem() {
+    return pem("RSA PRIVATE KEY", lastElementContent(rsa.key().getEncoded()));
+  }
+
+  private static String sec1Pem() {
+    byte[] secret = unsigned32(((ECPrivateKey) ec.key()).getS().toByteArray());
+    ByteArrayOutputStream sec1 = new ByteArrayOutputStream();
+    sec1.writeBytes(new byte[] {0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20});
+    sec1.writeBytes(secret);
+    sec1.writeBytes(new byte[] {(byte) 0xa0, 0x0a, 0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07});
+    return pem("EC PRIVATE KEY", sec1.toByteArray());
+  }
 }

@@ -132,4 +132,25 @@ class ReloadingServerTlsTest {
     assertThatThrownBy(() -> ReloadingServerTls.start(options(mount, NEVER)))
         .isInstanceOf(IOException.class).hasMessageContaining("tls.key").hasMessageContaining("no PEM PRIVATE KEY");
   }
+
+  @Test
+  void garbageFilesDoNotStopTheReloadAndALaterValidCertificateIsServed() throws IOException {
+    SecretMount mount = SecretMount.create(dir.resolve("secret"), files(first));
+    tls = ReloadingServerTls.start(options(mount, Duration.ofMillis(100)));
+
+    // A CERTIFICATE block whose base64 ends in a lone character: the decoder's unchecked exception
+    // used to end the reload thread.
+    mount.update(Map.of("tls.crt", "-----BEGIN CERTIFICATE-----\nMIIBA\n-----END CERTIFICATE-----\n",
+        "tls.key", "garbage"));
+    await().atMost(AT_MOST).until(() -> lines().stream().anyMatch(l -> l.startsWith("TLS xDS files changed but cannot")));
+    tls.check();
+    tls.check();
+    assertThat(tls.certificate().getSerialNumber()).isEqualTo(first.serial());
+
+    mount.update(files(second));
+
+    await().atMost(AT_MOST).until(() -> tls.certificate().getSerialNumber().equals(second.serial()));
+    assertThat(lines()).filteredOn(l -> l.startsWith("TLS xDS files changed but cannot be used")).singleElement()
+        .asString().contains("tls.crt: PEM CERTIFICATE block is not valid base64");
+  }
 }
