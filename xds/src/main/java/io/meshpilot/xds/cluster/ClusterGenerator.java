@@ -2,13 +2,13 @@ package io.meshpilot.xds.cluster;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.meshpilot.registry.model.Port;
-import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,10 +48,7 @@ public final class ClusterGenerator {
     Map<String, Service> owners = new HashMap<>(); // cluster name -> the service that built it
     Set<Conflict> conflicts = new HashSet<>();
     for (Service service : push.services(proxy)) {
-      for (Port port : service.ports()) {
-        if (port.protocol() == Protocol.UDP) {
-          continue;
-        }
+      for (Port port : OutboundPorts.served(service)) {
         Optional<Cluster> cluster = OutboundClusters.build(service, port, proxy, push);
         if (cluster.isEmpty()) {
           continue;

@@ -5,6 +5,7 @@ import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ record ClusterTarget(String name, Service service, Port port) {
         .flatMap(name -> push.service(proxy, name.hostname())
             .filter(ClusterTarget::hasEndpoints)
             .flatMap(service -> service.port(name.port())
+                .filter(port -> OutboundPorts.served(service, port))
                 .map(port -> new ClusterTarget(clusterName, service, port))));
   }
 
@@ -32,7 +34,7 @@ record ClusterTarget(String name, Service service, Port port) {
     List<ClusterTarget> targets = new ArrayList<>();
     for (Service service : push.services(proxy)) {
       if (hasEndpoints(service)) {
-        for (Port port : service.ports()) {
+        for (Port port : OutboundPorts.served(service)) {
           targets.add(new ClusterTarget(ClusterNames.outbound(port.port(), service.hostname()), service, port));
         }
       }

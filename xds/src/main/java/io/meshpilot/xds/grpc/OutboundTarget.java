@@ -1,10 +1,10 @@
 package io.meshpilot.xds.grpc;
 
 import io.meshpilot.registry.model.Port;
-import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.ServiceAddresses;
+import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ record OutboundTarget(Service service, Port port) {
   static Optional<OutboundTarget> resolve(String listenerName, Proxy proxy, PushContext push) {
     return HostPort.parse(listenerName).flatMap(target -> service(target.host(), proxy, push)
         .flatMap(service -> service.port(target.port())
-            .filter(OutboundTarget::servable)
+            .filter(port -> OutboundPorts.served(service, port))
             .map(port -> new OutboundTarget(service, port))));
   }
 
@@ -29,10 +29,8 @@ record OutboundTarget(Service service, Port port) {
   static List<OutboundTarget> all(Proxy proxy, PushContext push) {
     List<OutboundTarget> targets = new ArrayList<>();
     for (Service service : push.services(proxy)) {
-      for (Port port : service.ports()) {
-        if (servable(port)) {
-          targets.add(new OutboundTarget(service, port));
-        }
+      for (Port port : OutboundPorts.served(service)) {
+        targets.add(new OutboundTarget(service, port));
       }
     }
     return List.copyOf(targets);
@@ -41,11 +39,6 @@ record OutboundTarget(Service service, Port port) {
   /** {@code <hostname>:<port>}, the canonical listener name of this target. */
   String listenerName() {
     return service.hostname() + ":" + port.port();
-  }
-
-  /** gRPC runs over HTTP/2 on TCP: every port but UDP can carry it. */
-  private static boolean servable(Port port) {
-    return port.protocol() != Protocol.UDP;
   }
 
   private static Optional<Service> service(String host, Proxy proxy, PushContext push) {

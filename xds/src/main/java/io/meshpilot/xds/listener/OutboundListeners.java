@@ -15,6 +15,7 @@ import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.RouteNames;
 import io.meshpilot.xds.route.ServiceAddresses;
+import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,12 +43,9 @@ final class OutboundListeners {
     Map<String, OutboundSlot> slots = new LinkedHashMap<>();
     ChainOwners owners = new ChainOwners();
     for (Service service : push.services(proxy)) {
-      if (service.resolution() == Resolution.ALIAS || service.resolution() == Resolution.DYNAMIC_DNS) {
-        continue; // no cluster to send to
-      }
       // one address spelled two ways (FD00::A, fd00::a) is one listener address to Envoy
       String vip = canonical(ServiceAddresses.primary(service, proxy));
-      for (Port port : service.ports()) {
+      for (Port port : OutboundPorts.served(service)) {
         Optional<ListenerProtocol> protocol = ListenerProtocol.of(port.protocol());
         if (protocol.isEmpty() || reservedPorts.contains(port.port())) {
           continue;

@@ -5,13 +5,13 @@ import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshpilot.registry.model.Port;
-import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,10 +105,7 @@ public final class RouteGenerator {
 
   /** The port when the service routes HTTP on it (HTTP-family or sniffed) and has a cluster for it. */
   private static Optional<Port> routedPort(Service service, int number) {
-    if (service.resolution() == Resolution.ALIAS || service.resolution() == Resolution.DYNAMIC_DNS) {
-      return Optional.empty();
-    }
-    return service.port(number).filter(p -> p.protocol().isHttp() || p.protocol().isUnsupported());
+    return OutboundPorts.routed(service, number);
   }
 
   private static VirtualHost virtualHost(Service service, int port, List<String> domains) {
