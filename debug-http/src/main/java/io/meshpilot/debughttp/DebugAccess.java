@@ -1,5 +1,6 @@
 package io.meshpilot.debughttp;
 
+import io.meshpilot.xds.auth.TokenReviewer;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;

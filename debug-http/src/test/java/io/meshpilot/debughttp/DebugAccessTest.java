@@ -1,5 +1,6 @@
 package io.meshpilot.debughttp;
 
+import io.meshpilot.xds.auth.TokenReviewer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

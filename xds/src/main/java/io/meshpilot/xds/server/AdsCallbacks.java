@@ -9,6 +9,10 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.meshpilot.xds.XdsEvents;
+import io.meshpilot.xds.auth.AuthDecision;
+import io.meshpilot.xds.auth.NodeClaim;
+import io.meshpilot.xds.auth.XdsAuthInterceptor;
+import io.meshpilot.xds.auth.XdsAuthenticator;
 import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import java.time.Clock;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stream lifecycle for the discovery server: identifies the proxy from the first request's node
- * (refusing the stream with INVALID_ARGUMENT if it cannot), registers it with the cache, and feeds
+ * (refusing the stream with INVALID_ARGUMENT if it cannot, and with UNAUTHENTICATED or
+ * PERMISSION_DENIED if the {@link XdsAuthenticator} refuses the caller for it), registers it with the cache, and feeds
  * every request and response into the {@link SyncStatusRegistry}; reports connections, NACKs and
  * stale nonces as {@link XdsEvents}.
  */
@@ -35,10 +40,12 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
   private final SyncStatusRegistry registry;
   private final Clock clock;
   private final XdsEvents events;
+  private final XdsAuthenticator authenticator;
   private final Map<Long, StreamHandle> streams = new ConcurrentHashMap<>();
 
   AdsCallbacks(ResourceSource source, XdsCache cache, SyncStatusRegistry registry, Clock clock,
-      XdsEvents events) {
+      XdsEvents events, XdsAuthenticator authenticator) {
+    this.authenticator = authenticator;
     this.source = source;
     this.cache = cache;
     this.registry = registry;
@@ -143,6 +150,11 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
       proxy = source.proxy(node);
     } catch (InvalidProxyException e) {
       throw refuse(handle, "invalid node " + node.getId() + ": " + e.getMessage());
+    }
+    if (authenticator.authenticate(XdsAuthInterceptor.current(), NodeClaim.of(proxy, node))
+        instanceof AuthDecision.Refused refused) {
+      LOG.warn("ADS: refused stream from {} for node {}: {}", handle.peer(), node.getId(), refused.reason());
+      throw new RequestException(refused.status());
     }
     ProxyConnection connection = cache.connect(proxy, handle.peer(), clock.instant());
     registry.open(connection.id(), proxy, handle.peer(), connection.connectedAt());

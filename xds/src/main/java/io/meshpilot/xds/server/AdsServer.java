@@ -9,6 +9,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.meshpilot.xds.XdsEvents;
+import io.meshpilot.xds.auth.XdsAuthInterceptor;
+import io.meshpilot.xds.auth.XdsAuthenticator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -69,7 +71,8 @@ public final class AdsServer implements AutoCloseable {
     this.address = address;
     this.tls = tls;
     this.cache = new XdsCache(source, events);
-    this.callbacks = new AdsCallbacks(source, cache, syncStatus, Clock.systemUTC(), events);
+    this.callbacks = new AdsCallbacks(source, cache, syncStatus, Clock.systemUTC(), events,
+        tls.map(XdsTlsOptions::authenticator).orElse(XdsAuthenticator.disabled()));
     // The direct executor sends on the calling thread, inside the connection's lock, so responses
     // of one stream stay in order.
     this.discoveryServer = new V3DiscoveryServer(List.of(callbacks), cache,
@@ -107,7 +110,7 @@ public final class AdsServer implements AutoCloseable {
         discoveryServer.getListenerDiscoveryServiceImpl(),
         discoveryServer.getRouteDiscoveryServiceImpl())) {
       // openStreams is outermost, so its serialized call is the one every other layer sends on
-      builder.addService(ServerInterceptors.intercept(service, context, openStreams));
+      builder.addService(ServerInterceptors.intercept(service, new XdsAuthInterceptor(), context, openStreams));
     }
     return builder.build().start();
   }
