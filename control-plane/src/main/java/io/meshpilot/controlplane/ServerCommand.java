@@ -8,6 +8,7 @@ import io.meshpilot.controlplane.config.MeshConfigLoader;
 import io.meshpilot.debughttp.DebugHttpOptions;
 import io.meshpilot.debughttp.DebugHttpServer;
 import io.meshpilot.debughttp.DebugSources;
+import io.meshpilot.debughttp.KubeTokenReviewer;
 import io.meshpilot.debughttp.MeshMetrics;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
@@ -15,6 +16,10 @@ import io.meshpilot.registry.file.FileSource;
 import io.meshpilot.registry.kube.KubeSource;
 import io.meshpilot.registry.kube.KubeSourceOptions;
 import io.meshpilot.xds.MeshDiscovery;
+import io.meshpilot.xds.auth.CachingTokenReviewer;
+import io.meshpilot.xds.auth.TokenReviewer;
+import io.meshpilot.xds.auth.XdsAuthOptions;
+import io.meshpilot.xds.auth.XdsAuthenticator;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.server.XdsTlsOptions;
 import java.net.InetSocketAddress;
@@ -133,15 +138,23 @@ final class ServerCommand implements Callable<Integer> {
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "meshpilot-shutdown"));
     try {
+      DebugHttpOptions debugOptions = DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
+          BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv());
+      // Created first (it connects only when used): the TLS listener's TokenReviews need it too.
+      Optional<KubernetesClient> kubeClient = Optional.empty();
+      if (kubeconfig != null || inCluster) {
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetesConfig()).build();
+        running.push(client);
+        kubeClient = Optional.of(client);
+      }
       MeshMetrics metrics = new MeshMetrics(registry);
       running.push(metrics);
       MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
-          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), tlsOptions(),
-          metrics);
+          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort),
+          tlsOptions(xdsAuthenticator(mesh, kubeClient, debugOptions.tokenAudiences())), metrics);
       running.push(discovery);
       this.discovery = discovery;
-      DebugHttpServer http = DebugHttpServer.start(DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
-              BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv()),
+      DebugHttpServer http = DebugHttpServer.start(debugOptions,
           new DebugSources(registry, Optional.of(discovery), metrics));
       running.push(http);
       log.info("meshpilot {} debug HTTP on {}:{} (domain suffix {}, cluster {}, outbound policy {})",
@@ -155,10 +168,8 @@ final class ServerCommand implements Callable<Integer> {
         running.push(files);
         files.start();
       }
-      if (kubeconfig != null || inCluster) {
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetesConfig()).build();
-        running.push(client);
-        KubeSource kube = new KubeSource(client, registry,
+      if (kubeClient.isPresent()) {
+        KubeSource kube = new KubeSource(kubeClient.get(), registry,
             new KubeSourceOptions(endpointsApi == EndpointsApi.endpointslices, Duration.ofSeconds(30))
                 .withNamespaces(new LinkedHashSet<>(watchNamespaces)));
         running.push(kube);
@@ -174,12 +185,30 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Optional<XdsTlsOptions> tlsOptions() {
+  private Optional<XdsTlsOptions> tlsOptions(XdsAuthenticator authenticator) {
     if (tlsCertFile == null) {
       return Optional.empty();
     }
-    XdsTlsOptions options = XdsTlsOptions.of(new InetSocketAddress(bindAddress, tlsPort), tlsCertFile, tlsKeyFile);
+    XdsTlsOptions options = XdsTlsOptions.of(new InetSocketAddress(bindAddress, tlsPort), tlsCertFile, tlsKeyFile)
+        .withAuthenticator(authenticator);
     return Optional.of(tlsClientCaFile == null ? options : options.withClientCa(tlsClientCaFile));
+  }
+
+  /**
+   * How TLS xDS callers are authenticated (XDS_AUTH, PILOT_ENABLE_XDS_IDENTITY_CHECK): by client
+   * certificate, or by a bearer token reviewed with the cluster's TokenReview API (audiences
+   * TOKEN_AUDIENCES, default istio-ca), when meshpilot watches a cluster.
+   */
+  private static XdsAuthenticator xdsAuthenticator(MeshConfig mesh, Optional<KubernetesClient> client,
+      List<String> audiences) {
+    XdsAuthOptions options = XdsAuthOptions.fromEnvironment(System.getenv(), mesh.trustDomain());
+    TokenReviewer reviewer = client.<TokenReviewer>map(c -> CachingTokenReviewer.of(new KubeTokenReviewer(c, audiences)))
+        .orElse(TokenReviewer.NONE);
+    log.info("xDS authentication on the TLS port: {}{}", options.enabled() ? "on" : "off (XDS_AUTH=false)",
+        options.enabled() ? (options.identityCheck() ? ", identity check on" : ", identity check off")
+            + (client.isPresent() ? ", bearer tokens via TokenReview " + audiences : ", client certificates only")
+            : "");
+    return new XdsAuthenticator(options, reviewer);
   }
 
   private Config kubernetesConfig() throws java.io.IOException {
