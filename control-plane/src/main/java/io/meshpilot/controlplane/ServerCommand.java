@@ -102,6 +102,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "PEM CA bundle: TLS xDS clients must present a certificate it issued (e.g. ca.crt); re-read on change.")
   Path tlsClientCaFile;
 
+  @Option(names = "--plaintext-xds", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve plaintext xDS on --grpc-port (default). --no-plaintext-xds serves xDS only over TLS (needs --tls-cert-file).")
+  boolean plaintextXds = true;
+
   @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]", split = ",",
       description = "Only watch Services, EndpointSlices/Endpoints, Pods and ServiceEntries in these namespaces (default: all). Nodes are always cluster-wide.")
   List<String> watchNamespaces = List.of();
@@ -122,6 +126,11 @@ final class ServerCommand implements Callable<Integer> {
     if (configDir == null && kubeconfig == null && !inCluster) {
       System.err.println("meshpilot server: no source. Give --config-dir DIR (e.g. examples/), --kubeconfig FILE,"
           + " or run inside a cluster.");
+      return 2;
+    }
+    if (!plaintextXds && tlsCertFile == null) {
+      System.err.println("meshpilot server: --no-plaintext-xds serves xDS only over TLS: give --tls-cert-file and"
+          + " --tls-key-file.");
       return 2;
     }
     if ((tlsCertFile == null) != (tlsKeyFile == null) || (tlsClientCaFile != null && tlsCertFile == null)) {
@@ -191,6 +200,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     XdsTlsOptions options = XdsTlsOptions.of(new InetSocketAddress(bindAddress, tlsPort), tlsCertFile, tlsKeyFile)
         .withAuthenticator(authenticator);
+    if (!plaintextXds) {
+      options = options.withoutPlaintextListener();
+    }
     return Optional.of(tlsClientCaFile == null ? options : options.withClientCa(tlsClientCaFile));
   }
 

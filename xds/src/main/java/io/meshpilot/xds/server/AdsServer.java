@@ -86,8 +86,12 @@ public final class AdsServer implements AutoCloseable {
    */
   public synchronized AdsServer start() throws IOException {
     StreamContext context = new StreamContext(callbacks::end);
-    server = serve(NettyServerBuilder.forAddress(address), context);
-    LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
+    if (tls.map(XdsTlsOptions::plaintextListener).orElse(true)) {
+      server = serve(NettyServerBuilder.forAddress(address), context);
+      LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
+    } else {
+      LOG.info("xDS plaintext listener off: xDS only over TLS");
+    }
     if (tls.isPresent()) {
       XdsTlsOptions options = tls.get();
       try {
@@ -115,8 +119,15 @@ public final class AdsServer implements AutoCloseable {
     return builder.build().start();
   }
 
-  /** The bound port (after {@link #start()}). */
+  /**
+   * The bound plaintext port (after {@link #start()}).
+   *
+   * @throws IllegalStateException if the plaintext listener is off
+   */
   public int port() {
+    if (server == null) {
+      throw new IllegalStateException("the plaintext xDS listener is off");
+    }
     return server.getPort();
   }
 

@@ -1,6 +1,7 @@
 package io.meshpilot.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.meshpilot.xds.XdsEvents;
@@ -102,6 +103,19 @@ class AdsServerAuthenticationTest {
   void clientCertificateSpiffeIdentityIsServedForItsNamespaceOnly() throws Exception {
     assertThat(overTls("ns1", Optional.of("sa1"), Optional.empty(), true).served()).isTrue();
     assertThat(overTls("ns2", Optional.empty(), Optional.empty(), true).code()).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void withoutThePlaintextListenerXdsIsServedOnlyOverTls() throws Exception {
+    XdsTlsOptions tlsOnly = XdsTlsOptions.of(new InetSocketAddress("127.0.0.1", 0), dir.resolve("tls.crt"),
+        dir.resolve("tls.key")).withoutPlaintextListener();
+    try (AdsServer only = new AdsServer(new InetSocketAddress("127.0.0.1", 0), Optional.of(tlsOnly),
+        new FakeResourceSource(), XdsEvents.NONE).start();
+        AdsProbe probe = AdsProbe.tls(only.tlsPort().orElseThrow(), ca, Optional.empty(), Optional.empty())) {
+      assertThatThrownBy(only::port).hasMessage("the plaintext xDS listener is off");
+      assertThat(probe.open(AdsProbe.sidecar("pod-c", "ns1", Optional.empty()), Optional.empty(), WAIT).served())
+          .isTrue();
+    }
   }
 
   @Test
