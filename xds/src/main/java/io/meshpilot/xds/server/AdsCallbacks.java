@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stream lifecycle for the discovery server: identifies the proxy from the first request's node
  * (refusing the stream with INVALID_ARGUMENT if it cannot, and with UNAUTHENTICATED or
- * PERMISSION_DENIED if the {@link XdsAuthenticator} refuses the caller for it), registers it with the cache, and feeds
- * every request and response into the {@link SyncStatusRegistry}; reports connections, NACKs and
- * stale nonces as {@link XdsEvents}.
+ * PERMISSION_DENIED if the {@link XdsAuthenticator} refuses the caller for it), registers it with
+ * the cache, and feeds every request and response into the {@link SyncStatusRegistry}; reports
+ * connections, NACKs and stale nonces as {@link XdsEvents}.
  */
 final class AdsCallbacks implements DiscoveryServerCallbacks {
   private static final Logger LOG = LoggerFactory.getLogger(AdsCallbacks.class);
@@ -45,12 +45,12 @@ final class AdsCallbacks implements DiscoveryServerCallbacks {
 
   AdsCallbacks(ResourceSource source, XdsCache cache, SyncStatusRegistry registry, Clock clock,
       XdsEvents events, XdsAuthenticator authenticator) {
-    this.authenticator = authenticator;
     this.source = source;
     this.cache = cache;
     this.registry = registry;
     this.clock = clock;
     this.events = events;
+    this.authenticator = authenticator;
   }
 
   @Override
