@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.realcluster.RealApiServerExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -174,6 +177,44 @@ class KubeSourceRealServerTest {
 
   @Test
   @Order(6)
+  void watchingSomeNamespacesNeedsReadAccessOnlyThereAndDeliversNothingFromElsewhere() {
+    RealServerObjects.installServiceEntryCrd(client());
+    String watched = namespace();
+    String other = namespace();
+    for (String ns : List.of(watched, other)) {
+      client().resource(RealServerObjects.service(ns, "cart")).create();
+      client().resource(KubeObjects.pod(ns, "cart-1")).create();
+      client().resource(KubeObjects.serviceEntry(ns, "payments")).create();
+    }
+    // An identity that may read the namespaced kinds only in the watched namespace (a Role), and
+    // Nodes plus API discovery cluster-wide: a cluster-wide list would be refused.
+    String token = RealServerObjects.serviceAccountToken(client(), watched, "watcher", List.of(
+        new PolicyRuleBuilder().withApiGroups("").withResources("services", "pods", "endpoints")
+            .withVerbs("get", "list", "watch").build(),
+        new PolicyRuleBuilder().withApiGroups("discovery.k8s.io").withResources("endpointslices")
+            .withVerbs("get", "list", "watch").build(),
+        new PolicyRuleBuilder().withApiGroups("networking.istio.io").withResources("serviceentries")
+            .withVerbs("get", "list", "watch").build()), List.of(
+        new PolicyRuleBuilder().withApiGroups("").withResources("nodes").withVerbs("get", "list", "watch").build(),
+        new PolicyRuleBuilder().withNonResourceURLs("/apis/networking.istio.io/*").withVerbs("get").build()));
+    try (KubernetesClient restricted = KUBE.server().newClient(token)) {
+      source = new KubeSource(restricted, sink, KubeSourceOptions.defaults().withNamespaces(Set.of(watched)));
+      source.start();
+      await().atMost(AT_MOST).until(sink::synced);
+
+      assertThat(sink.versions().keySet()).filteredOn(k -> !k.kind().equals("Node")).containsExactlyInAnyOrder(
+          new ObjectKey("Service", watched, "cart"), new ObjectKey("Pod", watched, "cart-1"),
+          new ObjectKey("ServiceEntry", watched, "payments"));
+      client().resource(KubeObjects.pod(other, "cart-2")).create();
+      client().resource(KubeObjects.pod(watched, "cart-2")).create();
+      await().atMost(AT_MOST).until(() -> sink.versions().containsKey(new ObjectKey("Pod", watched, "cart-2")));
+      assertThat(sink.calls()).noneMatch(c -> c.key() != null && other.equals(c.key().namespace()));
+      source.close();
+    }
+  }
+
+  @Test
+  @Order(7)
   void stoppedInformerIsRebuiltAndDeliversTheDeletesItMissed() {
     String ns = namespace();
     var kept = client().resource(RealServerObjects.service(ns, "kept")).create();

@@ -9,6 +9,15 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.registry.ObjectKey;
@@ -48,6 +57,30 @@ final class RealServerObjects {
         .addNewCondition().withType("Ready").withStatus("True").endCondition().build();
     current.setStatus(status);
     return client.pods().resource(current).updateStatus();
+  }
+
+  /**
+   * Creates ServiceAccount {@code namespace/name}, grants it {@code namespaceRules} in its namespace
+   * (Role) and {@code clusterRules} everywhere (ClusterRole), and returns a token for it from the
+   * TokenRequest API.
+   */
+  static String serviceAccountToken(KubernetesClient admin, String namespace, String name,
+      List<PolicyRule> namespaceRules, List<PolicyRule> clusterRules) {
+    admin.resource(new ServiceAccountBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .build()).create();
+    Subject subject = new SubjectBuilder().withKind("ServiceAccount").withNamespace(namespace).withName(name).build();
+    String clusterName = namespace + "-" + name;
+    admin.resource(new RoleBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withRules(namespaceRules).build()).create();
+    admin.resource(new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name).withSubjects(subject).build()).create();
+    admin.resource(new ClusterRoleBuilder().withNewMetadata().withName(clusterName).endMetadata()
+        .withRules(clusterRules).build()).create();
+    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(clusterName).endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", clusterName).withSubjects(subject).build()).create();
+    return admin.serviceAccounts().inNamespace(namespace).withName(name)
+        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+        .getStatus().getToken();
   }
 
   /** Installs the ServiceEntry CRD if it is not there, and waits until it is Established. */
