@@ -28,11 +28,14 @@ case "$cmd" in
     ;;
   test)
     meshpilot_select_jdk
-    # real peers for the e2e tests (Envoy, iptables, iproute2), cached outside the repo
+    # real peers for the e2e tests (Envoy, iptables, iproute2, etcd, kube-apiserver, kubectl), cached outside the repo
     peers=$(bash "$ROOT/scripts/install-peers.sh")
     echo "$peers"
     MESHPILOT_ENVOY=$(echo "$peers" | awk '$1 == "envoy" { print $2 }')
-    export MESHPILOT_ENVOY
+    MESHPILOT_ETCD=$(echo "$peers" | awk '$1 == "etcd" { print $2 }')
+    MESHPILOT_KUBE_APISERVER=$(echo "$peers" | awk '$1 == "kube-apiserver" { print $2 }')
+    MESHPILOT_KUBECTL=$(echo "$peers" | awk '$1 == "kubectl" { print $2 }')
+    export MESHPILOT_ENVOY MESHPILOT_ETCD MESHPILOT_KUBE_APISERVER MESHPILOT_KUBECTL
     ./mvnw -B verify "$@"
     ;;
   bench)

@@ -8,6 +8,9 @@ Checks that span several values (values.schema.json checks each value on its own
 {{- if and .Values.tls.clientCASecret (not .Values.tls.secretName) }}
 {{- fail "tls.clientCASecret verifies client certificates on the TLS port: set tls.secretName too" }}
 {{- end }}
+{{- if and (not .Values.plaintextXds) (not .Values.tls.secretName) }}
+{{- fail "plaintextXds=false serves xDS only over TLS: set tls.secretName too" }}
+{{- end }}
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
 {{- fail "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
 {{- end }}

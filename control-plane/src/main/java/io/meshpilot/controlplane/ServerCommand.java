@@ -8,6 +8,7 @@ import io.meshpilot.controlplane.config.MeshConfigLoader;
 import io.meshpilot.debughttp.DebugHttpOptions;
 import io.meshpilot.debughttp.DebugHttpServer;
 import io.meshpilot.debughttp.DebugSources;
+import io.meshpilot.debughttp.KubeTokenReviewer;
 import io.meshpilot.debughttp.MeshMetrics;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
@@ -15,6 +16,10 @@ import io.meshpilot.registry.file.FileSource;
 import io.meshpilot.registry.kube.KubeSource;
 import io.meshpilot.registry.kube.KubeSourceOptions;
 import io.meshpilot.xds.MeshDiscovery;
+import io.meshpilot.xds.auth.CachingTokenReviewer;
+import io.meshpilot.xds.auth.TokenReviewer;
+import io.meshpilot.xds.auth.XdsAuthOptions;
+import io.meshpilot.xds.auth.XdsAuthenticator;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.server.AdsSettings;
 import io.meshpilot.xds.server.XdsTlsOptions;
@@ -98,6 +103,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "PEM CA bundle: TLS xDS clients must present a certificate it issued (e.g. ca.crt); re-read on change.")
   Path tlsClientCaFile;
 
+  @Option(names = "--plaintext-xds", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve plaintext xDS on --grpc-port (default). --no-plaintext-xds serves xDS only over TLS (needs --tls-cert-file).")
+  boolean plaintextXds = true;
+
   @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]", split = ",",
       description = "Only watch Services, EndpointSlices/Endpoints, Pods and ServiceEntries in these namespaces (default: all). Nodes are always cluster-wide.")
   List<String> watchNamespaces = List.of();
@@ -125,6 +134,11 @@ final class ServerCommand implements Callable<Integer> {
           + " or run inside a cluster.");
       return 2;
     }
+    if (!plaintextXds && tlsCertFile == null) {
+      System.err.println("meshpilot server: --no-plaintext-xds serves xDS only over TLS: give --tls-cert-file and"
+          + " --tls-key-file.");
+      return 2;
+    }
     if ((tlsCertFile == null) != (tlsKeyFile == null) || (tlsClientCaFile != null && tlsCertFile == null)) {
       System.err.println("meshpilot server: --tls-cert-file and --tls-key-file go together, and"
           + " --tls-client-ca-file needs them.");
@@ -139,16 +153,25 @@ final class ServerCommand implements Callable<Integer> {
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "meshpilot-shutdown"));
     try {
+      DebugHttpOptions debugOptions = DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
+          BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv());
+      // Created first (it connects only when used): the TLS listener's TokenReviews need it too.
+      Optional<KubernetesClient> kubeClient = Optional.empty();
+      if (kubeconfig != null || inCluster) {
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetesConfig()).build();
+        running.push(client);
+        kubeClient = Optional.of(client);
+      }
       MeshMetrics metrics = new MeshMetrics(registry);
       running.push(metrics);
       MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
-          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort), tlsOptions(),
-          metrics, AdsSettings.fromEnvironment(System.getenv()).withMaxConnectionAge(maxConnectionAge));
+          PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort),
+          tlsOptions(xdsAuthenticator(mesh, kubeClient, debugOptions.tokenAudiences())), metrics,
+          AdsSettings.fromEnvironment(System.getenv()).withMaxConnectionAge(maxConnectionAge));
       running.push(discovery);
       this.discovery = discovery;
       metrics.bindResourceCache(discovery.resourceCache());
-      DebugHttpServer http = DebugHttpServer.start(DebugHttpOptions.fromEnvironment(bindAddress, httpPort,
-              BuildInfo.version(), Optional.ofNullable(debugTokenFile), mesh.rootNamespace(), System.getenv()),
+      DebugHttpServer http = DebugHttpServer.start(debugOptions,
           new DebugSources(registry, Optional.of(discovery), metrics));
       running.push(http);
       log.info("meshpilot {} debug HTTP on {}:{} (domain suffix {}, cluster {}, outbound policy {})",
@@ -162,10 +185,8 @@ final class ServerCommand implements Callable<Integer> {
         running.push(files);
         files.start();
       }
-      if (kubeconfig != null || inCluster) {
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetesConfig()).build();
-        running.push(client);
-        KubeSource kube = new KubeSource(client, registry,
+      if (kubeClient.isPresent()) {
+        KubeSource kube = new KubeSource(kubeClient.get(), registry,
             new KubeSourceOptions(endpointsApi == EndpointsApi.endpointslices, Duration.ofSeconds(30))
                 .withNamespaces(new LinkedHashSet<>(watchNamespaces)));
         running.push(kube);
@@ -181,12 +202,33 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Optional<XdsTlsOptions> tlsOptions() {
+  private Optional<XdsTlsOptions> tlsOptions(XdsAuthenticator authenticator) {
     if (tlsCertFile == null) {
       return Optional.empty();
     }
-    XdsTlsOptions options = XdsTlsOptions.of(new InetSocketAddress(bindAddress, tlsPort), tlsCertFile, tlsKeyFile);
+    XdsTlsOptions options = XdsTlsOptions.of(new InetSocketAddress(bindAddress, tlsPort), tlsCertFile, tlsKeyFile)
+        .withAuthenticator(authenticator);
+    if (!plaintextXds) {
+      options = options.withoutPlaintextListener();
+    }
     return Optional.of(tlsClientCaFile == null ? options : options.withClientCa(tlsClientCaFile));
+  }
+
+  /**
+   * How TLS xDS callers are authenticated (XDS_AUTH, PILOT_ENABLE_XDS_IDENTITY_CHECK): by client
+   * certificate, or by a bearer token reviewed with the cluster's TokenReview API (audiences
+   * TOKEN_AUDIENCES, default istio-ca), when meshpilot watches a cluster.
+   */
+  private static XdsAuthenticator xdsAuthenticator(MeshConfig mesh, Optional<KubernetesClient> client,
+      List<String> audiences) {
+    XdsAuthOptions options = XdsAuthOptions.fromEnvironment(System.getenv(), mesh.trustDomain());
+    TokenReviewer reviewer = client.<TokenReviewer>map(c -> CachingTokenReviewer.of(new KubeTokenReviewer(c, audiences)))
+        .orElse(TokenReviewer.NONE);
+    log.info("xDS authentication on the TLS port: {}{}", options.enabled() ? "on" : "off (XDS_AUTH=false)",
+        options.enabled() ? (options.identityCheck() ? ", identity check on" : ", identity check off")
+            + (client.isPresent() ? ", bearer tokens via TokenReview " + audiences : ", client certificates only")
+            : "");
+    return new XdsAuthenticator(options, reviewer);
   }
 
   private Config kubernetesConfig() throws java.io.IOException {

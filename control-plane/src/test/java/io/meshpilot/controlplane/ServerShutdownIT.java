@@ -84,7 +84,8 @@ class ServerShutdownIT {
     Files.writeString(configDir.resolve("reviews.yaml"), reviewsYaml(workloadPort));
     Authority ca = TestCertificates.authority(dir.resolve("ca"), "meshpilot-test-ca");
     Issued serving = ca.issueServer(KeyType.EC);
-    Issued client = ca.issue("sidecar.default", KeyType.EC);
+    // TLS xDS authenticates the caller (XDS_AUTH): the certificate's SPIFFE identity is in the node's namespace
+    Issued client = ca.issue("sidecar.default", KeyType.EC, "uri:spiffe://cluster.local/ns/default/sa/productpage");
     Path tls = Files.createDirectories(dir.resolve("tls"));
     serving.writeTo(tls.resolve("tls.crt"), tls.resolve("tls.key"));
     Files.writeString(tls.resolve("ca.crt"), ca.certificatePem());

@@ -1,5 +1,6 @@
 package io.meshpilot.debughttp;
 
+import io.meshpilot.xds.auth.TokenReviewer;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides who may read which {@code /debug/} endpoint (istiod's {@code allowAuthenticatedOrLocalhost}
- * plus namespace authorization, reference §2.2): loopback callers pass; others must present
+ * plus namespace authorization): loopback callers pass if their {@code Host} header names loopback
+ * too (else they are a DNS-rebound browser and are treated as remote, see {@link LoopbackHost});
+ * others must present
  * {@code Authorization: Bearer <token>} (or {@code Istio <token>}) known to the token file or
  * accepted by a TokenReview, else 401; an identity outside the system namespace may use only the
  * proxy-scoped endpoints (and sees only its own namespace there), else 403. With debug off, 404.
@@ -52,15 +55,20 @@ final class DebugAccess {
 
   /**
    * @param remote the client's address (null if unknown: treated as not trusted)
+   * @param host the Host header, if sent
    * @param authorization the Authorization header, if sent
    * @param path the request path, e.g. {@code /debug/syncz}
    */
-  Decision decide(InetAddress remote, Optional<String> authorization, String path) {
+  Decision decide(InetAddress remote, Optional<String> host, Optional<String> authorization, String path) {
     if (!options.debugEnabled()) {
       return new Decision.Deny(404, "debug endpoints are off (ENABLE_DEBUG_ON_HTTP=false)");
     }
     if (remote != null && trusted.test(remote)) {
-      return new Decision.Allow(Caller.full("loopback"));
+      if (host.isEmpty() || LoopbackHost.isLoopback(host.get())) {
+        return new Decision.Allow(Caller.full("loopback"));
+      }
+      LOG.info("debug: {} from loopback with Host {}: not a loopback name (DNS rebinding?); a token is required",
+          path, host.get());
     }
     Optional<Caller> caller = authorization.flatMap(DebugAccess::bearerToken).flatMap(this::authenticate);
     if (caller.isEmpty()) {

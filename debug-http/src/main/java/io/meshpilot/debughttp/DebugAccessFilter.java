@@ -31,7 +31,8 @@ final class DebugAccessFilter {
   MutableHttpResponse<?> check(HttpRequest<?> request) {
     InetSocketAddress remote = request.getRemoteAddress();
     DebugAccess.Decision decision = access.decide(remote == null ? null : remote.getAddress(),
-        request.getHeaders().findFirst(HttpHeaders.AUTHORIZATION), request.getPath());
+        request.getHeaders().findFirst(HttpHeaders.HOST), request.getHeaders().findFirst(HttpHeaders.AUTHORIZATION),
+        request.getPath());
     return switch (decision) {
       case DebugAccess.Decision.Allow allow -> {
         request.setAttribute(Caller.ATTRIBUTE, allow.caller());

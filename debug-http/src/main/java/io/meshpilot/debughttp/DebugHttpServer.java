@@ -2,6 +2,7 @@ package io.meshpilot.debughttp;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshpilot.xds.auth.TokenReviewer;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.meshpilot.registry.ServiceRegistry;

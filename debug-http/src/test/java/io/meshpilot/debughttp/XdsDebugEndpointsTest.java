@@ -11,6 +11,7 @@ import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.auth.TokenReviewer;
 import io.meshpilot.xds.dump.ConfigDumpBuilder;
 import io.meshpilot.xds.dump.ConfigDumpJson;
 import io.meshpilot.xds.push.PushSettings;

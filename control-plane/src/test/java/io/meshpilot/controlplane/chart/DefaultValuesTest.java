@@ -93,6 +93,14 @@ class DefaultValuesTest {
   }
 
   @Test
+  void podsNeverGetASidecarInjected() {
+    assertThat(chart.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+        .contains(entry("sidecar.istio.io/inject", "false"));
+    assertThat(chart.one(Deployment.class).getSpec().getSelector().getMatchLabels())
+        .doesNotContainKey("sidecar.istio.io/inject");
+  }
+
+  @Test
   void deploymentRunsTwoReplicasAndReplacesOnePodAtATime() {
     Deployment deployment = chart.one(Deployment.class);
 

@@ -44,6 +44,12 @@ class ValuesSchemaTest {
   }
 
   @Test
+  void xdsWithoutPlaintextAndWithoutTlsIsRejected() {
+    assertThatThrownBy(() -> ChartRenderer.render(Map.of("plaintextXds", false)))
+        .hasMessageContaining("plaintextXds=false serves xDS only over TLS: set tls.secretName too");
+  }
+
+  @Test
   void existingServiceAccountMustBeNamed() {
     assertThatThrownBy(() -> ChartRenderer.render(Map.of("serviceAccount.create", false)))
         .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");

@@ -68,7 +68,10 @@ final class KubeObjects {
         .endMetadata().withNewSpec().withGroup("networking.istio.io").withScope("Namespaced")
         .withNewNames().withKind("ServiceEntry").withListKind("ServiceEntryList").withPlural("serviceentries")
         .withSingular("serviceentry").endNames()
-        .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
+        // a real API server requires a structural schema; this one keeps every field
+        .addNewVersion().withName("v1").withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema().endVersion()
         .endSpec().build();
   }
 

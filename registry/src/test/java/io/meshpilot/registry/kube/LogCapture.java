@@ -1,5 +1,6 @@
 package io.meshpilot.registry.kube;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -10,11 +11,29 @@ import org.slf4j.LoggerFactory;
 final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final Level levelBefore;
+  private final boolean additiveBefore;
 
   LogCapture(Class<?> type) {
-    logger = (Logger) LoggerFactory.getLogger(type);
+    this((Logger) LoggerFactory.getLogger(type), null);
+  }
+
+  private LogCapture(Logger logger, Level level) {
+    this.logger = logger;
+    this.levelBefore = logger.getLevel();
+    this.additiveBefore = logger.isAdditive();
+    if (level != null) {
+      // a raised level is captured, not printed
+      logger.setLevel(level);
+      logger.setAdditive(false);
+    }
     appender.start();
     logger.addAppender(appender);
+  }
+
+  /** Captures a logger by name at {@code level} (e.g. a library's DEBUG line); restores its level on close. */
+  static LogCapture at(String loggerName, Level level) {
+    return new LogCapture((Logger) LoggerFactory.getLogger(loggerName), level);
   }
 
   List<String> lines() {
@@ -28,5 +47,7 @@ final class LogCapture implements AutoCloseable {
   @Override
   public void close() {
     logger.detachAppender(appender);
+    logger.setLevel(levelBefore);
+    logger.setAdditive(additiveBefore);
   }
 }

@@ -6,6 +6,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.meshpilot.xds.XdsEvents;
+import io.meshpilot.xds.auth.XdsAuthInterceptor;
+import io.meshpilot.xds.auth.XdsAuthenticator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -83,7 +85,8 @@ public final class AdsServer implements AutoCloseable {
     this.source = source;
     this.settings = settings;
     this.service = new AdsService(source, events, counters, Clock.systemUTC(), settings.ready(),
-        new StreamAdmission(settings.maxRequestsPerSecond(), System::nanoTime));
+        new StreamAdmission(settings.maxRequestsPerSecond(), System::nanoTime),
+        tls.map(XdsTlsOptions::authenticator).orElse(XdsAuthenticator.disabled()));
     this.syncStatus = new SyncStatusRegistry(service.connections(), counters);
     this.workers = Executors.newFixedThreadPool(settings.workerThreads(),
         Thread.ofPlatform().name("xds-", 0).daemon().factory());
@@ -96,8 +99,12 @@ public final class AdsServer implements AutoCloseable {
    */
   public synchronized AdsServer start() throws IOException {
     StreamContext context = new StreamContext();
-    server = serve(NettyServerBuilder.forAddress(address), context);
-    LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
+    if (tls.map(XdsTlsOptions::plaintextListener).orElse(true)) {
+      server = serve(NettyServerBuilder.forAddress(address), context);
+      LOG.info("xDS server listening on {}:{}", address.getHostString(), server.getPort());
+    } else {
+      LOG.info("xDS plaintext listener off: xDS only over TLS");
+    }
     if (tls.isPresent()) {
       XdsTlsOptions options = tls.get();
       try {
@@ -114,7 +121,7 @@ public final class AdsServer implements AutoCloseable {
 
   private Server serve(NettyServerBuilder builder, StreamContext context) throws IOException {
     // openStreams is outermost, so its serialized call is the one every other layer sends on
-    builder.addService(ServerInterceptors.intercept(service, context, openStreams))
+    builder.addService(ServerInterceptors.intercept(service, new XdsAuthInterceptor(), context, openStreams))
         .executor(workers)
         // pilot-agent pings every 30 s; dead peers are found by our own pings
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -127,8 +134,15 @@ public final class AdsServer implements AutoCloseable {
     return builder.build().start();
   }
 
-  /** The bound port (after {@link #start()}). */
+  /**
+   * The bound plaintext port (after {@link #start()}).
+   *
+   * @throws IllegalStateException if the plaintext listener is off
+   */
   public int port() {
+    if (server == null) {
+      throw new IllegalStateException("the plaintext xDS listener is off");
+    }
     return server.getPort();
   }
 

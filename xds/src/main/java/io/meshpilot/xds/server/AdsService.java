@@ -10,6 +10,10 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.meshpilot.xds.XdsEvents;
+import io.meshpilot.xds.auth.AuthDecision;
+import io.meshpilot.xds.auth.NodeClaim;
+import io.meshpilot.xds.auth.XdsAuthInterceptor;
+import io.meshpilot.xds.auth.XdsAuthenticator;
 import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import java.time.Clock;
@@ -37,17 +41,19 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
   private final Clock clock;
   private final BooleanSupplier ready;
   private final StreamAdmission admission;
+  private final XdsAuthenticator authenticator;
   private final Map<String, ProxyConnection> connections = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
 
   AdsService(ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock,
-      BooleanSupplier ready, StreamAdmission admission) {
+      BooleanSupplier ready, StreamAdmission admission, XdsAuthenticator authenticator) {
     this.source = source;
     this.events = events;
     this.counters = counters;
     this.clock = clock;
     this.ready = ready;
     this.admission = admission;
+    this.authenticator = authenticator;
   }
 
   /** Connections by id. */
@@ -169,6 +175,11 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
         refuse(Status.INVALID_ARGUMENT, "invalid node " + node.getId() + ": " + e.getMessage());
         return null;
       }
+      if (authenticator.authenticate(XdsAuthInterceptor.current(), NodeClaim.of(proxy, node))
+          instanceof AuthDecision.Refused refused) {
+        refuse(refused.code(), refused.reason(), "for node " + node.getId() + ": " + refused.reason());
+        return null;
+      }
       String id = proxy.id() + "-" + counter.incrementAndGet();
       @SuppressWarnings("unchecked")
       ServerCallStreamObserver<Object> out = (ServerCallStreamObserver<Object>) call;
@@ -195,10 +206,15 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
     }
 
     private void refuse(Status status, String reason) {
-      LOG.warn("ADS: refused stream from {}: {}", peer, reason);
+      refuse(status.getCode(), reason, reason);
+    }
+
+    /** Ends the call with {@code code} and {@code description}; {@code logged} says why in the log. */
+    private void refuse(Status.Code code, String description, String logged) {
+      LOG.warn("ADS: refused stream from {}: {}", peer, logged);
       ended = true;
       try {
-        call.onError(status.withDescription(reason).asRuntimeException());
+        call.onError(Status.fromCode(code).withDescription(description).asRuntimeException());
       } catch (RuntimeException e) {
         LOG.debug("ADS: refusing {} failed: {}", peer, e.toString());
       }

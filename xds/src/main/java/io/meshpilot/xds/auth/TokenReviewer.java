@@ -1,10 +1,11 @@
-package io.meshpilot.debughttp;
+package io.meshpilot.xds.auth;
 
 import java.util.Optional;
 
 /**
- * Authenticates a bearer token (istiod's Kubernetes JWT authenticator): in production a Kubernetes
- * TokenReview ({@link KubeTokenReviewer}), in tests a fake.
+ * Authenticates a bearer token, as istiod's Kubernetes JWT authenticator does: in production a
+ * Kubernetes TokenReview (debug-http's {@code KubeTokenReviewer}), usually behind a
+ * {@link CachingTokenReviewer}; in tests a fake. Used for xDS streams and debug endpoints alike.
  */
 @FunctionalInterface
 public interface TokenReviewer {
