@@ -245,8 +245,9 @@ public final class XdsResources implements ResourceSource {
       try {
         return Optional.of(build.apply(name));
       } catch (RuntimeException e) {
-        // One resource that cannot be built is left out; the rest of the response still goes.
-        LOG.error("{} {} skipped: generating it failed: {}", type.shortName().toUpperCase(), name, e.toString());
+        // One resource that cannot be built is left out; the rest of the response still goes. The
+        // generator has reported it (one log line when it starts failing, /debug/rejectedz).
+        LOG.debug("{} {} left out: generating it failed: {}", type.shortName().toUpperCase(), name, e.toString());
         return Optional.empty();
       }
     }

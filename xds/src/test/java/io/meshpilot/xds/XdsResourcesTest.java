@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.RegistryListener;
+import io.meshpilot.registry.Rejection;
+import io.meshpilot.registry.ServiceRegistry;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
@@ -133,6 +137,55 @@ class XdsResourcesTest {
     resources.advance(nextPush());
 
     assertThat(resources.affects(PushRequest.services(Set.of("ratings.default.svc.cluster.local")), a)).isTrue();
+  }
+
+  @Test
+  void aResourceThatCannotBeGeneratedIsLeftOutAndReportedWhileTheRestIsServed() {
+    GenerationConflicts.shared().clear();
+    ServiceRegistry failing = new ServiceRegistry() {
+      @Override
+      public List<io.meshpilot.registry.model.Service> services() {
+        return registry.services();
+      }
+
+      @Override
+      public Map<String, List<io.meshpilot.registry.model.Endpoint>> endpointShards(String hostname, String namespace) {
+        if (hostname.startsWith("ratings.")) {
+          throw new IllegalStateException("broken shard");
+        }
+        return registry.endpointShards(hostname, namespace);
+      }
+
+      @Override
+      public List<Rejection> rejections() {
+        return List.of();
+      }
+
+      @Override
+      public boolean synced() {
+        return true;
+      }
+
+      @Override
+      public List<String> pendingSources() {
+        return List.of();
+      }
+
+      @Override
+      public void addListener(RegistryListener listener) {}
+    };
+    XdsResources broken = new XdsResources(PushContext.create(failing, MeshSettings.defaults(), "v1"));
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+
+    assertThat(broken.messages(a, XdsType.ENDPOINT, Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER)))
+        .extracting(m -> EncodedResource.of(m).name()).containsExactly(REVIEWS_CLUSTER);
+    assertThat(broken.messages(a, XdsType.CLUSTER, Set.of())).extracting(m -> EncodedResource.of(m).name())
+        .contains(REVIEWS_CLUSTER, RATINGS_CLUSTER);
+    assertThat(GenerationConflicts.shared().rejections()).singleElement().satisfies(rejection -> {
+      assertThat(rejection.object().toString()).contains("default/ratings");
+      assertThat(rejection.reason()).contains("endpoints " + RATINGS_CLUSTER, "broken shard");
+    });
+    GenerationConflicts.shared().clear();
   }
 
   private PushContext nextPush() {

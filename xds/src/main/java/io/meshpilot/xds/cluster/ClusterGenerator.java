@@ -49,7 +49,14 @@ public final class ClusterGenerator {
     Set<Conflict> conflicts = new HashSet<>();
     for (Service service : push.services(proxy)) {
       for (Port port : OutboundPorts.served(service)) {
-        Optional<Cluster> cluster = OutboundClusters.build(service, port, proxy, push);
+        Optional<Cluster> cluster;
+        try {
+          cluster = OutboundClusters.build(service, port, proxy, push);
+        } catch (RuntimeException e) {
+          conflicts.add(Conflict.generationFailed(service, "cluster " + ClusterNames.outbound(port.port(),
+              service.hostname()), e));
+          continue;
+        }
         if (cluster.isEmpty()) {
           continue;
         }

@@ -27,6 +27,11 @@ public record Conflict(ObjectKey loser, String reason) {
         : new ObjectKey("ServiceEntry", namespace, service.attributes().objectName());
   }
 
+  /** A resource of this service that could not be generated: it is left out, the rest still goes. */
+  public static Conflict generationFailed(Service service, String resource, RuntimeException error) {
+    return new Conflict(objectOf(service), resource + " not generated, left out: " + error);
+  }
+
   /** {@code ServiceEntry ns/name (host)}: how a reason names the other side. */
   public static String describe(Service service) {
     return objectOf(service) + " (" + service.hostname() + ")";

@@ -7,10 +7,14 @@ import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterNames;
+import io.meshpilot.xds.conflict.Conflict;
+import io.meshpilot.xds.conflict.GeneratedResource;
+import io.meshpilot.xds.conflict.GenerationConflicts;
 import java.util.List;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * EDS for sidecars (reference istio-xds.md §4): one ClusterLoadAssignment per requested cluster
@@ -35,8 +39,18 @@ public final class EndpointGenerator {
     if (port.isEmpty()) {
       return cla.build();
     }
-    List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
-    return push.cache().get(new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints)),
-        () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(), endpoints)).build());
+    GeneratedResource resource = new GeneratedResource("EDS", clusterName, proxy.namespace());
+    try {
+      List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
+      ClusterLoadAssignment built = push.cache().get(new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints)),
+          () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(), endpoints)).build());
+      GenerationConflicts.shared().replace(resource, Set.of());
+      return built;
+    } catch (RuntimeException e) {
+      // reported (one log line, rejectedz); the caller leaves this assignment out of the response
+      GenerationConflicts.shared().replace(resource,
+          Set.of(Conflict.generationFailed(service.get(), "endpoints " + clusterName, e)));
+      throw e;
+    }
   }
 }

@@ -52,7 +52,11 @@ final class OutboundListeners {
         }
         if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
             && protocol.get() != ListenerProtocol.HTTP) {
-          addPerEndpoint(slots, owners, service, port, protocol.get(), proxy, push);
+          try {
+            addPerEndpoint(slots, owners, service, port, protocol.get(), proxy, push);
+          } catch (RuntimeException e) {
+            owners.conflicts.add(Conflict.generationFailed(service, "listeners of port " + port.port(), e));
+          }
         } else {
           String bind = !captured ? LOCALHOST
               : protocol.get() == ListenerProtocol.HTTP || vip.contains("/") ? OutboundListenerBuilder.WILDCARD : vip;

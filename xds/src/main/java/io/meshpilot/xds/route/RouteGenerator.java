@@ -65,7 +65,14 @@ public final class RouteGenerator {
       String self = Conflict.describe(service);
       List<String> domains = new ArrayList<>();
       Map<String, List<String>> lost = new LinkedHashMap<>(); // holder -> domains it kept from this service
-      for (String domain : VirtualHostDomains.of(service, proxy)) {
+      List<String> candidates;
+      try {
+        candidates = VirtualHostDomains.of(service, proxy);
+      } catch (RuntimeException e) {
+        conflicts.add(Conflict.generationFailed(service, "virtual host of route " + routeName, e));
+        continue;
+      }
+      for (String domain : candidates) {
         String key = lower(domain);
         if (!key.equals(lower(service.hostname())) && hostnames.contains(key)) {
           continue; // a short name never shadows another service's FQDN (istiod drops it silently)

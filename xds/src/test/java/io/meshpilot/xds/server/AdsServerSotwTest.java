@@ -216,6 +216,41 @@ class AdsServerSotwTest {
   }
 
   @Test
+  void aTypeThatCannotBeGeneratedIsNotSentAndTheStreamStaysOpen() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+    ResourceSource failingClusters = new ResourceSource() {
+      @Override
+      public io.meshpilot.xds.proxy.Proxy proxy(io.envoyproxy.envoy.config.core.v3.Node node)
+          throws io.meshpilot.xds.proxy.InvalidProxyException {
+        return source.proxy(node);
+      }
+
+      @Override
+      public ResourceSet generate(io.meshpilot.xds.proxy.Proxy proxy, XdsType type, Set<String> names) {
+        if (type == XdsType.CLUSTER && broken.get()) {
+          throw new IllegalStateException("generator bug");
+        }
+        return source.generate(proxy, type, names);
+      }
+    };
+    try (AdsServer failing = new AdsServer(new InetSocketAddress("127.0.0.1", 0), failingClusters).start();
+        XdsTestClient proxy = XdsTestClient.sotw(failing.port(), XdsTestClient.sidecarNode())) {
+      proxy.request(XdsType.CLUSTER, NO_NAMES, "", "");
+      proxy.request(XdsType.LISTENER, NO_NAMES, "", "");
+
+      // the listeners still go; no clusters, and no half-built CDS either
+      assertThat(proxy.next(XdsType.LISTENER).getResourcesCount()).isEqualTo(1);
+      assertThat(proxy.ofType(XdsType.CLUSTER)).isEmpty();
+      assertThat(proxy.error()).isNull();
+
+      broken.set(false);
+      failing.push(PushRequest.fullPush());
+      assertThat(names(proxy.next(XdsType.CLUSTER))).containsExactly(RATINGS_CLUSTER, REVIEWS_CLUSTER);
+      assertThat(failing.connectionIds()).hasSize(1);
+    }
+  }
+
+  @Test
   void closedStreamIsForgotten() throws Exception {
     client.request(XdsType.CLUSTER, NO_NAMES, "", "");
     client.next(XdsType.CLUSTER);
