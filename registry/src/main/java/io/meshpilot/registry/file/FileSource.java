@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +50,9 @@ public final class FileSource implements AutoCloseable {
   private final String sourceName;
   private final ScheduledExecutorService executor;
   private final Map<Path, Map<ObjectKey, HasMetadata>> lastGoodByFile = new HashMap<>();
+  private final Map<Path, Parsed> parsed = new HashMap<>();
+  // While a file is parsed: what is reported for it, kept with its text.
+  private List<Map.Entry<ObjectKey, String>> fileReports;
   private final AtomicBoolean reloadDue = new AtomicBoolean();
   private Set<ObjectKey> reported = Set.of();
   private String listingFailure;
@@ -166,6 +170,7 @@ public final class FileSource implements AutoCloseable {
       byFile.put(file, readFile(file));
     }
     lastGoodByFile.keySet().retainAll(byFile.keySet());
+    parsed.keySet().retainAll(byFile.keySet());
     for (ObjectKey fixed : reported) {
       if (!reportedThisReload.contains(fixed)) {
         sink.clearInvalid(fixed);
@@ -218,13 +223,47 @@ public final class FileSource implements AutoCloseable {
     scheduleReload(RETRY_MILLIS);
   }
 
+  /**
+   * A file's objects; a file whose text is what it was at the last reload is not parsed again (a
+   * directory of thousands of objects is re-read on every change), and what was reported for it
+   * then is reported again.
+   */
   private Map<ObjectKey, HasMetadata> readFile(Path file) {
+    String text;
+    try {
+      text = readUtf8(file);
+    } catch (IOException e) {
+      parsed.remove(file);
+      Map<ObjectKey, HasMetadata> previous = lastGoodByFile.getOrDefault(file, Map.of());
+      report(fileKey(file), dir.relativize(file) + ": cannot read: " + e
+          + (previous.isEmpty() ? "" : "; keeping its last good " + previous.size() + " objects"));
+      return previous;
+    }
+    Parsed last = parsed.get(file);
+    if (last != null && last.text().equals(text)) {
+      last.reports().forEach(report -> report(report.getKey(), report.getValue()));
+      return last.objects();
+    }
+    List<Map.Entry<ObjectKey, String>> reports = new ArrayList<>();
+    fileReports = reports;
+    try {
+      Map<ObjectKey, HasMetadata> objects = parseFile(file, text);
+      parsed.put(file, new Parsed(text, objects, List.copyOf(reports)));
+      return objects;
+    } finally {
+      fileReports = null;
+    }
+  }
+
+  /** A file's text at the last reload, what it yielded and what was reported for it. */
+  private record Parsed(String text, Map<ObjectKey, HasMetadata> objects, List<Map.Entry<ObjectKey, String>> reports) {}
+
+  private Map<ObjectKey, HasMetadata> parseFile(Path file, String text) {
     Map<ObjectKey, HasMetadata> previous = lastGoodByFile.getOrDefault(file, Map.of());
     String relative = dir.relativize(file).toString();
     String keeping = previous.isEmpty() ? "" : "; keeping its last good " + previous.size() + " objects";
     List<YamlDocuments.Document> documents;
     try {
-      String text = readUtf8(file);
       if (text.isEmpty() && !previous.isEmpty()) {
         // How a file looks between an editor's truncate and its write; deleting it removes its objects.
         report(fileKey(file), relative + ": empty, as if cut short while being written" + keeping
@@ -234,9 +273,6 @@ public final class FileSource implements AutoCloseable {
       documents = YamlDocuments.parse(relative, text);
     } catch (InvalidObjectException e) {
       report(fileKey(file), relative + ": " + e.getMessage() + keeping);
-      return previous;
-    } catch (IOException e) {
-      report(fileKey(file), relative + ": cannot read: " + e + keeping);
       return previous;
     }
     Map<ObjectKey, HasMetadata> objects = new LinkedHashMap<>();
@@ -273,6 +309,9 @@ public final class FileSource implements AutoCloseable {
   private void report(ObjectKey key, String reason) {
     reportedThisReload.add(key);
     sink.reportInvalid(sourceName, key, reason);
+    if (fileReports != null) {
+      fileReports.add(Map.entry(key, reason));
+    }
   }
 
   private ObjectKey fileKey(Path file) {

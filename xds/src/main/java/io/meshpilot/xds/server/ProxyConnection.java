@@ -113,9 +113,9 @@ final class ProxyConnection {
       expired(type);
       return;
     }
-    Set<String> requested = Set.copyOf(request.getResourceNamesList());
+    List<String> requested = request.getResourceNamesList();
     subscription.named = !type.wildcard() || (proxy.proxyless() && !requested.isEmpty());
-    boolean namesChanged = subscription.names(subscription.named ? requested : Set.of());
+    boolean namesChanged = subscription.names(subscription.named ? requested : List.of());
     subscription.requested = true;
     if (request.hasErrorDetail()) {
       nack(subscription, request.getErrorDetail());

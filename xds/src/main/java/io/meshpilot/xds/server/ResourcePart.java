@@ -24,6 +24,10 @@ public final class ResourcePart {
   private final Map<String, EncodedResource> byName;
   private final Set<String> names;
   private final String hash;
+  // The last diff asked for: every proxy of a scope asks for the same one after a push.
+  private volatile Diff lastDiff;
+
+  private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
   private ResourcePart(List<EncodedResource> resources) {
     this.resources = List.copyOf(resources);
@@ -86,6 +90,27 @@ public final class ResourcePart {
 
   public int size() {
     return resources.size();
+  }
+
+  /**
+   * The resources of this part whose version differs from (or is missing in) {@code older}; the
+   * answer is kept for the next proxy that asks about the same pair.
+   */
+  public List<EncodedResource> changedSince(ResourcePart older) {
+    Diff diff = lastDiff;
+    if (diff != null && diff.older == older) {
+      return diff.changed;
+    }
+    List<EncodedResource> changed = new java.util.ArrayList<>();
+    for (EncodedResource resource : resources) {
+      EncodedResource before = older.get(resource.name());
+      if (before == null || !before.version().equals(resource.version())) {
+        changed.add(resource);
+      }
+    }
+    List<EncodedResource> result = List.copyOf(changed);
+    lastDiff = new Diff(older, result);
+    return result;
   }
 
   /** A content hash of every name and version, in order. */

@@ -60,6 +60,7 @@ public final class ResourceSet implements ResourceVersions {
   }
 
   /** Number of resources. */
+  @Override
   public int size() {
     return size;
   }
@@ -112,6 +113,16 @@ public final class ResourceSet implements ResourceVersions {
 
   /** The resources whose version differs from (or is missing in) {@code known}; parts it shares are skipped. */
   public List<EncodedResource> changedSince(ResourceVersions known) {
+    if (known instanceof ResourceSet set && set.parts.size() == parts.size()) {
+      // Part against part: proxies of one scope hold the same parts, so each diff is computed once.
+      List<EncodedResource> changed = new ArrayList<>();
+      for (int i = 0; i < parts.size(); i++) {
+        if (parts.get(i) != set.parts.get(i)) {
+          changed.addAll(parts.get(i).changedSince(set.parts.get(i)));
+        }
+      }
+      return changed;
+    }
     List<EncodedResource> changed = new ArrayList<>();
     for (ResourcePart part : parts) {
       if (known.sharesPart(part)) {
@@ -131,12 +142,24 @@ public final class ResourceSet implements ResourceVersions {
     if (known == this) {
       return true;
     }
-    return known.names().size() == size && changedSince(known).isEmpty();
+    return known.size() == size && changedSince(known).isEmpty();
   }
 
   /** Names {@code known} has that this set does not. */
   public List<String> removedSince(ResourceVersions known) {
     List<String> removed = new ArrayList<>();
+    if (known instanceof ResourceSet set) {
+      for (ResourcePart part : set.parts) {
+        if (!sharesPart(part)) {
+          for (String name : part.names()) {
+            if (versionOf(name) == null) {
+              removed.add(name);
+            }
+          }
+        }
+      }
+      return removed;
+    }
     for (String name : known.names()) {
       if (versionOf(name) == null) {
         removed.add(name);

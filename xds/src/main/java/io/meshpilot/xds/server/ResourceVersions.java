@@ -10,6 +10,11 @@ public interface ResourceVersions {
   /** Every name held. */
   Set<String> names();
 
+  /** How many resources are held. */
+  default int size() {
+    return names().size();
+  }
+
   /** True if every resource of this part is held at its version (same instance). */
   default boolean sharesPart(ResourcePart part) {
     return false;

@@ -1,6 +1,7 @@
 package io.meshpilot.xds.server;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,11 +73,16 @@ final class Subscription {
    *
    * @return true if the names changed
    */
-  boolean names(Set<String> requested) {
-    if (requested.equals(names)) {
+  boolean names(Collection<String> requested) {
+    // Envoy repeats every name in every SotW request: compare before copying anything.
+    if (requested.size() == names.size() && names.containsAll(requested)) {
       return false;
     }
-    names = Set.copyOf(requested);
+    Set<String> next = Set.copyOf(requested);
+    if (next.equals(names)) {
+      return false; // the same names, one of them repeated
+    }
+    names = next;
     return true;
   }
 

@@ -43,6 +43,10 @@ public final class PushContext {
   private final Map<ServiceKey, Map<String, List<Endpoint>>> endpointsByService = new ConcurrentHashMap<>();
   // Kubernetes services with a selector, by namespace: the candidates for a proxy's own targets.
   private final Map<String, List<Service>> selectingByNamespace;
+  // The services selecting a workload, by namespace and labels (the pods of one Deployment share them).
+  private final Map<Workload, List<Service>> selectingWorkload = new ConcurrentHashMap<>();
+
+  private record Workload(String namespace, Map<String, String> labels) {}
   private volatile Set<String> headlessAddresses;
 
   /** A service by what identifies it in the registry (a hostname may exist in several namespaces). */
@@ -217,11 +221,7 @@ public final class PushContext {
    */
   public List<ServiceTarget> serviceTargets(Proxy proxy) {
     List<ServiceTarget> targets = new ArrayList<>();
-    for (Service service : selectingByNamespace.getOrDefault(proxy.namespace(), List.of())) {
-      Map<String, String> selector = service.attributes().labelSelectors();
-      if (!proxy.labels().entrySet().containsAll(selector.entrySet())) {
-        continue;
-      }
+    for (Service service : selecting(proxy.namespace(), proxy.labels())) {
       for (Port port : service.ports()) {
         int targetPort = endpoints(service, port).stream()
             .filter(e -> proxy.instanceIps().contains(e.address()))
@@ -232,5 +232,12 @@ public final class PushContext {
       }
     }
     return List.copyOf(targets);
+  }
+
+  private List<Service> selecting(String namespace, Map<String, String> labels) {
+    return selectingWorkload.computeIfAbsent(new Workload(namespace, labels), workload ->
+        selectingByNamespace.getOrDefault(namespace, List.of()).stream()
+            .filter(s -> labels.entrySet().containsAll(s.attributes().labelSelectors().entrySet()))
+            .toList());
   }
 }

@@ -133,11 +133,15 @@ class MeshpilotTlsE2ETest {
       // Envoy has tried, and its connection failed in the TLS layer.
       await().atMost(AT_MOST).until(() -> envoy.stat("cluster.xds-grpc.upstream_cx_total") >= 2
           && envoy.stat("cluster.xds-grpc.ssl.connection_error") >= 1);
-      assertThat(envoy.stat("control_plane.connected_state")).as(envoy::diagnostics).isZero();
+      // With TLS 1.3 the client finishes its side of the handshake before the server has checked
+      // its certificate, so Envoy may count a retry as connected for an instant; it never stays so.
+      await().atMost(AT_MOST).until(() -> envoy.stat("control_plane.connected_state") == 0);
       assertThat(envoy.ready()).isNotEqualTo("LIVE");
     }
     assertThat(discovery.syncStatus().proxies()).isEmpty();
-    assertThatThrownBy(() -> servedCertificate(Optional.empty())).isInstanceOf(SSLException.class);
+    // The server ends the handshake: the client sees the alert, or the closed socket if it was writing.
+    assertThatThrownBy(() -> servedCertificate(Optional.empty()))
+        .isInstanceOfAny(SSLException.class, java.net.SocketException.class);
     assertThat(servedCertificate(Optional.of(client)).getSerialNumber()).isEqualTo(server.serial());
   }
 
