@@ -103,7 +103,7 @@ public final class XdsResources implements ResourceSource {
     if (proxy.proxyless()) {
       return ResourceSet.ofMessages(grpc(m, push, proxy, type, names));
     }
-    ProxyScope scope = ProxyScope.of(proxy, push);
+    ProxyScope scope = m.scope(proxy);
     return switch (type) {
       case CLUSTER -> ResourceSet.of(List.of(
           m.part(new PartKey(type, scope), () -> ClusterGenerator.outbound(proxy, push)),
@@ -203,6 +203,9 @@ public final class XdsResources implements ResourceSource {
   /** A named set of one type for one scope (EDS and RDS watch lists). */
   private record NamedKey(XdsType type, ProxyScope scope, Set<String> names) {}
 
+  /** A named set by the identity of its (shared) name set. */
+  private record NamedRefKey(XdsType type, ProxyScope scope, Ref<Set<String>> names) {}
+
   /** One named resource for one scope. */
   private record NameKey(XdsType type, ProxyScope scope, String name) {}
 
@@ -214,6 +217,8 @@ public final class XdsResources implements ResourceSource {
     final Map<Object, ResourcePart> parts = new ConcurrentHashMap<>();
     final Map<NameKey, Optional<Message>> single = new ConcurrentHashMap<>();
     final Map<Key, List<? extends Message>> lists = new ConcurrentHashMap<>();
+    final Map<Ref<Proxy>, ProxyScope> scopes = new ConcurrentHashMap<>();
+    final Map<NamedRefKey, ResourcePart> byNameSet = new ConcurrentHashMap<>();
 
     Memo(PushContext push, Map<Object, ResourcePart> before) {
       this.push = push;
@@ -225,7 +230,25 @@ public final class XdsResources implements ResourceSource {
     }
 
     /** The named resources (sorted by name), each built once per push; one that fails is left out. */
+    ProxyScope scope(Proxy proxy) {
+      return scopes.computeIfAbsent(Ref.to(proxy), p -> ProxyScope.of(proxy, push));
+    }
+
     ResourcePart named(XdsType type, ProxyScope scope, Set<String> names, Function<String, Message> build) {
+      // Proxies of a scope watch one shared name set (see Subscription.shareNames): found by identity
+      // first, without hashing a thousand names on every request.
+      NamedRefKey byIdentity = new NamedRefKey(type, scope, Ref.to(names));
+      ResourcePart known = byNameSet.get(byIdentity);
+      if (known != null) {
+        return known;
+      }
+      ResourcePart part = namedByValue(type, scope, names, build);
+      byNameSet.put(byIdentity, part);
+      return part;
+    }
+
+    private ResourcePart namedByValue(XdsType type, ProxyScope scope, Set<String> names,
+        Function<String, Message> build) {
       return parts.computeIfAbsent(new NamedKey(type, scope, names), k -> {
         List<Message> messages = new ArrayList<>(names.size());
         for (String name : new TreeSet<>(names)) {

@@ -118,7 +118,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     LOG.info("Push {} version {} after {} event(s) in {} ms to {} connection(s), reasons {}{}",
         request.full() ? "full" : "eds", context.version(), merged, waited.toMillis(),
         connections.size(), request.reasons(),
-        request.global() ? "" : " hosts " + request.hostnames());
+        request.global() ? "" : " hosts " + abbreviated(request.hostnames()));
     events.pushStarted(new XdsEvents.PushStart(context.version(), Instant.now(), request.full(),
         request.reasons(), connections.size()));
     for (String id : connections) {
@@ -130,5 +130,12 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     workers.shutdownNow();
+  }
+
+  /** Up to five hostnames, sorted, and how many there are in all: one log line stays one line. */
+  private static String abbreviated(java.util.Set<String> hostnames) {
+    List<String> sorted = hostnames.stream().sorted().toList();
+    return sorted.size() <= 5 ? sorted.toString()
+        : sorted.subList(0, 5).toString().replace("]", ", ... (" + sorted.size() + " in all)]");
   }
 }

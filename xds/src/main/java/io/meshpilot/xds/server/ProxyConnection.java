@@ -442,14 +442,25 @@ final class ProxyConnection {
 
   private void sent(Subscription subscription, ResourceSet current, Predicate<String> regenerated, String nonce,
       int count, long bytes) {
-    subscription.sent(regenerated == null ? current : current.overlaying(subscription.sent, regenerated),
-        current.version(), nonce, clock.instant(), bytes);
+    subscription.sent(held(subscription, current, regenerated), current.version(), nonce, clock.instant(), bytes);
     counters.pushed(subscription.type);
     if (answeringRequest) {
       events.pushTrigger(PROXY_REQUEST);
     }
     LOG.debug("ADS:{}: PUSH {} resources:{} version:{} nonce:{}", subscription.type.shortName().toUpperCase(),
         id, count, current.version(), nonce);
+  }
+
+  /**
+   * What the proxy holds after a response: the current set, unless an endpoints-only push left out
+   * changes of other hostnames, which the proxy still has at their earlier versions.
+   */
+  private static ResourceVersions held(Subscription subscription, ResourceSet current, Predicate<String> regenerated) {
+    if (regenerated == null
+        || current.changedSince(subscription.sent).stream().allMatch(r -> regenerated.test(r.name()))) {
+      return current;
+    }
+    return current.overlaying(subscription.sent, regenerated);
   }
 
   private String nextNonce() {
