@@ -121,7 +121,7 @@ public final class AdsServer implements AutoCloseable {
 
   private Server serve(NettyServerBuilder builder, StreamContext context) throws IOException {
     // openStreams is outermost, so its serialized call is the one every other layer sends on
-    builder.addService(ServerInterceptors.intercept(service, new XdsAuthInterceptor(), context, openStreams))
+    builder.addService(ServerInterceptors.intercept(service.definition(), new XdsAuthInterceptor(), context, openStreams))
         .executor(workers)
         // pilot-agent pings every 30 s; dead peers are found by our own pings
         .permitKeepAliveTime(10, TimeUnit.SECONDS)

@@ -3,10 +3,12 @@ package io.meshpilot.xds.server;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.meshpilot.xds.XdsEvents;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * layer is not used: it sends without regard to flow control and keeps its own copies of every
  * stream's resource names.
  */
-final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+final class AdsService {
   private static final Logger LOG = LoggerFactory.getLogger(AdsService.class);
 
   private final ResourceSource source;
@@ -61,8 +63,26 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
     return connections;
   }
 
-  @Override
-  public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
+  /**
+   * Envoy's AggregatedDiscoveryService, both methods, with responses written from their encoded
+   * chunks ({@link WireResponse}) and requests parsed as usual.
+   */
+  ServerServiceDefinition definition() {
+    MethodDescriptor<DiscoveryRequest, WireResponse> sotw = AggregatedDiscoveryServiceGrpc
+        .getStreamAggregatedResourcesMethod()
+        .toBuilder(ProtoUtils.marshaller(DiscoveryRequest.getDefaultInstance()), WireResponse.MARSHALLER)
+        .build();
+    MethodDescriptor<DeltaDiscoveryRequest, WireResponse> delta = AggregatedDiscoveryServiceGrpc
+        .getDeltaAggregatedResourcesMethod()
+        .toBuilder(ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance()), WireResponse.MARSHALLER)
+        .build();
+    return ServerServiceDefinition.builder(AggregatedDiscoveryServiceGrpc.SERVICE_NAME)
+        .addMethod(sotw, ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
+        .addMethod(delta, ServerCalls.asyncBidiStreamingCall(this::deltaAggregatedResources))
+        .build();
+  }
+
+  private StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<WireResponse> responses) {
     Stream<DiscoveryRequest> stream = new Stream<>((ServerCallStreamObserver<?>) responses, false) {
       @Override
       Node node(DiscoveryRequest request) {
@@ -77,9 +97,7 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
     return stream.start();
   }
 
-  @Override
-  public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
-      StreamObserver<DeltaDiscoveryResponse> responses) {
+  private StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<WireResponse> responses) {
     Stream<DeltaDiscoveryRequest> stream = new Stream<>((ServerCallStreamObserver<?>) responses, true) {
       @Override
       Node node(DeltaDiscoveryRequest request) {
@@ -182,7 +200,7 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
       }
       String id = proxy.id() + "-" + counter.incrementAndGet();
       @SuppressWarnings("unchecked")
-      ServerCallStreamObserver<Object> out = (ServerCallStreamObserver<Object>) call;
+      ServerCallStreamObserver<WireResponse> out = (ServerCallStreamObserver<WireResponse>) call;
       ProxyConnection created = new ProxyConnection(id, proxy, peer, clock.instant(), delta, source, events,
           counters, clock, new ProxyConnection.Sender() {
             @Override
@@ -191,7 +209,7 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
             }
 
             @Override
-            public void send(Object response) {
+            public void send(WireResponse response) {
               out.onNext(response);
             }
           });

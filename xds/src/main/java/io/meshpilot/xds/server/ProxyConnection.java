@@ -1,10 +1,7 @@
 package io.meshpilot.xds.server;
 
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.meshpilot.xds.XdsEvents;
@@ -47,7 +44,7 @@ final class ProxyConnection {
     /** False while the transport buffers more than it should (gRPC's isReady). */
     boolean isReady();
 
-    void send(Object response);
+    void send(WireResponse response);
   }
 
   private final String id;
@@ -363,16 +360,9 @@ final class ProxyConnection {
       resources = only(current.changedSince(subscription.acked), regenerated);
     }
     String nonce = nextNonce();
-    DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
-        .setVersionInfo(current.version())
-        .setTypeUrl(subscription.type.typeUrl())
-        .setNonce(nonce);
-    long bytes = 0;
-    for (EncodedResource resource : resources) {
-      response.addResources(resource.any());
-      bytes += resource.size();
-    }
-    sender.send(response.build());
+    long bytes = resources.stream().mapToLong(EncodedResource::size).sum();
+    sender.send(WireResponse.sotw(current.version(), subscription.type.typeUrl(), nonce,
+        fields(current, resources, ResourcePart::sotwFields, EncodedResource::sotwField)));
     sent(subscription, current, regenerated, nonce, resources.size(), bytes);
     return bytes;
   }
@@ -394,18 +384,9 @@ final class ProxyConnection {
       return -1;
     }
     String nonce = nextNonce();
-    DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder()
-        .setSystemVersionInfo(current.version())
-        .setTypeUrl(type.typeUrl())
-        .setNonce(nonce)
-        .addAllRemovedResources(removed);
-    long bytes = 0;
-    for (EncodedResource resource : resources) {
-      response.addResources(Resource.newBuilder()
-          .setName(resource.name()).setVersion(resource.version()).setResource(resource.any()));
-      bytes += resource.size();
-    }
-    sender.send(response.build());
+    long bytes = resources.stream().mapToLong(EncodedResource::size).sum();
+    sender.send(WireResponse.delta(current.version(), type.typeUrl(), nonce,
+        fields(current, resources, ResourcePart::deltaFields, EncodedResource::deltaField), removed));
     sent(subscription, current, regenerated, nonce, resources.size(), bytes);
     return bytes;
   }
@@ -434,6 +415,19 @@ final class ProxyConnection {
     Set<String> both = new HashSet<>(a);
     both.addAll(b);
     return both;
+  }
+
+  /**
+   * The encoded response fields of {@code resources}: a whole part's at once when all of it goes
+   * (shared by every proxy of the scope), else resource by resource.
+   */
+  private static List<byte[]> fields(ResourceSet current, List<EncodedResource> resources,
+      java.util.function.Function<ResourcePart, byte[]> wholePart,
+      java.util.function.Function<EncodedResource, byte[]> one) {
+    if (resources.size() == current.size()) {
+      return current.parts().stream().map(wholePart).toList();
+    }
+    return resources.stream().map(one).toList();
   }
 
   private static List<EncodedResource> only(List<EncodedResource> resources, Predicate<String> regenerated) {

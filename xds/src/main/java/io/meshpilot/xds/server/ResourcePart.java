@@ -26,6 +26,9 @@ public final class ResourcePart {
   private final String hash;
   // The last diff asked for: every proxy of a scope asks for the same one after a push.
   private volatile Diff lastDiff;
+  // Every resource's response field, encoded once: what a complete answer sends of this part.
+  private volatile byte[] sotwFields;
+  private volatile byte[] deltaFields;
 
   private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
@@ -111,6 +114,37 @@ public final class ResourcePart {
     List<EncodedResource> result = List.copyOf(changed);
     lastDiff = new Diff(older, result);
     return result;
+  }
+
+  /** Every resource of the part as DiscoveryResponse {@code resources} fields, in order. */
+  byte[] sotwFields() {
+    byte[] fields = sotwFields;
+    if (fields == null) {
+      fields = concat(resources.stream().map(EncodedResource::sotwField).toList());
+      sotwFields = fields;
+    }
+    return fields;
+  }
+
+  /** Every resource of the part as DeltaDiscoveryResponse {@code resources} fields, in order. */
+  byte[] deltaFields() {
+    byte[] fields = deltaFields;
+    if (fields == null) {
+      fields = concat(resources.stream().map(EncodedResource::deltaField).toList());
+      deltaFields = fields;
+    }
+    return fields;
+  }
+
+  private static byte[] concat(List<byte[]> chunks) {
+    int length = chunks.stream().mapToInt(c -> c.length).sum();
+    byte[] all = new byte[length];
+    int at = 0;
+    for (byte[] chunk : chunks) {
+      System.arraycopy(chunk, 0, all, at, chunk.length);
+      at += chunk.length;
+    }
+    return all;
   }
 
   /** A content hash of every name and version, in order. */

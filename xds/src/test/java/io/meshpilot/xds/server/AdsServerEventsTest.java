@@ -153,7 +153,7 @@ class AdsServerEventsTest {
           }
 
           @Override
-          public void send(Object response) {
+          public void send(WireResponse response) {
             throw status.asRuntimeException();
           }
         });
