@@ -243,7 +243,8 @@ public final class XdsResources implements ResourceSource {
         return known;
       }
       ResourcePart part = namedByValue(type, scope, names, build);
-      byNameSet.put(byIdentity, part);
+      // keyed by the part's own name set only: a proxy's request copy must not be kept alive here
+      byNameSet.putIfAbsent(new NamedRefKey(type, scope, Ref.to(part.names())), part);
       return part;
     }
 
