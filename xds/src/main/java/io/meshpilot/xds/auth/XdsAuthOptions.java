@@ -1,5 +1,6 @@
 package io.meshpilot.xds.auth;
 
+import io.meshpilot.xds.Knobs;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,19 +32,8 @@ public record XdsAuthOptions(boolean enabled, boolean identityCheck, String trus
    * @throws IllegalArgumentException if either is set to something Go's strconv.ParseBool refuses
    */
   public static XdsAuthOptions fromEnvironment(Map<String, String> env, String trustDomain) {
-    return new XdsAuthOptions(bool(env, "XDS_AUTH", true), bool(env, "PILOT_ENABLE_XDS_IDENTITY_CHECK", true),
+    return new XdsAuthOptions(Knobs.bool(env, "XDS_AUTH", true),
+        Knobs.bool(env, "PILOT_ENABLE_XDS_IDENTITY_CHECK", true),
         trustDomain);
-  }
-
-  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    return switch (value.trim()) {
-      case "1", "t", "T", "TRUE", "true", "True" -> true;
-      case "0", "f", "F", "FALSE", "false", "False" -> false;
-      default -> throw new IllegalArgumentException(name + " is not a boolean: " + value);
-    };
   }
 }
