@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,8 +53,18 @@ public final class KubeMeshStore implements MeshStore {
     service.objects().forEach(this::apply);
   }
 
+  /**
+   * Creates the object, or updates it if it exists. (Create-then-update on a conflict does not work
+   * for a Service: the API server allocates its ClusterIP before it checks the name, and answers 422
+   * "IP already allocated" rather than 409.)
+   */
   private void apply(HasMetadata object) {
-    client.resource(object).createOr(NonDeletingOperation::update);
+    var resource = client.resource(object);
+    if (resource.get() == null) {
+      resource.create();
+    } else {
+      resource.update();
+    }
   }
 
   @Override
