@@ -37,7 +37,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   boolean delta;
 
   @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "Write the mesh to this API server (namespaces lt-NN, deleted at the end) and start meshpilot on it.")
+      description = "Write the mesh to this API server (namespaces lt-NN; its objects deleted at the end) and start meshpilot on it.")
   Path kubeconfig;
 
   @Option(names = "--xds-address", paramLabel = "HOST:PORT",

@@ -1,6 +1,7 @@
 package io.meshpilot.loadtest.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -72,7 +73,8 @@ final class DeltaSession implements AdsSession<DeltaDiscoveryRequest, DeltaDisco
       apply(type.get(), response);
     } catch (InvalidProtocolBufferException e) {
       nacks++;
-      out.add(ack.setErrorDetail(Status.newBuilder().setCode(3).setMessage(e.getMessage())).build());
+      out.add(ack.setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(e.getMessage()))
+          .build());
       return out;
     }
     state.version = response.getSystemVersionInfo().isEmpty() ? response.getNonce() : response.getSystemVersionInfo();

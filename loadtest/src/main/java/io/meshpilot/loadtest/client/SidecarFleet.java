@@ -7,7 +7,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -134,8 +136,8 @@ public final class SidecarFleet implements AutoCloseable, SimulatedSidecar.Event
   }
 
   /** Stream failures by gRPC status code name. */
-  public java.util.Map<String, Long> failuresByCode() {
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+  public Map<String, Long> failuresByCode() {
+    Map<String, Long> out = new TreeMap<>();
     failuresByCode.forEach((code, n) -> out.put(code.name(), n.get()));
     return out;
   }

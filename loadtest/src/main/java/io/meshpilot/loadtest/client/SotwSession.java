@@ -2,6 +2,7 @@ package io.meshpilot.loadtest.client;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -76,7 +77,7 @@ final class SotwSession implements AdsSession<DiscoveryRequest, DiscoveryRespons
       nacks++;
       state.nonce = response.getNonce();
       out.add(request(type.get(), state.subscribed).toBuilder()
-          .setErrorDetail(Status.newBuilder().setCode(3).setMessage(e.getMessage())).build());
+          .setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(e.getMessage())).build());
       return out;
     }
     state.version = response.getVersionInfo();

@@ -2,12 +2,14 @@ package io.meshpilot.loadtest.measure;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * What a load test run measured, printed as a table for people and as one {@code loadtest-json:}
@@ -29,7 +31,7 @@ public record LoadTestReport(Map<String, Object> setup, List<PhaseResult> phases
   private static final String JSON_PREFIX = "loadtest-json: ";
 
   public LoadTestReport {
-    setup = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(setup));
+    setup = Collections.unmodifiableMap(new LinkedHashMap<>(setup));
     phases = List.copyOf(phases);
     streamFailures = Map.copyOf(streamFailures);
   }
@@ -54,7 +56,7 @@ public record LoadTestReport(Map<String, Object> setup, List<PhaseResult> phases
     out.append("RSS at the end:              ").append(megabytes(rssBytes)).append('\n');
     long failures = streamFailures.values().stream().mapToLong(Long::longValue).sum();
     out.append("stream failures:             ").append(failures)
-        .append(streamFailures.isEmpty() ? "" : " " + new java.util.TreeMap<>(streamFailures)).append('\n');
+        .append(streamFailures.isEmpty() ? "" : " " + new TreeMap<>(streamFailures)).append('\n');
     out.append("proxies failed for good:     ").append(failedForGood).append('\n');
     out.append("proxies never synced:        ").append(neverSynced).append('\n');
     out.append("NACKs sent by the client:    ").append(nacks).append('\n');
@@ -81,7 +83,7 @@ public record LoadTestReport(Map<String, Object> setup, List<PhaseResult> phases
     json.put("live_heap_bytes", liveHeapBytes.isPresent() ? liveHeapBytes.getAsLong() : null);
     json.put("live_heap_method", HEAP_METHOD);
     json.put("rss_bytes", rssBytes.isPresent() ? rssBytes.getAsLong() : null);
-    json.put("stream_failures", new java.util.TreeMap<>(streamFailures));
+    json.put("stream_failures", new TreeMap<>(streamFailures));
     json.put("failed_for_good", failedForGood);
     json.put("never_synced", neverSynced);
     json.put("nacks", nacks);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessProbe {
   private static final Logger log = LoggerFactory.getLogger(ProcessProbe.class);
+  private static final Duration JCMD_TIMEOUT = Duration.ofMinutes(5);
 
   private final long pid;
   private final long clockTicks;
@@ -61,29 +63,38 @@ public final class ProcessProbe {
    * JVM this JDK can attach to.
    */
   public OptionalLong liveHeapBytes() {
+    Path out = null;
     try {
+      // output to a file, so that a jcmd that never finishes (a JVM out of memory) is bounded by the wait
+      out = Files.createTempFile("loadtest-histogram-", ".txt");
       Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      // the histogram has a line per class; only the last (the total) matters
-      String last = "";
-      try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          if (!line.isBlank()) {
-            last = line;
-          }
-        }
-      }
-      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!process.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
+        log.warn("jcmd {} GC.class_histogram did not finish within {}", pid, JCMD_TIMEOUT);
         return OptionalLong.empty();
       }
-      return parseHistogramTotal(last);
+      // a line per class; only the last (the total) matters
+      List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+      OptionalLong total = lines.isEmpty() ? OptionalLong.empty() : parseHistogramTotal(lines.get(lines.size() - 1));
+      if (total.isEmpty()) {
+        log.warn("jcmd {} GC.class_histogram gave no total: {}", pid, lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+      }
+      return total;
     } catch (IOException e) {
       log.warn("jcmd {} GC.class_histogram failed: {}", pid, e.getMessage());
       return OptionalLong.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return OptionalLong.empty();
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException e) {
+          log.debug("could not delete {}", out);
+        }
+      }
     }
   }
 

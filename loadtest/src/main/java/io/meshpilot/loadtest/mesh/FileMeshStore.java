@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The mesh as a directory for meshpilot's file registry: one YAML file per service
@@ -15,6 +17,8 @@ import java.util.stream.Collectors;
  * atomic move from a hidden temporary file, so the watcher never reads half a file.
  */
 public final class FileMeshStore implements MeshStore {
+  private static final Pattern GENERATED = Pattern.compile("lt-\\d+-svc-\\d+\\.yaml");
+
   private final Path dir;
   private final KubernetesSerialization yaml = new KubernetesSerialization();
 
@@ -25,6 +29,12 @@ public final class FileMeshStore implements MeshStore {
   @Override
   public void writeAll(GeneratedMesh mesh) throws IOException {
     Files.createDirectories(dir);
+    // a reused --mesh-dir may hold an earlier run's files, e.g. its extra Service
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path old : files.filter(p -> GENERATED.matcher(p.getFileName().toString()).matches()).toList()) {
+        Files.delete(old);
+      }
+    }
     for (GeneratedMesh.ServiceObjects service : mesh.services()) {
       Files.writeString(file(service.ref()), render(service), StandardCharsets.UTF_8);
     }

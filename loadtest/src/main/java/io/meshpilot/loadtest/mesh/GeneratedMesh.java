@@ -29,6 +29,9 @@ public final class GeneratedMesh {
   static final String DOMAIN_SUFFIX = "svc.cluster.local";
   // Not the endpointslice controller's own value: a real controller-manager would delete the slice.
   static final String MANAGED_BY = "loadtest.meshpilot.io";
+  /** The label on every generated object, so that a store can find what an earlier run left. */
+  public static final String OWNER_LABEL = "app.kubernetes.io/managed-by";
+  public static final String OWNER = "meshpilot-loadtest";
   private static final String CREATED = "2026-11-01T09:00:00Z";
 
   private final MeshSpec spec;
@@ -98,7 +101,7 @@ public final class GeneratedMesh {
     String vip = MeshAddresses.serviceVip(index);
     Service service = new ServiceBuilder()
         .withNewMetadata().withName(ref.name()).withNamespace(ref.namespace()).withCreationTimestamp(CREATED)
-        .withLabels(Map.of("app", ref.name())).endMetadata()
+        .withLabels(Map.of("app", ref.name(), OWNER_LABEL, OWNER)).endMetadata()
         .withNewSpec().withType("ClusterIP").withClusterIP(vip).withClusterIPs(vip)
         .withSelector(Map.of("app", ref.name()))
         .addNewPort().withName(PORT_NAME).withPort(PORT).withProtocol("TCP").withTargetPort(new IntOrString(PORT))
@@ -107,7 +110,7 @@ public final class GeneratedMesh {
     EndpointSliceBuilder slice = new EndpointSliceBuilder()
         .withNewMetadata().withName(ref.name() + "-lt").withNamespace(ref.namespace()).withCreationTimestamp(CREATED)
         .withLabels(Map.of("kubernetes.io/service-name", ref.name(),
-            "endpointslice.kubernetes.io/managed-by", MANAGED_BY))
+            "endpointslice.kubernetes.io/managed-by", MANAGED_BY, OWNER_LABEL, OWNER))
         .endMetadata()
         .withAddressType("IPv4")
         .addNewPort().withName(PORT_NAME).withPort(PORT).withProtocol("TCP").endPort();

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,15 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mesh in a Kubernetes API server (fabric8 client from a kubeconfig file). Its namespaces are
- * created by the load test and deleted again when it closes.
+ * The mesh in a Kubernetes API server (fabric8 client from a kubeconfig file). It creates the
+ * namespaces, replaces what an earlier run left in them, and deletes its Services and
+ * EndpointSlices when it closes. The namespaces stay: on an API server without a controller-manager
+ * a deleted namespace stays Terminating for good, and the next run could not write into it.
  */
 public final class KubeMeshStore implements MeshStore {
   private static final Logger log = LoggerFactory.getLogger(KubeMeshStore.class);
 
   private final Path kubeconfig;
   private final KubernetesClient client;
-  private List<String> createdNamespaces = List.of();
+  private List<String> namespaces = List.of();
 
   /** A store in the API server this kubeconfig file points at. */
   public KubeMeshStore(Path kubeconfig) throws IOException {
@@ -42,7 +43,8 @@ public final class KubeMeshStore implements MeshStore {
   @Override
   public void writeAll(GeneratedMesh mesh) {
     mesh.namespaceObjects().forEach(this::apply);
-    createdNamespaces = mesh.namespaces();
+    namespaces = mesh.namespaces();
+    deleteGenerated(); // e.g. the extra Service of an interrupted run, which would already be there
     mesh.services().forEach(this::write);
   }
 
@@ -51,8 +53,18 @@ public final class KubeMeshStore implements MeshStore {
     service.objects().forEach(this::apply);
   }
 
+  /**
+   * Creates the object, or updates it if it exists. (Create-then-update on a conflict does not work
+   * for a Service: the API server allocates its ClusterIP before it checks the name, and answers 422
+   * "IP already allocated" rather than 409.)
+   */
   private void apply(HasMetadata object) {
-    client.resource(object).createOr(NonDeletingOperation::update);
+    var resource = client.resource(object);
+    if (resource.get() == null) {
+      resource.create();
+    } else {
+      resource.update();
+    }
   }
 
   @Override
@@ -65,15 +77,21 @@ public final class KubeMeshStore implements MeshStore {
     return "kube:" + kubeconfig;
   }
 
+  private void deleteGenerated() {
+    for (String ns : namespaces) {
+      client.services().inNamespace(ns).withLabel(GeneratedMesh.OWNER_LABEL, GeneratedMesh.OWNER).delete();
+      client.discovery().v1().endpointSlices().inNamespace(ns)
+          .withLabel(GeneratedMesh.OWNER_LABEL, GeneratedMesh.OWNER).delete();
+    }
+  }
+
   @Override
   public void close() {
     try {
-      for (String ns : createdNamespaces) {
-        client.namespaces().withName(ns).delete();
-      }
-      log.info("deleted namespaces {}", createdNamespaces);
+      deleteGenerated();
+      log.info("deleted the generated Services and EndpointSlices in {}", namespaces);
     } catch (RuntimeException e) {
-      log.warn("could not delete the load test's namespaces {}: {}", createdNamespaces, e.getMessage());
+      log.warn("could not delete the generated objects in {}: {}", namespaces, e.getMessage());
     } finally {
       client.close();
     }

@@ -2,11 +2,12 @@ package io.meshpilot.loadtest.mesh;
 
 /**
  * IPv4 ranges of a generated mesh, kept apart so no address means two things: Service VIPs from
- * 10.96.0.0 (Kubernetes' default service range), endpoint (pod) addresses from 10.244.0.0, addresses
+ * 10.96.1.1 (inside Kubernetes' default service range, past the {@code kubernetes} Service's
+ * 10.96.0.1 and kube-dns's 10.96.0.10 that an API server allocates itself), endpoint (pod) addresses from 10.244.0.0, addresses
  * added during the run from 10.250.0.0 and the simulated sidecars' own pod IPs from 10.200.0.0.
  */
 public final class MeshAddresses {
-  private static final int SERVICE_BASE = ipv4(10, 96, 0, 0);
+  private static final int SERVICE_BASE = ipv4(10, 96, 1, 0);
   private static final int ENDPOINT_BASE = ipv4(10, 244, 0, 0);
   private static final int ADDED_BASE = ipv4(10, 250, 0, 0);
   private static final int SIDECAR_BASE = ipv4(10, 200, 0, 0);

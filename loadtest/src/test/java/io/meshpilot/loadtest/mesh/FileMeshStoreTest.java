@@ -43,4 +43,20 @@ class FileMeshStoreTest {
     }
     assertThat(Files.readString(dir.resolve("lt-00-svc-0001.yaml"))).contains("10.250.0.1").contains("kind: \"EndpointSlice\"");
   }
+
+  @Test
+  void writingTheMeshAgainDropsAnEarlierRunsExtraService() throws Exception {
+    GeneratedMesh mesh = new GeneratedMesh(new MeshSpec(2, 1, 1));
+    FileMeshStore store = new FileMeshStore(dir);
+    store.writeAll(mesh);
+    store.write(mesh.extraService(2));
+    Files.writeString(dir.resolve("other.yaml"), "# not the load test's\n");
+
+    store.writeAll(mesh);
+
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("lt-00-svc-0000.yaml", "lt-00-svc-0001.yaml", "other.yaml");
+    }
+  }
 }

@@ -24,7 +24,7 @@ class GeneratedMeshTest {
   void eachServiceIsAClusterIpServiceWithOneHttpPortAndASliceOfReadyEndpoints() {
     GeneratedMesh.ServiceObjects first = mesh.services().get(0);
     assertThat(first.service().getSpec().getType()).isEqualTo("ClusterIP");
-    assertThat(first.service().getSpec().getClusterIP()).isEqualTo("10.96.0.1");
+    assertThat(first.service().getSpec().getClusterIP()).isEqualTo("10.96.1.1");
     assertThat(first.service().getSpec().getPorts()).singleElement()
         .satisfies(p -> {
           assertThat(p.getName()).isEqualTo("http");

@@ -42,6 +42,25 @@ class KubeMeshStoreTest {
     assertThat(slice.getEndpoints().get(2).getAddresses()).containsExactly("10.250.0.1");
   }
 
+  @Test
+  void anEarlierRunsExtraServiceIsRemovedAndClosingDeletesTheGeneratedObjects() {
+    KubeMeshStore earlier = new KubeMeshStore(client, Path.of("kubeconfig"));
+    earlier.writeAll(mesh);
+    earlier.write(mesh.extraService(3)); // an interrupted run leaves its extra Service behind
+
+    KubeMeshStore store = new KubeMeshStore(client, Path.of("kubeconfig"));
+    store.writeAll(mesh);
+    assertThat(client.services().inNamespace("lt-01").withName("svc-0003").get()).isNull();
+
+    store.close(); // closes the client it was given too
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(client.getConfiguration());
+    new Http11().accept(builder);
+    try (KubernetesClient after = builder.build()) {
+      assertThat(after.services().inAnyNamespace().withLabel(GeneratedMesh.OWNER_LABEL).list().getItems()).isEmpty();
+      assertThat(after.discovery().v1().endpointSlices().inAnyNamespace().list().getItems()).isEmpty();
+    }
+  }
+
   /** HTTP/1.1 to the mock, as registry's kube tests do: its h2c upgrade occasionally hangs. */
   public static final class Http11 implements Consumer<KubernetesClientBuilder> {
     @Override
