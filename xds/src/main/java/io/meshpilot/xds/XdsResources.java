@@ -256,7 +256,7 @@ public final class XdsResources implements ResourceSource {
           single.computeIfAbsent(new NameKey(type, scope, name), n -> generateOne(type, name, build))
               .ifPresent(messages::add);
         }
-        return reuse(k, ResourcePart.of(messages));
+        return reuse(k, ResourcePart.of(messages, names));
       });
     }
 

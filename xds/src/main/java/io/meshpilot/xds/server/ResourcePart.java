@@ -33,6 +33,10 @@ public final class ResourcePart {
   private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
   private ResourcePart(List<EncodedResource> resources) {
+    this(resources, null);
+  }
+
+  private ResourcePart(List<EncodedResource> resources, Set<String> sameNames) {
     this.resources = List.copyOf(resources);
     Map<String, EncodedResource> index = new HashMap<>(Math.max(4, resources.size() * 2));
     ContentHash.SetHash setHash = new ContentHash.SetHash();
@@ -43,7 +47,9 @@ public final class ResourcePart {
       setHash.add(resource.name(), resource.version());
     }
     this.byName = index;
-    this.names = Collections.unmodifiableSet(ordered);
+    // An equal name set the callers already hold is kept by identity, so they keep finding it cheaply.
+    this.names = sameNames != null && sameNames.size() == ordered.size() && sameNames.containsAll(ordered)
+        ? sameNames : Collections.unmodifiableSet(ordered);
     this.hash = setHash.value();
   }
 
@@ -60,6 +66,22 @@ public final class ResourcePart {
       }
     }
     return new ResourcePart(encoded);
+  }
+
+  /**
+   * The messages in the given order (a later duplicate name is dropped); when their names are
+   * exactly {@code names}, the part's name set is that instance.
+   */
+  public static ResourcePart of(Collection<? extends Message> messages, Set<String> names) {
+    List<EncodedResource> encoded = new ArrayList<>(messages.size());
+    Set<String> seen = new java.util.HashSet<>();
+    for (Message message : messages) {
+      EncodedResource resource = EncodedResource.of(message);
+      if (seen.add(resource.name())) {
+        encoded.add(resource);
+      }
+    }
+    return new ResourcePart(encoded, names);
   }
 
   /** The messages sorted by resource name. */
@@ -81,7 +103,7 @@ public final class ResourcePart {
     return resources;
   }
 
-  /** The resource names, in the order they are sent. */
+  /** The resource names (iteration order not significant). */
   public Set<String> names() {
     return names;
   }
