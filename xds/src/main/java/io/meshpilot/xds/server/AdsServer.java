@@ -84,12 +84,13 @@ public final class AdsServer implements AutoCloseable {
     this.tls = tls;
     this.source = source;
     this.settings = settings;
-    this.service = new AdsService(source, events, counters, Clock.systemUTC(), settings.ready(),
-        new StreamAdmission(settings.maxRequestsPerSecond(), System::nanoTime),
-        tls.map(XdsTlsOptions::authenticator).orElse(XdsAuthenticator.disabled()));
-    this.syncStatus = new SyncStatusRegistry(service.connections(), counters);
     this.workers = Executors.newFixedThreadPool(settings.workerThreads(),
         Thread.ofPlatform().name("xds-", 0).daemon().factory());
+    this.service = new AdsService(source, events, counters, Clock.systemUTC(), settings.ready(),
+        new StreamAdmission(settings.maxRequestsPerSecond(), System::nanoTime),
+        tls.map(XdsTlsOptions::authenticator).orElse(XdsAuthenticator.disabled()),
+        new SendBudget(SendBudget.defaultLimit(), this::resume));
+    this.syncStatus = new SyncStatusRegistry(service.connections(), counters);
   }
 
   /**
@@ -132,6 +133,14 @@ public final class AdsServer implements AutoCloseable {
         .maxConnectionAgeGrace(10, TimeUnit.SECONDS)
         .maxInboundMessageSize(16 * 1024 * 1024);
     return builder.build().start();
+  }
+
+  private void resume(Runnable connection) {
+    try {
+      workers.execute(connection);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down: nothing more is sent
+    }
   }
 
   /**

@@ -44,11 +44,12 @@ final class AdsService {
   private final BooleanSupplier ready;
   private final StreamAdmission admission;
   private final XdsAuthenticator authenticator;
+  private final SendBudget budget;
   private final Map<String, ProxyConnection> connections = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
 
   AdsService(ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock,
-      BooleanSupplier ready, StreamAdmission admission, XdsAuthenticator authenticator) {
+      BooleanSupplier ready, StreamAdmission admission, XdsAuthenticator authenticator, SendBudget budget) {
     this.source = source;
     this.events = events;
     this.counters = counters;
@@ -56,6 +57,7 @@ final class AdsService {
     this.ready = ready;
     this.admission = admission;
     this.authenticator = authenticator;
+    this.budget = budget;
   }
 
   /** Connections by id. */
@@ -212,7 +214,7 @@ final class AdsService {
             public void send(WireResponse response) {
               out.onNext(response);
             }
-          });
+          }, budget);
       connection = created;
       connections.put(id, created);
       events.proxyConnected(proxy.istioVersion());

@@ -36,6 +36,8 @@ final class ProxyConnection {
   // istiod's trigger name for a response to the proxy's own request.
   private static final String PROXY_REQUEST = "proxyrequest";
   private static final String WILDCARD = "*";
+  // answerSotw/answerDelta: the response was held back by the send budget.
+  private static final long BLOCKED = -2;
   // Every cluster warms (a new or re-subscribed CDS): compared by identity.
   private static final Set<String> ALL = java.util.Collections.unmodifiableSet(new HashSet<>());
 
@@ -57,6 +59,11 @@ final class ProxyConnection {
   private final XdsCounters counters;
   private final Clock clock;
   private final Sender sender;
+  private final SendBudget budget;
+  // Bytes of responses handed to gRPC that the transport has not yet written out (see SendBudget).
+  private long held;
+  // What the send budget runs when bytes it held back for this connection can go (one instance).
+  private final Runnable resumeWhenBudget = this::onReady;
   private final Map<XdsType, Subscription> subscriptions = new EnumMap<>(XdsType.class);
   // Types whose answer may have changed (a push, a new subscription) and are not evaluated yet.
   private final Set<XdsType> dirty = EnumSet.noneOf(XdsType.class);
@@ -76,7 +83,8 @@ final class ProxyConnection {
   private boolean answeringRequest;
 
   ProxyConnection(String id, Proxy proxy, String peer, Instant connectedAt, boolean delta,
-      ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock, Sender sender) {
+      ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock, Sender sender,
+      SendBudget budget) {
     this.id = id;
     this.proxy = proxy;
     this.peer = peer;
@@ -87,6 +95,7 @@ final class ProxyConnection {
     this.counters = counters;
     this.clock = clock;
     this.sender = sender;
+    this.budget = budget;
   }
 
   String id() {
@@ -219,6 +228,9 @@ final class ProxyConnection {
   synchronized void close() {
     closed = true;
     dirty.clear();
+    budget.forget(resumeWhenBudget);
+    budget.release(held);
+    held = 0;
   }
 
   /** True if the proxy's last request of this type waits for a push (nothing pending). */
@@ -265,6 +277,7 @@ final class ProxyConnection {
 
   /** Evaluates the changed types in push order, as far as the call takes messages. */
   private void flush() {
+    releaseIfWritten();
     for (XdsType type : XdsType.values()) {
       if (closed) {
         return;
@@ -281,7 +294,10 @@ final class ProxyConnection {
       }
       dirty.remove(type);
       try {
-        answer(subscription);
+        if (!answer(subscription)) {
+          dirty.add(type);
+          return; // over the send budget: resumed when other streams' bytes have gone out
+        }
       } catch (StatusRuntimeException e) {
         // As istiod: a stream going away (UNAVAILABLE, CANCELLED) is normal, anything else is an error.
         Status.Code code = e.getStatus().getCode();
@@ -299,24 +315,54 @@ final class ProxyConnection {
     }
   }
 
-  private void answer(Subscription subscription) {
+  /** The transport took the last responses: their bytes leave the send budget. */
+  private void releaseIfWritten() {
+    if (held > 0 && sender.isReady()) {
+      budget.release(held);
+      held = 0;
+    }
+  }
+
+  /** Hands a response to gRPC within the send budget; false (nothing sent) when over it. */
+  private boolean send(WireResponse response) {
+    if (!budget.tryAcquire(response.length(), resumeWhenBudget)) {
+      return false;
+    }
+    try {
+      sender.send(response);
+    } catch (RuntimeException e) {
+      budget.release(response.length());
+      throw e;
+    }
+    held += response.length();
+    releaseIfWritten();
+    return true;
+  }
+
+  /** @return false if the answer was held back by the send budget (the type stays marked) */
+  private boolean answer(Subscription subscription) {
     XdsType type = subscription.type;
     if (subscription.watchesNothing()) {
-      return;
+      return true;
     }
     long start = System.nanoTime();
     ResourceSet current = source.generate(proxy, type, subscription.names);
     subscription.shareNames(current);
     Set<String> hosts = type == XdsType.ENDPOINT ? edsHosts : null;
-    edsHosts = type == XdsType.ENDPOINT ? null : edsHosts;
     Predicate<String> regenerated = hosts == null ? null : name -> hosts.contains(ClusterNames.hostname(name));
     Set<String> forced = type == XdsType.ENDPOINT ? warming : null;
     List<EncodedResource> changes = type == XdsType.CLUSTER ? current.changedSince(subscription.acked) : List.of();
     long bytes = delta
         ? answerDelta(subscription, current, forced, regenerated)
         : answerSotw(subscription, current, subscription.first, forced, regenerated);
+    if (bytes == BLOCKED) {
+      return false;
+    }
+    if (type == XdsType.ENDPOINT) {
+      edsHosts = null;
+    }
     if (bytes < 0) {
-      return;
+      return true;
     }
     if (type == XdsType.CLUSTER) {
       lastClusterChanges = changes.stream().map(EncodedResource::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
@@ -328,12 +374,13 @@ final class ProxyConnection {
       warming = null;
     }
     events.pushed(type.shortName(), type.typeUrl(), Duration.ofNanos(System.nanoTime() - start), bytes);
+    return true;
   }
 
   /**
    * @param regenerated for an endpoints-only push, the names it regenerated (others are taken as
    *     the proxy has them); null: all
-   * @return the bytes sent, or -1 if nothing was
+   * @return the bytes sent, -1 if nothing needed sending, {@link #BLOCKED} if over the send budget
    */
   private long answerSotw(Subscription subscription, ResourceSet current, boolean sendAll, Set<String> warm,
       Predicate<String> regenerated) {
@@ -361,13 +408,15 @@ final class ProxyConnection {
     }
     String nonce = nextNonce();
     long bytes = resources.stream().mapToLong(EncodedResource::size).sum();
-    sender.send(WireResponse.sotw(current.version(), subscription.type.typeUrl(), nonce,
-        fields(current, resources, ResourcePart::sotwFields, EncodedResource::sotwField)));
+    if (!send(WireResponse.sotw(current.version(), subscription.type.typeUrl(), nonce,
+        fields(current, resources, ResourcePart::sotwFields, EncodedResource::sotwField)))) {
+      return BLOCKED;
+    }
     sent(subscription, current, regenerated, nonce, resources.size(), bytes);
     return bytes;
   }
 
-  /** @return the bytes sent, or -1 if nothing was */
+  /** @return the bytes sent, -1 if nothing needed sending, {@link #BLOCKED} if over the send budget */
   private long answerDelta(Subscription subscription, ResourceSet current, Set<String> warm,
       Predicate<String> regenerated) {
     XdsType type = subscription.type;
@@ -385,8 +434,10 @@ final class ProxyConnection {
     }
     String nonce = nextNonce();
     long bytes = resources.stream().mapToLong(EncodedResource::size).sum();
-    sender.send(WireResponse.delta(current.version(), type.typeUrl(), nonce,
-        fields(current, resources, ResourcePart::deltaFields, EncodedResource::deltaField), removed));
+    if (!send(WireResponse.delta(current.version(), type.typeUrl(), nonce,
+        fields(current, resources, ResourcePart::deltaFields, EncodedResource::deltaField), removed))) {
+      return BLOCKED;
+    }
     sent(subscription, current, regenerated, nonce, resources.size(), bytes);
     return bytes;
   }

@@ -156,7 +156,7 @@ class AdsServerEventsTest {
           public void send(WireResponse response) {
             throw status.asRuntimeException();
           }
-        });
+        }, new SendBudget(0, Runnable::run));
   }
 
   private static DiscoveryRequest request(XdsType type) {
