@@ -62,8 +62,12 @@ final class ProxyConnection {
   private final SendBudget budget;
   // Bytes of responses handed to gRPC that the transport has not yet written out (see SendBudget).
   private long held;
-  // What the send budget runs when bytes it held back for this connection can go (one instance).
-  private final Runnable resumeWhenBudget = this::onReady;
+  // What the send budget runs when bytes it held back for this connection can go (one instance);
+  // passing on to the next waiter afterwards, in case this connection had nothing left to send.
+  private final Runnable resumeWhenBudget = () -> {
+    onReady();
+    budgetRelease(0);
+  };
   private final Map<XdsType, Subscription> subscriptions = new EnumMap<>(XdsType.class);
   // Types whose answer may have changed (a push, a new subscription) and are not evaluated yet.
   private final Set<XdsType> dirty = EnumSet.noneOf(XdsType.class);
@@ -313,6 +317,10 @@ final class ProxyConnection {
             e.toString());
       }
     }
+  }
+
+  private void budgetRelease(long bytes) {
+    budget.release(bytes);
   }
 
   /** The transport took the last responses: their bytes leave the send budget. */

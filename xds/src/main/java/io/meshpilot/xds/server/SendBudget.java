@@ -1,9 +1,10 @@
 package io.meshpilot.xds.server;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -11,13 +12,15 @@ import java.util.concurrent.Executor;
  * out. gRPC's flow control keeps one stream to about one message, but two thousand proxies
  * connecting or being pushed at once would each buffer a complete CDS response in direct memory;
  * past this budget a connection waits (its changes stay marked) and is resumed, with the newest
- * state, when another stream's bytes have gone out. One response is always allowed when nothing is
+ * state, when another stream's bytes have gone out: oldest waiter first, as many as the freed
+ * bytes fit, so a release does not wake every waiting stream. One response is always allowed when nothing is
  * in flight, so a response larger than the budget still goes.
  */
 final class SendBudget {
   private final long limit;
   private final Executor resume;
-  private final Set<Runnable> waiting = new LinkedHashSet<>();
+  // Waiters in arrival order, with the size of the response each could not send.
+  private final Map<Runnable, Long> waiting = new LinkedHashMap<>();
   private long used;
 
   /**
@@ -41,17 +44,30 @@ final class SendBudget {
       used += bytes;
       return true;
     }
-    waiting.add(resumeWaiter);
+    waiting.putIfAbsent(resumeWaiter, bytes);
     return false;
   }
 
-  /** Gives {@code bytes} back and resumes the connections that waited for them. */
+  /**
+   * Gives {@code bytes} back and resumes, oldest first, as many waiters as the free budget fits
+   * (at least one when nothing is in flight). A resumed waiter calls {@code release(0)} when it is
+   * done, so the next ones go even if it had nothing left to send.
+   */
   void release(long bytes) {
-    List<Runnable> resumed;
+    List<Runnable> resumed = new ArrayList<>();
     synchronized (this) {
       used = Math.max(0, used - bytes);
-      resumed = new ArrayList<>(waiting);
-      waiting.clear();
+      long planned = used;
+      Iterator<Map.Entry<Runnable, Long>> next = waiting.entrySet().iterator();
+      while (next.hasNext()) {
+        Map.Entry<Runnable, Long> waiter = next.next();
+        if (planned + waiter.getValue() > limit && !(planned == 0 && resumed.isEmpty())) {
+          break;
+        }
+        planned += waiter.getValue();
+        resumed.add(waiter.getKey());
+        next.remove();
+      }
     }
     resumed.forEach(resume::execute);
   }

@@ -26,6 +26,23 @@ class SendBudgetTest {
   }
 
   @Test
+  void aReleaseResumesOnlyAsManyWaitersAsTheFreedBytesFitOldestFirst() {
+    Runnable first = () -> { };
+    Runnable second = () -> { };
+    Runnable third = () -> { };
+    budget.tryAcquire(90, () -> { });
+    budget.tryAcquire(40, first);
+    budget.tryAcquire(40, second);
+    budget.tryAcquire(40, third);
+
+    budget.release(90);
+    assertThat(resumed).containsExactly(first, second);
+
+    budget.release(0);
+    assertThat(resumed).containsExactly(first, second, third);
+  }
+
+  @Test
   void oneResponseLargerThanTheWholeBudgetStillGoesWhenNothingElseIsInFlight() {
     assertThat(budget.tryAcquire(500, () -> { })).isTrue();
     assertThat(budget.tryAcquire(1, () -> { })).isFalse();
