@@ -1,6 +1,7 @@
 package io.meshpilot.loadtest.client;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
@@ -147,6 +148,32 @@ final class SotwSession implements AdsSession<DiscoveryRequest, DiscoveryRespons
     }
   }
 
+  /**
+   * The names sorted and UTF-8 encoded once per (interned) set: every ACK repeats every name, and
+   * thousands of sidecars share the same sets.
+   */
+  private static List<ByteString> sortedNames(Set<String> names) {
+    return SORTED_NAMES.computeIfAbsent(new Identity(names),
+        k -> new TreeSet<>(names).stream().map(ByteString::copyFromUtf8).toList());
+  }
+
+  // A run interns a handful of distinct sets per namespace and change, so this stays small.
+  private static final Map<Identity, List<ByteString>> SORTED_NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A set compared by identity (the interned sets are shared; their deep equality is not needed). */
+  private record Identity(Set<String> set) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Identity identity && identity.set == set;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(set);
+    }
+  }
+
   private DiscoveryRequest request(ResourceType type, Set<String> names) {
     ProxyView.TypeState state = view.type(type);
     state.requested = true;
@@ -154,8 +181,8 @@ final class SotwSession implements AdsSession<DiscoveryRequest, DiscoveryRespons
     DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder()
         .setTypeUrl(type.typeUrl())
         .setVersionInfo(state.version)
-        .setResponseNonce(state.nonce)
-        .addAllResourceNames(new TreeSet<>(names));
+        .setResponseNonce(state.nonce);
+    sortedNames(names).forEach(request::addResourceNamesBytes);
     if (!nodeSent) {
       request.setNode(node); // Istio's bootstrap sets set_node_on_first_message_only
       nodeSent = true;
