@@ -18,14 +18,9 @@ import io.meshpilot.xds.e2e.SidecarNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,16 +89,16 @@ class ServerRestartOnRealClusterIT {
   void envoyKeepsRoutingWhileMeshpilotIsDownAndFollowsTheClusterOnceItIsBack() throws Exception {
     KubernetesClient admin = KUBE.server().client();
     installServiceEntryCrd(admin);
-    HttpBackend v1 = track(HttpBackend.start("reviews-v1", "127.0.0.11", freePort("127.0.0.11")));
-    HttpBackend v2 = track(HttpBackend.start("reviews-v2", "127.0.0.12", freePort("127.0.0.12")));
+    HttpBackend v1 = track(HttpBackend.start("reviews-v1", "127.0.0.11", PackagedServer.freePort("127.0.0.11")));
+    HttpBackend v2 = track(HttpBackend.start("reviews-v2", "127.0.0.12", PackagedServer.freePort("127.0.0.12")));
     admin.genericKubernetesResources(SERVICE_ENTRIES).inNamespace("default").resource(serviceEntry(v1)).create();
 
-    int grpcPort = freePort("127.0.0.1");
-    int httpPort = freePort("127.0.0.1");
+    int grpcPort = PackagedServer.freePort("127.0.0.1");
+    int httpPort = PackagedServer.freePort("127.0.0.1");
     List<String> flags = List.of("--kubeconfig", KUBE.server().kubeconfig().toString(), "--bind-address",
         "127.0.0.1", "--grpc-port", String.valueOf(grpcPort), "--http-port", String.valueOf(httpPort));
     startServer(flags, "server-1.log");
-    await().atMost(AT_MOST).until(() -> status(httpPort, "/ready") == 200);
+    await().atMost(AT_MOST).until(() -> PackagedServer.status(http, httpPort, "/ready") == 200);
 
     EnvoyProcess envoy = track(EnvoyProcess.start(EnvoyBootstrap.forSidecar(
             SidecarNode.of("productpage-v1-7d9f8", "default", "127.0.0.1").withLabels(Map.of("app", "productpage"))
@@ -126,7 +121,7 @@ class ServerRestartOnRealClusterIT {
     assertThat(traffic.count("reviews-v2")).isZero();
 
     startServer(flags, "server-2.log");
-    await().atMost(AT_MOST).until(() -> status(httpPort, "/ready") == 200);
+    await().atMost(AT_MOST).until(() -> PackagedServer.status(http, httpPort, "/ready") == 200);
     long ready = System.nanoTime();
     await().atMost(AT_MOST).until(() -> envoy.stat("control_plane.connected_state") == 1
         && traffic.count("reviews-v2") > 0);
@@ -169,28 +164,7 @@ class ServerRestartOnRealClusterIT {
   private void startServer(List<String> flags, String logName) throws IOException {
     Path log = dir.resolve(logName);
     serverLogs.add(log);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "server"));
-    command.addAll(flags);
-    server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  private int status(int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  private static int freePort(String ip) throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return socket.getLocalPort();
-    }
+    server = PackagedServer.start(JAR, flags, log);
   }
 
   /** The backend that answered, from its served-by header; "" if none did. */

@@ -15,14 +15,9 @@ import io.meshpilot.xds.e2e.TestCertificates.KeyType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +73,7 @@ class ServerShutdownIT {
 
   @Test
   void sigtermDrainsXdsExitsWithinTheGracePeriodAndEnvoysKeepServing() throws Exception {
-    int workloadPort = freePort("127.0.0.11");
+    int workloadPort = PackagedServer.freePort("127.0.0.11");
     HttpBackend reviews = track(HttpBackend.start("reviews-v1", "127.0.0.11", workloadPort));
     Path configDir = Files.createDirectories(dir.resolve("config"));
     Files.writeString(configDir.resolve("reviews.yaml"), reviewsYaml(workloadPort));
@@ -91,15 +86,15 @@ class ServerShutdownIT {
     Files.writeString(tls.resolve("ca.crt"), ca.certificatePem());
     client.writeTo(tls.resolve("client.crt"), tls.resolve("client.key"));
 
-    int grpcPort = freePort("127.0.0.1");
-    int tlsPort = freePort("127.0.0.1");
-    int httpPort = freePort("127.0.0.1");
+    int grpcPort = PackagedServer.freePort("127.0.0.1");
+    int tlsPort = PackagedServer.freePort("127.0.0.1");
+    int httpPort = PackagedServer.freePort("127.0.0.1");
     startServer(List.of("--config-dir", configDir.toString(), "--bind-address", "127.0.0.1",
         "--grpc-port", String.valueOf(grpcPort), "--tls-port", String.valueOf(tlsPort),
         "--http-port", String.valueOf(httpPort),
         "--tls-cert-file", tls.resolve("tls.crt").toString(), "--tls-key-file", tls.resolve("tls.key").toString(),
         "--tls-client-ca-file", tls.resolve("ca.crt").toString()));
-    await().atMost(Duration.ofSeconds(60)).until(() -> status(httpPort, "/ready") == 200);
+    await().atMost(Duration.ofSeconds(60)).until(() -> PackagedServer.status(http, httpPort, "/ready") == 200);
 
     // One Envoy routes traffic (over TLS); another (REDIRECT, plaintext) only holds config.
     EnvoyProcess routing = track(EnvoyProcess.start(EnvoyBootstrap.forSidecar(
@@ -144,22 +139,7 @@ class ServerShutdownIT {
 
   private void startServer(List<String> flags) throws IOException {
     serverLog = dir.resolve("server.log");
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "server"));
-    command.addAll(flags);
-    server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
-  }
-
-  private int status(int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    server = PackagedServer.start(JAR, flags, serverLog);
   }
 
   private static String reviewsYaml(int workloadPort) {
@@ -216,12 +196,6 @@ class ServerShutdownIT {
           conditions:
             ready: true
         """.formatted(workloadPort);
-  }
-
-  private static int freePort(String ip) throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return socket.getLocalPort();
-    }
   }
 
   /** One HTTP/1.1 request to Envoy's 127.0.0.1:port with the given Host; returns the raw response. */

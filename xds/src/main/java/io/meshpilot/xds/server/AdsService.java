@@ -70,18 +70,18 @@ final class AdsService {
    * chunks ({@link WireResponse}) and requests parsed as usual.
    */
   ServerServiceDefinition definition() {
-    MethodDescriptor<DiscoveryRequest, WireResponse> sotw = AggregatedDiscoveryServiceGrpc
-        .getStreamAggregatedResourcesMethod()
-        .toBuilder(ProtoUtils.marshaller(DiscoveryRequest.getDefaultInstance()), WireResponse.MARSHALLER)
-        .build();
-    MethodDescriptor<DeltaDiscoveryRequest, WireResponse> delta = AggregatedDiscoveryServiceGrpc
-        .getDeltaAggregatedResourcesMethod()
-        .toBuilder(ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance()), WireResponse.MARSHALLER)
-        .build();
     return ServerServiceDefinition.builder(AggregatedDiscoveryServiceGrpc.SERVICE_NAME)
-        .addMethod(sotw, ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
-        .addMethod(delta, ServerCalls.asyncBidiStreamingCall(this::deltaAggregatedResources))
+        .addMethod(wire(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod(),
+            DiscoveryRequest.getDefaultInstance()), ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
+        .addMethod(wire(AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod(),
+            DeltaDiscoveryRequest.getDefaultInstance()), ServerCalls.asyncBidiStreamingCall(this::deltaAggregatedResources))
         .build();
+  }
+
+  /** Envoy's method with its requests parsed as usual and its responses written as {@link WireResponse}s. */
+  private static <Q extends com.google.protobuf.Message> MethodDescriptor<Q, WireResponse> wire(
+      MethodDescriptor<Q, ?> method, Q requestPrototype) {
+    return method.toBuilder(ProtoUtils.marshaller(requestPrototype), WireResponse.MARSHALLER).build();
   }
 
   private StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<WireResponse> responses) {

@@ -64,10 +64,7 @@ final class ProxyConnection {
   private long held;
   // What the send budget runs when bytes it held back for this connection can go (one instance);
   // passing on to the next waiter afterwards, in case this connection had nothing left to send.
-  private final Runnable resumeWhenBudget = () -> {
-    onReady();
-    budgetRelease(0);
-  };
+  private final Runnable resumeWhenBudget;
   private final Map<XdsType, Subscription> subscriptions = new EnumMap<>(XdsType.class);
   // Types whose answer may have changed (a push, a new subscription) and are not evaluated yet.
   private final Set<XdsType> dirty = EnumSet.noneOf(XdsType.class);
@@ -100,6 +97,10 @@ final class ProxyConnection {
     this.clock = clock;
     this.sender = sender;
     this.budget = budget;
+    this.resumeWhenBudget = () -> {
+      onReady();
+      budget.release(0);
+    };
   }
 
   String id() {
@@ -317,10 +318,6 @@ final class ProxyConnection {
             e.toString());
       }
     }
-  }
-
-  private void budgetRelease(long bytes) {
-    budget.release(bytes);
   }
 
   /** The transport took the last responses: their bytes leave the send budget. */

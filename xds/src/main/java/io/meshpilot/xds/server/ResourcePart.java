@@ -57,20 +57,12 @@ public final class ResourcePart {
    * The messages in the given order (a later duplicate name is dropped), each encoded once.
    */
   public static ResourcePart of(Collection<? extends Message> messages) {
-    List<EncodedResource> encoded = new ArrayList<>(messages.size());
-    Set<String> seen = new java.util.HashSet<>();
-    for (Message message : messages) {
-      EncodedResource resource = EncodedResource.of(message);
-      if (seen.add(resource.name())) {
-        encoded.add(resource);
-      }
-    }
-    return new ResourcePart(encoded);
+    return of(messages, null);
   }
 
   /**
    * The messages in the given order (a later duplicate name is dropped); when their names are
-   * exactly {@code names}, the part's name set is that instance.
+   * exactly {@code names} (when given), the part's name set is that instance.
    */
   public static ResourcePart of(Collection<? extends Message> messages, Set<String> names) {
     List<EncodedResource> encoded = new ArrayList<>(messages.size());
