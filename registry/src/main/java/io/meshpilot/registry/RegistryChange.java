@@ -8,15 +8,22 @@ import java.util.Set;
  *
  * @param services hostnames whose service definition changed (added, updated or removed)
  * @param endpoints hostnames whose endpoints changed while the service itself did not
+ * @param configs DestinationRules, VirtualServices and Sidecars added, updated or removed (a full push)
  */
-public record RegistryChange(Set<String> services, Set<String> endpoints) {
+public record RegistryChange(Set<String> services, Set<String> endpoints, Set<ObjectKey> configs) {
   public RegistryChange {
     services = Set.copyOf(services);
     endpoints = Set.copyOf(endpoints);
+    configs = Set.copyOf(configs);
+  }
+
+  /** A change to services and endpoints only. */
+  public RegistryChange(Set<String> services, Set<String> endpoints) {
+    this(services, endpoints, Set.of());
   }
 
   /** True when nothing changed. */
   public boolean isEmpty() {
-    return services.isEmpty() && endpoints.isEmpty();
+    return services.isEmpty() && endpoints.isEmpty() && configs.isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package io.meshpilot.registry;
 
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.TrafficConfigs;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,14 @@ public interface ServiceRegistry {
    * {@code <registry>/<cluster>} (e.g. {@code Kubernetes/Kubernetes}, {@code External/Kubernetes}).
    */
   Map<String, List<Endpoint>> endpointShards(String hostname, String namespace);
+
+  /**
+   * The accepted DestinationRules, VirtualServices and Sidecars; a new instance after every change
+   * to any of them (empty until a source delivers one).
+   */
+  default TrafficConfigs trafficConfigs() {
+    return TrafficConfigs.EMPTY;
+  }
 
   /** Objects currently rejected (invalid or unparseable), sorted by object key. */
   List<Rejection> rejections();
