@@ -46,6 +46,8 @@ public final class KubeSource implements AutoCloseable {
   static final List<String> SERVICE_ENTRY_VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
   private static final Duration REBUILD_DELAY = Duration.ofSeconds(1);
   private static final Duration PROBE_RETRY = Duration.ofSeconds(5);
+  /** Longer than fabric8's longest watch retry backoff (32 s), so a normal retry is never cut short. */
+  static final Duration STALL_TIMEOUT = Duration.ofSeconds(45);
   private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
 
   private final KubernetesClient client;
@@ -104,6 +106,8 @@ public final class KubeSource implements AutoCloseable {
     }
     syncs.add(serviceEntriesReady);
     schedule(this::probeServiceEntryCrd, Duration.ZERO);
+    long period = STALL_TIMEOUT.toMillis() / 3;
+    scheduler.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
     CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new)).thenRun(() -> {
       if (!closed) {
         log.info("Kubernetes source synced");
@@ -121,6 +125,15 @@ public final class KubeSource implements AutoCloseable {
     }
     scheduler.shutdownNow();
     toStop.forEach(SupervisedInformer::close);
+  }
+
+  private void checkStalled() {
+    List<SupervisedInformer<?>> current;
+    synchronized (this) {
+      current = new ArrayList<>(informers);
+    }
+    long now = System.nanoTime();
+    current.forEach(i -> i.checkStalled(now));
   }
 
   /** The supervised informer for a kind (tests). */
@@ -148,7 +161,7 @@ public final class KubeSource implements AutoCloseable {
       String kind, String apiVersion, Optional<String> namespace, Supplier<SharedIndexInformer<T>> factory) {
     String name = namespace.map(ns -> kind + " (namespace " + ns + ")").orElse(kind);
     SupervisedInformer<T> informer = new SupervisedInformer<>(name, factory,
-        new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY);
+        new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY, STALL_TIMEOUT);
     informers.add(informer);
     return informer;
   }

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * One informer that keeps running: list and watch failures (including objects that cannot be
  * parsed) are logged, counted and retried instead of stopping it, and if it stops anyway it is
  * rebuilt, seeded with the last state it knew so that objects deleted meanwhile still arrive as
- * deletes.
+ * deletes. An informer that synced but has not been watching for longer than its stall timeout is
+ * rebuilt the same way: fabric8 retries a lost watch with backoff on its own, but when that retry
+ * stalls (its own fail-safe says "should not happen") nothing else would ever bring it back.
  */
 final class SupervisedInformer<T extends HasMetadata> {
   private static final Logger log = LoggerFactory.getLogger(SupervisedInformer.class);
@@ -32,24 +34,30 @@ final class SupervisedInformer<T extends HasMetadata> {
   private final ResourceEventHandler<T> handler;
   private final ScheduledExecutorService scheduler;
   private final Duration rebuildDelay;
+  private final Duration stallTimeout;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
   private volatile SharedIndexInformer<T> current;
   private volatile boolean closed;
+  // guarded by this
+  private long notWatchingSince = -1;
+  private volatile String stopReason;
 
   /**
    * @param kind what it watches, for logs
    * @param factory makes a new, not yet started informer
    * @param scheduler runs rebuilds
+   * @param stallTimeout how long a synced informer may go without a watch before it is rebuilt
    */
   SupervisedInformer(String kind, Supplier<SharedIndexInformer<T>> factory, ResourceEventHandler<T> handler,
-      ScheduledExecutorService scheduler, Duration rebuildDelay) {
+      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout) {
     this.kind = kind;
     this.factory = factory;
     this.handler = handler;
     this.scheduler = scheduler;
     this.rebuildDelay = rebuildDelay;
+    this.stallTimeout = stallTimeout;
   }
 
   void start() {
@@ -76,6 +84,26 @@ final class SupervisedInformer<T extends HasMetadata> {
   /** The informer running now (tests stop it to simulate a death). */
   SharedIndexInformer<T> current() {
     return current;
+  }
+
+  /**
+   * Rebuilds the informer when it has listed once but has not been watching since more than the
+   * stall timeout before {@code nowNanos}. Called periodically by the source; a relist in progress
+   * (not synced yet) is left to fabric8.
+   */
+  synchronized void checkStalled(long nowNanos) {
+    SharedIndexInformer<T> informer = current;
+    if (closed || informer == null || !informer.hasSynced() || informer.isWatching()) {
+      notWatchingSince = -1;
+      return;
+    }
+    if (notWatchingSince < 0) {
+      notWatchingSince = nowNanos;
+    } else if (nowNanos - notWatchingSince > stallTimeout.toNanos()) {
+      notWatchingSince = -1;
+      stopReason = "not watching for more than " + KubeSource.format(stallTimeout);
+      informer.stop();
+    }
   }
 
   synchronized void close() {
@@ -152,8 +180,9 @@ final class SupervisedInformer<T extends HasMetadata> {
       return;
     }
     rebuilds.incrementAndGet();
-    log.warn("{} informer stopped ({}); rebuilding it in {} ms", kind,
-        error == null ? "no error given" : reason(error), rebuildDelay.toMillis());
+    String why = stopReason != null ? stopReason : error == null ? "no error given" : reason(error);
+    stopReason = null;
+    log.warn("{} informer stopped ({}); rebuilding it in {} ms", kind, why, rebuildDelay.toMillis());
     List<T> lastKnown = informer.getStore().list();
     try {
       scheduler.schedule(() -> launch(lastKnown), rebuildDelay.toMillis(), TimeUnit.MILLISECONDS);

@@ -102,7 +102,8 @@ class KubeSourceWatchRecoveryTest {
 
     Map<ObjectKey, String> expected = serverState();
     assertThat(expected).doesNotContainKey(ObjectKey.of(orders)).hasSize(8);
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(sink.versions()).isEqualTo(expected));
+    // fabric8 retries on its own; a stalled retry is rebuilt after KubeSource.STALL_TIMEOUT.
+    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(sink.versions()).isEqualTo(expected));
     assertThat(proxy.goneAnswers()).isGreaterThanOrEqualTo(5);
     assertThat(changes).allSatisfy(c -> assertThat(sink.versions()).containsEntry(ObjectKey.of(c),
         c.getMetadata().getResourceVersion()));

@@ -66,11 +66,16 @@ final class LoopbackProxy implements AutoCloseable {
     return goneAnswers.get();
   }
 
+  /**
+   * Closes the listener and every connection. Under the same lock as registration, so that a
+   * connection accepted meanwhile cannot outlive the proxy and keep the mock server from stopping.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
     closeQuietly(server);
     sockets.forEach(LoopbackProxy::closeQuietly);
+    sockets.clear();
   }
 
   private void acceptLoop() {
@@ -87,7 +92,7 @@ final class LoopbackProxy implements AutoCloseable {
         // Checked and registered under the lock that cutAndRefuse takes, so that a connection
         // accepted while an outage begins is either refused here or cut there, never missed.
         synchronized (this) {
-          if (refusing) {
+          if (refusing || closed) {
             closeQuietly(client);
             closeQuietly(upstream);
             continue;
