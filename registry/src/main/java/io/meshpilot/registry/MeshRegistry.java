@@ -15,7 +15,7 @@ import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.serviceentry.ServiceEntry;
 import io.meshpilot.registry.serviceentry.ServiceEntryParser;
 import io.meshpilot.registry.serviceentry.ServiceEntryValidator;
-import io.meshpilot.registry.serviceentry.Validation;
+import io.meshpilot.registry.validation.Validation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
