@@ -65,28 +65,49 @@ public final class TrafficConfigParser {
    */
   public static ParsedConfig<?> parse(IstioKind kind, GenericKubernetesResource resource, String source)
       throws InvalidObjectException {
-    ObjectMeta meta = resource.getMetadata();
-    if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
-      throw new InvalidObjectException("metadata.name: required");
-    }
-    String namespace = meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
-    if (meta.getAnnotations() != null && meta.getAnnotations().containsKey("istio.io/dry-run")) {
-      throw new InvalidObjectException(namespace + "/" + meta.getName()
-          + " has unsupported annotation istio.io/dry-run, please remove the annotation");
-    }
-    Map<String, Object> additional = resource.getAdditionalProperties();
-    Object rawSpec = additional == null ? null : additional.get("spec");
-    if (!(rawSpec instanceof Map<?, ?>)) {
-      throw new InvalidObjectException(rawSpec == null ? "spec: required" : "spec: expected an object");
+    Map<?, ?> rawSpec = rawSpec(resource);
+    if (resource.getMetadata().getAnnotations() != null
+        && resource.getMetadata().getAnnotations().containsKey("istio.io/dry-run")) {
+      throw new InvalidObjectException("metadata.annotations: unsupported annotation istio.io/dry-run, please remove the annotation");
     }
     List<String> unknown = new ArrayList<>();
     Object spec = bind(rawSpec, specType(kind), unknown);
     Map<String, Object> printed = MAPPER.convertValue(spec, TREE);
-    ConfigMeta configMeta = new ConfigMeta(new ObjectKey(kind.kind(), namespace, meta.getName()),
-        resource.getApiVersion(), resourceVersion(meta, printed), creationTime(meta.getCreationTimestamp()),
-        meta.getLabels(), meta.getAnnotations(), meta.getGeneration() == null ? 0 : meta.getGeneration(), source);
-    return new ParsedConfig<>(new IstioConfig<>(configMeta, spec), new StoredConfig(kind, configMeta, meta.getUid(), printed),
-        unknown);
+    ConfigMeta meta = meta(kind, resource, source, printed);
+    return new ParsedConfig<>(new IstioConfig<>(meta, spec), new StoredConfig(kind, meta, resource.getMetadata().getUid(),
+        printed), unknown);
+  }
+
+  /**
+   * An object of a kind parsed elsewhere (ServiceEntry) as {@code /debug/configz} lists it: its
+   * spec as delivered.
+   */
+  public static StoredConfig stored(IstioKind kind, GenericKubernetesResource resource, String source)
+      throws InvalidObjectException {
+    Map<String, Object> spec = MAPPER.convertValue(rawSpec(resource), TREE);
+    return new StoredConfig(kind, meta(kind, resource, source, spec), resource.getMetadata().getUid(), spec);
+  }
+
+  private static Map<?, ?> rawSpec(GenericKubernetesResource resource) throws InvalidObjectException {
+    ObjectMeta meta = resource.getMetadata();
+    if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+      throw new InvalidObjectException("metadata.name: required");
+    }
+    Map<String, Object> additional = resource.getAdditionalProperties();
+    Object rawSpec = additional == null ? null : additional.get("spec");
+    if (!(rawSpec instanceof Map<?, ?> map)) {
+      throw new InvalidObjectException(rawSpec == null ? "spec: required" : "spec: expected an object");
+    }
+    return map;
+  }
+
+  private static ConfigMeta meta(IstioKind kind, GenericKubernetesResource resource, String source,
+      Map<String, Object> printed) throws InvalidObjectException {
+    ObjectMeta meta = resource.getMetadata();
+    String namespace = meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
+    return new ConfigMeta(new ObjectKey(kind.kind(), namespace, meta.getName()), resource.getApiVersion(),
+        resourceVersion(meta, printed), creationTime(meta.getCreationTimestamp()), meta.getLabels(),
+        meta.getAnnotations(), meta.getGeneration() == null ? 0 : meta.getGeneration(), source);
   }
 
   private static Object bind(Object rawSpec, Class<?> type, List<String> unknown) throws InvalidObjectException {
