@@ -41,6 +41,9 @@ import java.util.Map;
 public final class TrafficConfigParser {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+  // prints a spec record without its unset fields, as protobuf JSON leaves them out
+  private static final ObjectMapper PRINTER = JsonMapper.builder()
       .serializationInclusion(JsonInclude.Include.NON_EMPTY)
       .build();
   private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {};
@@ -72,7 +75,7 @@ public final class TrafficConfigParser {
     }
     List<String> unknown = new ArrayList<>();
     Object spec = bind(rawSpec, specType(kind), unknown);
-    Map<String, Object> printed = MAPPER.convertValue(spec, TREE);
+    Map<String, Object> printed = PRINTER.convertValue(spec, TREE);
     ConfigMeta meta = meta(kind, resource, source, printed);
     return new ParsedConfig<>(new IstioConfig<>(meta, spec), new StoredConfig(kind, meta, resource.getMetadata().getUid(),
         printed), unknown);

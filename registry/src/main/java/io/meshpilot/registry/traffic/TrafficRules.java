@@ -4,7 +4,7 @@ import io.meshpilot.registry.networking.Destination;
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings;
 import io.meshpilot.registry.networking.Percent;
 import io.meshpilot.registry.networking.PortSelector;
-import io.meshpilot.registry.networking.ProtoDuration;
+import io.meshpilot.registry.GoDurations;
 import io.meshpilot.registry.networking.StringMatch;
 import io.meshpilot.registry.validation.DnsNames;
 import io.meshpilot.registry.validation.Findings;
@@ -38,9 +38,9 @@ final class TrafficRules {
     if (value == null) {
       return;
     }
-    java.util.Optional<Duration> parsed = ProtoDuration.parse(value);
+    java.util.Optional<Duration> parsed = GoDurations.parse(value);
     if (parsed.isEmpty()) {
-      findings.error(path, quote(value) + " is not a duration (seconds with an \"s\" suffix, e.g. \"1.5s\")");
+      findings.error(path, quote(value) + " is not a duration (e.g. \"1.5s\", \"30ms\", \"1m\")");
     } else if (parsed.get().compareTo(Duration.ofMillis(1)) < 0) {
       findings.error(path, "duration must be greater than 1ms");
     } else if (parsed.get().toNanos() % 1_000_000 != 0) {
@@ -50,8 +50,8 @@ final class TrafficRules {
 
   /** Checks that {@code value} is a protobuf duration without range rules (istiod skips them for some fields). */
   static void durationSyntax(String value, String path, Findings findings) {
-    if (value != null && ProtoDuration.parse(value).isEmpty()) {
-      findings.error(path, quote(value) + " is not a duration (seconds with an \"s\" suffix, e.g. \"1.5s\")");
+    if (value != null && GoDurations.parse(value).isEmpty()) {
+      findings.error(path, quote(value) + " is not a duration (e.g. \"1.5s\", \"30ms\", \"1m\")");
     }
   }
 
@@ -114,7 +114,8 @@ final class TrafficRules {
   /** istiod's ValidateWildcardDomain: a hostname whose first label may be a wildcard. */
   static void wildcardDomain(String host, String path, Findings findings) {
     DnsNames.wildcardDomainProblem(Objects.requireNonNullElse(host, ""))
-        .ifPresent(p -> findings.error(path, "domain name " + quote(host) + " invalid (" + p + ")"));
+        .ifPresent(p -> findings.error(path, "domain name " + quote(Objects.requireNonNullElse(host, ""))
+            + " invalid (" + p + ")"));
   }
 
   /** istiod's validateDestination (absent is fine: the caller says when one is required). */
@@ -230,7 +231,7 @@ final class TrafficRules {
       duration(tcp.connectTimeout(), at + ".connectTimeout", findings);
       duration(tcp.maxConnectionDuration(), at + ".maxConnectionDuration", findings);
       // "0s" disables the idle timeout, so istiod checks only other values
-      if (tcp.idleTimeout() != null && !ProtoDuration.parse(tcp.idleTimeout()).map(Duration::isZero).orElse(false)) {
+      if (tcp.idleTimeout() != null && !GoDurations.parse(tcp.idleTimeout()).map(Duration::isZero).orElse(false)) {
         duration(tcp.idleTimeout(), at + ".idleTimeout", findings);
       }
       if (tcp.tcpKeepalive() != null) {

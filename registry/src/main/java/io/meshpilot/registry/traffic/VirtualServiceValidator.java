@@ -352,7 +352,7 @@ public final class VirtualServiceValidator {
     }
     if (cors.maxAge() != null) {
       duration(cors.maxAge(), path + ".maxAge", findings);
-      io.meshpilot.registry.networking.ProtoDuration.parse(cors.maxAge())
+      io.meshpilot.registry.GoDurations.parse(cors.maxAge())
           .filter(d -> d.getNano() > 0)
           .ifPresent(d -> findings.error(path + ".maxAge", "max_age duration is accurate only to seconds precision"));
     }
