@@ -50,7 +50,6 @@ public final class SidecarValidator {
     TrafficRules.connectionPool(sidecar.inboundConnectionPool(), "spec.inboundConnectionPool", findings);
     Set<Integer> egressPorts = new HashSet<>();
     Set<String> sockets = new HashSet<>();
-    boolean catchAll = false;
     for (int i = 0; i < sidecar.egress().size(); i++) {
       EgressListener egress = sidecar.egress().get(i);
       String path = "spec.egress[" + i + "]";
@@ -59,13 +58,8 @@ public final class SidecarValidator {
         continue;
       }
       if (egress.port() == null) {
-        if (catchAll) {
-          findings.error(path, "sidecar: egress can have only one listener with empty port");
-          continue;
-        }
-        if (i == sidecar.egress().size() - 1) {
-          catchAll = true;
-        } else {
+        // the catch-all listener; being last also makes it the only one
+        if (i != sidecar.egress().size() - 1) {
           findings.error(path, "sidecar: the egress listener with empty port should be the last listener in the list");
         }
       } else {

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -77,6 +79,7 @@ public final class TrafficConfigParser {
     Object spec = bind(rawSpec, specType(kind), unknown);
     Map<String, Object> printed = PRINTER.convertValue(spec, TREE);
     ConfigMeta meta = meta(kind, resource, source, printed);
+    unknown.sort(null); // Jackson reports them in binding order; logs read better in path order
     return new ParsedConfig<>(new IstioConfig<>(meta, spec), new StoredConfig(kind, meta, resource.getMetadata().getUid(),
         printed), unknown);
   }
@@ -116,6 +119,9 @@ public final class TrafficConfigParser {
   private static Object bind(Object rawSpec, Class<?> type, List<String> unknown) throws InvalidObjectException {
     try {
       return MAPPER.readerFor(type).withHandler(new UnknownFields(unknown)).readValue((com.fasterxml.jackson.databind.JsonNode) MAPPER.valueToTree(rawSpec));
+    } catch (MismatchedInputException e) {
+      String got = e instanceof InvalidFormatException format ? ", got \"" + format.getValue() + "\"" : "";
+      throw new InvalidObjectException(path(e.getPath()) + ": expected " + describe(e.getTargetType()) + got);
     } catch (JsonMappingException e) {
       throw new InvalidObjectException(path(e.getPath()) + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException | IllegalArgumentException e) {
@@ -152,6 +158,29 @@ public final class TrafficConfigParser {
       }
     }
     return out.toString();
+  }
+
+  /** How a field's expected JSON type reads in a rejection. */
+  private static String describe(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+      return "an integer";
+    }
+    if (type == Double.class || type == double.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return "an object";
   }
 
   private static String firstLine(String message) {
