@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -45,8 +46,10 @@ public final class TrafficConfigParser {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
   // prints a spec record without its unset fields, as protobuf JSON leaves them out
+  // (map fields, such as labels, sorted by key as protobuf JSON sorts them, so output is stable)
   private static final ObjectMapper PRINTER = JsonMapper.builder()
       .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
   private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {};
 
@@ -77,7 +80,7 @@ public final class TrafficConfigParser {
     }
     List<String> unknown = new ArrayList<>();
     Object spec = bind(rawSpec, specType(kind), unknown);
-    Map<String, Object> printed = PRINTER.convertValue(spec, TREE);
+    Map<String, Object> printed = ProtoJsonForm.apply(PRINTER.convertValue(spec, TREE));
     ConfigMeta meta = meta(kind, resource, source, printed);
     unknown.sort(null); // Jackson reports them in binding order; logs read better in path order
     return new ParsedConfig<>(new IstioConfig<>(meta, spec), new StoredConfig(kind, meta, resource.getMetadata().getUid(),
@@ -90,7 +93,7 @@ public final class TrafficConfigParser {
    */
   public static StoredConfig stored(IstioKind kind, GenericKubernetesResource resource, String source)
       throws InvalidObjectException {
-    Map<String, Object> spec = MAPPER.convertValue(rawSpec(resource), TREE);
+    Map<String, Object> spec = PRINTER.convertValue(rawSpec(resource), TREE);
     return new StoredConfig(kind, meta(kind, resource, source, spec), resource.getMetadata().getUid(), spec);
   }
 
