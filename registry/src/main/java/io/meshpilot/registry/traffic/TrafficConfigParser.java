@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
@@ -76,7 +77,8 @@ public final class TrafficConfigParser {
     Map<?, ?> rawSpec = rawSpec(resource);
     if (resource.getMetadata().getAnnotations() != null
         && resource.getMetadata().getAnnotations().containsKey("istio.io/dry-run")) {
-      throw new InvalidObjectException("metadata.annotations: unsupported annotation istio.io/dry-run, please remove the annotation");
+      throw new InvalidObjectException(
+          "metadata.annotations: unsupported annotation istio.io/dry-run, please remove the annotation");
     }
     List<String> unknown = new ArrayList<>();
     Object spec = bind(rawSpec, specType(kind), unknown);
@@ -121,7 +123,8 @@ public final class TrafficConfigParser {
 
   private static Object bind(Object rawSpec, Class<?> type, List<String> unknown) throws InvalidObjectException {
     try {
-      return MAPPER.readerFor(type).withHandler(new UnknownFields(unknown)).readValue((com.fasterxml.jackson.databind.JsonNode) MAPPER.valueToTree(rawSpec));
+      JsonNode tree = MAPPER.valueToTree(rawSpec);
+      return MAPPER.readerFor(type).withHandler(new UnknownFields(unknown)).readValue(tree);
     } catch (MismatchedInputException e) {
       String got = e instanceof InvalidFormatException format ? ", got \"" + format.getValue() + "\"" : "";
       throw new InvalidObjectException(path(e.getPath()) + ": expected " + describe(e.getTargetType()) + got);
