@@ -52,7 +52,8 @@ final class ServerCommand implements Callable<Integer> {
   enum EndpointsApi { endpointslices, endpoints }
 
   @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "File registry: a directory of Kubernetes YAML (Service, EndpointSlice, Endpoints, Pod, Node, ServiceEntry), re-read on change.")
+      description = "File registry: a directory of Kubernetes YAML (Service, EndpointSlice, Endpoints, Pod, Node, "
+          + "ServiceEntry, DestinationRule, VirtualService, Sidecar), re-read on change.")
   Path configDir;
 
   @Option(names = "--kubeconfig", paramLabel = "FILE",

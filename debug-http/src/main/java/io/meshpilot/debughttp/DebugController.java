@@ -79,6 +79,15 @@ final class DebugController {
   }
 
   /**
+   * istiod's configz: every Istio config object held (DestinationRules, ServiceEntries, Sidecars,
+   * VirtualServices), by kind, then namespace and name.
+   */
+  @Get(uri = "/configz", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> configz(HttpRequest<?> request) {
+    return json(ConfigzJson.write(registry.storedConfigs(), pretty(request)));
+  }
+
+  /**
    * The objects the registry refused, and the objects whose part of generated config was dropped
    * in a conflict (source {@code xds}), sorted by object.
    */

@@ -78,6 +78,16 @@ final class GoJsonWriter {
     return this;
   }
 
+  /** A float as Go and protobuf JSON print it: whole values without a fraction ({@code 20}, not {@code 20.0}). */
+  GoJsonWriter number(double value) throws IOException {
+    if (value == Math.rint(value) && Math.abs(value) < 1e21) {
+      gen.writeNumber((long) value);
+    } else {
+      gen.writeNumber(value);
+    }
+    return this;
+  }
+
   GoJsonWriter bool(boolean value) throws IOException {
     gen.writeBoolean(value);
     return this;

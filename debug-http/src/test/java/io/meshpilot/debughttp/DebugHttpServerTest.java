@@ -191,6 +191,15 @@ class DebugHttpServerTest {
   }
 
   @Test
+  void configzIsAJsonArrayOfTheHeldConfigs() throws Exception {
+    HttpResponse<String> response = get("/debug/configz");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(response.body()).isEqualTo("[]");
+  }
+
+  @Test
   void rejectedzIsEmptyArrayWhenNothingIsRejected() throws Exception {
     assertThat(get("/debug/rejectedz").body()).isEqualTo("[]");
   }
@@ -200,7 +209,7 @@ class DebugHttpServerTest {
     HttpResponse<String> response = get("/debug/list");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("[\"adsz\",\"config_dump\",\"endpointShardz\",\"endpointz\","
+    assertThat(response.body()).isEqualTo("[\"adsz\",\"config_dump\",\"configz\",\"endpointShardz\",\"endpointz\","
         + "\"push_status\",\"registryz\",\"rejectedz\",\"syncz\"]");
   }
 

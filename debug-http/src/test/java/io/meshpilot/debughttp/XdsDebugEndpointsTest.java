@@ -200,7 +200,7 @@ class XdsDebugEndpointsTest {
   @Test
   void debugListNamesEveryDebugEndpoint() throws Exception {
     assertThat(get(server, "/debug/list").body()).isEqualTo(
-        "[\"adsz\",\"config_dump\",\"endpointShardz\",\"endpointz\",\"push_status\",\"registryz\",\"rejectedz\",\"syncz\"]");
+        "[\"adsz\",\"config_dump\",\"configz\",\"endpointShardz\",\"endpointz\",\"push_status\",\"registryz\",\"rejectedz\",\"syncz\"]");
   }
 
   // ---- protection, with every caller treated as remote -------------------------------------

@@ -12,12 +12,19 @@ import io.meshpilot.registry.kube.PodInfo;
 import io.meshpilot.registry.kube.SliceInfo;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.IstioKind;
+import io.meshpilot.registry.networking.StoredConfig;
+import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.registry.serviceentry.ServiceEntry;
 import io.meshpilot.registry.serviceentry.ServiceEntryParser;
 import io.meshpilot.registry.serviceentry.ServiceEntryValidator;
-import io.meshpilot.registry.serviceentry.Validation;
+import io.meshpilot.registry.traffic.ParsedConfig;
+import io.meshpilot.registry.traffic.TrafficConfigParser;
+import io.meshpilot.registry.traffic.TrafficConfigValidator;
+import io.meshpilot.registry.validation.Validation;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,14 +39,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-memory service registry: sources write Kubernetes objects and ServiceEntries here
- * ({@link ObjectSink}); xds and debug-http read services and endpoints ({@link ServiceRegistry}).
+ * The in-memory service registry: sources write Kubernetes objects, ServiceEntries and Istio traffic
+ * configs here ({@link ObjectSink}); xds and debug-http read services, endpoints and traffic configs
+ * ({@link ServiceRegistry}).
  *
  * <p>Objects are turned into compact projections on arrival ({@link KubeState} for Services,
- * EndpointSlices, Pods and Nodes; {@link ServiceEntryState} for ServiceEntries) and the full objects
- * are dropped. An object that cannot be converted or fails validation is recorded as a
- * {@link Rejection}; the last good version of that object stays in effect. Every mutation tells the
- * listeners which hostnames changed, separating service changes from endpoint-only changes.
+ * EndpointSlices, Pods and Nodes; {@link ServiceEntryState} for ServiceEntries; {@link
+ * TrafficConfigState} for DestinationRules, VirtualServices and Sidecars) and the full objects are
+ * dropped. An object that cannot be converted or fails validation is recorded as a {@link
+ * Rejection}; for Kubernetes kinds and ServiceEntries the last good version of that object stays in
+ * effect, while a traffic config is dropped, as istiod drops it. Every mutation tells the listeners
+ * which hostnames changed, separating service changes from endpoint-only changes, and which
+ * configs changed.
  */
 public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   private static final Logger log = LoggerFactory.getLogger(MeshRegistry.class);
@@ -48,6 +59,11 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   private final Clock clock;
   private final KubeState kube;
   private final ServiceEntryState serviceEntries;
+  private final TrafficConfigState traffic = new TrafficConfigState();
+  // (object, field) pairs already warned about, so a relist or an unrelated edit does not repeat them
+  private final Set<UnknownField> warnedUnknownFields = ConcurrentHashMap.newKeySet();
+  // guarded by this
+  private Map<ObjectKey, ObjectKey> reportedShadowedSidecars = Map.of();
   private final Map<ObjectKey, Rejection> rejections = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> rejectionCounts = new ConcurrentHashMap<>();
   private final Set<String> pendingSources = ConcurrentHashMap.newKeySet();
@@ -92,13 +108,17 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
           }
           case Node node -> kube.putNode(NodeInfo.from(node), changes);
           case GenericKubernetesResource resource when isServiceEntry(resource) -> putServiceEntry(source, key, resource, changes);
+          case GenericKubernetesResource resource when trafficKind(resource).isPresent() ->
+              putTrafficConfig(source, key, trafficKind(resource).get(), resource, changes);
           default -> {
             log.debug("ignoring {} from {}: kind not used by the registry", key, source);
             return;
           }
         }
       }
-      clearRejection(key);
+      if (!isShadowed(key)) {
+        clearRejection(key);
+      }
     } catch (InvalidObjectException e) {
       reject(source, key, e.getMessage());
     } catch (RuntimeException e) {
@@ -106,8 +126,41 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       log.warn("rejected {} from {}: conversion failed: {}", key, source, e.toString());
       recordRejection(source, key, "conversion failed: " + e);
     }
+    reportShadowedSidecars();
     publish(changes);
   }
+
+  /**
+   * Parses, validates and stores a DestinationRule, VirtualService or Sidecar. An invalid version
+   * replaces the accepted one by nothing: istiod's API server would refuse it (webhook and schema),
+   * and istiod's file-based config source drops a config that fails validation rather than keep its
+   * last version, so meshpilot does the same for both sources.
+   */
+  private void putTrafficConfig(String source, ObjectKey key, IstioKind kind, GenericKubernetesResource resource,
+      ChangeSet changes) throws InvalidObjectException {
+    try {
+      ParsedConfig<?> parsed = TrafficConfigParser.parse(kind, resource, source);
+      for (String field : parsed.unknownFields()) {
+        if (warnedUnknownFields.add(new UnknownField(key, field))) {
+          log.warn("{} from {}: ignoring unknown field {}", key, source, field);
+        }
+      }
+      Validation validation = TrafficConfigValidator.validate(parsed.config());
+      if (!validation.valid()) {
+        throw new InvalidObjectException(String.join("; ", validation.errors()));
+      }
+      for (String warning : validation.warnings()) {
+        log.info("{} from {}: warning: {}", key, source, warning);
+      }
+      traffic.put(parsed.config(), parsed.stored(), changes);
+    } catch (InvalidObjectException e) {
+      traffic.remove(key, changes);
+      throw e;
+    }
+  }
+
+  /** A spec field of one object that meshpilot does not know. */
+  private record UnknownField(ObjectKey object, String field) {}
 
   private void putServiceEntry(String source, ObjectKey key, GenericKubernetesResource resource, ChangeSet changes)
       throws InvalidObjectException {
@@ -120,6 +173,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       log.info("ServiceEntry {} from {}: warning: {}", key.namespacedName(), source, warning);
     }
     serviceEntries.put(key, entry, changes);
+    traffic.storeServiceEntry(TrafficConfigParser.stored(IstioKind.SERVICE_ENTRY, resource, source));
   }
 
   @Override
@@ -139,13 +193,21 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
           serviceEntries.podChanged(key.namespace(), changes);
         }
         case Node node -> kube.removeNode(key.name(), changes);
-        case GenericKubernetesResource resource when isServiceEntry(resource) -> serviceEntries.remove(key, changes);
+        case GenericKubernetesResource resource when isServiceEntry(resource) -> {
+          serviceEntries.remove(key, changes);
+          traffic.removeServiceEntry(key);
+        }
+        case GenericKubernetesResource resource when trafficKind(resource).isPresent() -> {
+          traffic.remove(key, changes);
+          warnedUnknownFields.removeIf(field -> field.object().equals(key));
+        }
         default -> {}
       }
     }
     if (rejections.remove(key) != null) {
       log.info("{} deleted; its rejection is cleared", key);
     }
+    reportShadowedSidecars();
     publish(changes);
   }
 
@@ -193,6 +255,20 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       }
     }
     return java.util.Collections.unmodifiableMap(shards);
+  }
+
+  @Override
+  public TrafficConfigs trafficConfigs() {
+    synchronized (this) {
+      return traffic.snapshot();
+    }
+  }
+
+  @Override
+  public List<StoredConfig> storedConfigs() {
+    synchronized (this) {
+      return traffic.stored();
+    }
   }
 
   @Override
@@ -272,6 +348,40 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     }
   }
 
+  private synchronized boolean isShadowed(ObjectKey key) {
+    return traffic.shadowedSidecars().containsKey(key);
+  }
+
+  /**
+   * Lists each namespace-wide Sidecar that an older one in its namespace overrides as rejected,
+   * and clears the listing once it applies again (the older one deleted or given a selector).
+   */
+  private void reportShadowedSidecars() {
+    Map<ObjectKey, ObjectKey> now;
+    Map<ObjectKey, ObjectKey> before;
+    Map<ObjectKey, String> sources = new HashMap<>();
+    synchronized (this) {
+      now = traffic.shadowedSidecars();
+      before = reportedShadowedSidecars;
+      if (now.equals(before)) {
+        return;
+      }
+      reportedShadowedSidecars = now;
+      now.keySet().forEach(key -> traffic.get(key).ifPresent(c -> sources.put(key, c.meta().source())));
+    }
+    before.keySet().stream().filter(key -> !now.containsKey(key)).forEach(this::clearRejection);
+    now.forEach((ignored, applying) -> {
+      if (!applying.equals(before.get(ignored))) {
+        reject(sources.getOrDefault(ignored, ""), ignored, "ignored: " + applying
+            + " also has no workloadSelector and is older; istiod applies only the oldest such Sidecar of a namespace");
+      }
+    });
+  }
+
+  private static Optional<IstioKind> trafficKind(GenericKubernetesResource resource) {
+    return IstioKind.of(resource.getKind(), resource.getApiVersion()).filter(kind -> kind != IstioKind.SERVICE_ENTRY);
+  }
+
   private static boolean isServiceEntry(GenericKubernetesResource resource) {
     String apiVersion = resource.getApiVersion();
     return "ServiceEntry".equals(resource.getKind())
@@ -283,6 +393,11 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   static final class ChangeSet {
     private final Set<String> services = new HashSet<>();
     private final Set<String> endpoints = new HashSet<>();
+    private final Set<ObjectKey> configs = new HashSet<>();
+
+    void config(ObjectKey key) {
+      configs.add(key);
+    }
 
     void service(String hostname) {
       services.add(hostname);
@@ -293,13 +408,13 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     }
 
     boolean isEmpty() {
-      return services.isEmpty() && endpoints.isEmpty();
+      return services.isEmpty() && endpoints.isEmpty() && configs.isEmpty();
     }
 
     RegistryChange toChange() {
       Set<String> endpointOnly = new HashSet<>(endpoints);
       endpointOnly.removeAll(services);
-      return new RegistryChange(services, endpointOnly);
+      return new RegistryChange(services, endpointOnly, configs);
     }
   }
 }

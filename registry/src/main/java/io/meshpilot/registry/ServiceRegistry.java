@@ -2,6 +2,7 @@ package io.meshpilot.registry;
 
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.StoredConfig;
 import io.meshpilot.registry.networking.TrafficConfigs;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,15 @@ public interface ServiceRegistry {
    */
   default TrafficConfigs trafficConfigs() {
     return TrafficConfigs.EMPTY;
+  }
+
+  /**
+   * Every accepted Istio config object (DestinationRules, ServiceEntries, Sidecars, VirtualServices)
+   * as istiod's config store lists it for {@code /debug/configz}: by kind in istiod's schema order,
+   * then by namespace and name.
+   */
+  default List<StoredConfig> storedConfigs() {
+    return List.of();
   }
 
   /** Objects currently rejected (invalid or unparseable), sorted by object key. */

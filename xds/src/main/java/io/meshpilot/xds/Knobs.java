@@ -1,10 +1,9 @@
 package io.meshpilot.xds;
 
+import io.meshpilot.registry.GoDurations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one reader of istiod-style knobs: environment variables with Go's spellings for durations
@@ -12,9 +11,6 @@ import java.util.regex.Pattern;
  * the edge, into typed settings. Unset or blank variables keep their default.
  */
 public final class Knobs {
-  private static final Pattern GO_DURATION_PART =
-      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
-
   private Knobs() {}
 
   /** @throws IllegalArgumentException naming the variable when its value is not a duration */
@@ -29,33 +25,7 @@ public final class Knobs {
 
   /** A Go duration ({@code 0}, {@code 100ms}, {@code 1m30s}), or empty when it is not one. */
   public static java.util.Optional<Duration> parseDuration(String value) {
-    String text = value.trim();
-    if (text.equals("0")) {
-      return java.util.Optional.of(Duration.ZERO);
-    }
-    Matcher matcher = GO_DURATION_PART.matcher(text);
-    long nanos = 0;
-    int end = 0;
-    while (matcher.find() && matcher.start() == end) {
-      double amount = Double.parseDouble(matcher.group(1));
-      nanos += Math.round(amount * unitNanos(matcher.group(2)));
-      end = matcher.end();
-    }
-    if (end == 0 || end != text.length()) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(Duration.ofNanos(nanos));
-  }
-
-  private static long unitNanos(String unit) {
-    return switch (unit) {
-      case "ns" -> 1L;
-      case "us", "µs" -> 1_000L;
-      case "ms" -> 1_000_000L;
-      case "s" -> 1_000_000_000L;
-      case "m" -> 60_000_000_000L;
-      default -> 3_600_000_000_000L;
-    };
+    return GoDurations.parse(value);
   }
 
   /** @throws IllegalArgumentException naming the variable when its value is not a Go boolean */

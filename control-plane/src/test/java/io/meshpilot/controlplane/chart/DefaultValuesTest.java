@@ -186,12 +186,13 @@ class DefaultValuesTest {
 
     assertThat(grantedResources(resourceRules)).containsExactlyInAnyOrder(
         "core/services", "core/pods", "core/nodes",
-        "discovery.k8s.io/endpointslices", "networking.istio.io/serviceentries");
+        "discovery.k8s.io/endpointslices", "networking.istio.io/serviceentries",
+        "networking.istio.io/destinationrules", "networking.istio.io/virtualservices", "networking.istio.io/sidecars");
     assertThat(resourceRules).allSatisfy(r -> {
       assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
       assertThat(r.getResourceNames()).isEmpty();
     });
-    // API discovery of networking.istio.io, to find the served ServiceEntry version
+    // API discovery of networking.istio.io, to find the served version of each Istio kind
     assertThat(rules).filteredOn(r -> !r.getNonResourceURLs().isEmpty()).singleElement().satisfies(r -> {
       assertThat(r.getNonResourceURLs()).containsExactly("/apis/networking.istio.io/*");
       assertThat(r.getVerbs()).containsExactly("get");

@@ -134,7 +134,8 @@ class NonDefaultValuesTest {
         .filter(r -> r.getNonResourceURLs().isEmpty()).toList();
 
     assertThat(DefaultValuesTest.grantedResources(rules)).containsExactlyInAnyOrder(
-        "core/services", "core/endpoints", "core/pods", "core/nodes", "networking.istio.io/serviceentries");
+        "core/services", "core/endpoints", "core/pods", "core/nodes", "networking.istio.io/serviceentries",
+        "networking.istio.io/destinationrules", "networking.istio.io/virtualservices", "networking.istio.io/sidecars");
     assertThat(rules).allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
   }
 

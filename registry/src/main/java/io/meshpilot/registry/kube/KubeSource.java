@@ -1,6 +1,5 @@
 package io.meshpilot.registry.kube;
 
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -18,34 +16,32 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import static io.meshpilot.registry.kube.CompactStores.compact;
 
 import io.meshpilot.registry.ObjectSink;
+import io.meshpilot.registry.networking.IstioKind;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a cluster's Services, EndpointSlices (or Endpoints), Pods, Nodes and ServiceEntries with
- * fabric8 informers and delivers every object to an {@link ObjectSink} as source {@code kubernetes}.
- * The ServiceEntry CRD may be missing: the source then syncs without it and starts watching
- * ServiceEntries when the CRD appears. With {@link KubeSourceOptions#namespaces()} set, the
- * namespaced kinds are watched by one informer per namespace, so objects elsewhere never arrive.
+ * Watches a cluster's Services, EndpointSlices (or Endpoints), Pods, Nodes and the networking.istio.io
+ * kinds (ServiceEntry, DestinationRule, VirtualService, Sidecar) with fabric8 informers and delivers
+ * every object to an {@link ObjectSink} as source {@code kubernetes}. Any Istio CRD may be missing:
+ * the source then syncs without that kind and starts watching it when the CRD appears ({@link
+ * IstioKindDiscovery}). With {@link KubeSourceOptions#namespaces()} set, the namespaced kinds are
+ * watched by one informer per namespace, so objects elsewhere never arrive.
  */
 public final class KubeSource implements AutoCloseable {
   static final String SOURCE = "kubernetes";
-  static final String SERVICE_ENTRY_GROUP = "networking.istio.io";
-  static final String SERVICE_ENTRY_PLURAL = "serviceentries";
-  static final List<String> SERVICE_ENTRY_VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
   private static final Duration REBUILD_DELAY = Duration.ofSeconds(1);
-  private static final Duration PROBE_RETRY = Duration.ofSeconds(5);
   /** Longer than fabric8's longest watch retry backoff (32 s), so a normal retry is never cut short. */
   static final Duration STALL_TIMEOUT = Duration.ofSeconds(45);
   private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
@@ -55,9 +51,9 @@ public final class KubeSource implements AutoCloseable {
   private final KubeSourceOptions options;
   private final ScheduledExecutorService scheduler;
   private final List<SupervisedInformer<?>> informers = new ArrayList<>();
-  private final CompletableFuture<Void> serviceEntriesReady = new CompletableFuture<>();
-  private final AtomicInteger crdChecks = new AtomicInteger();
-  private volatile boolean crdMissingLogged;
+  // per Istio kind: complete once its informers have synced, or once its CRD was found missing
+  private final Map<IstioKind, CompletableFuture<Void>> istioReady = new EnumMap<>(IstioKind.class);
+  private final IstioKindDiscovery discovery;
   private volatile boolean closed;
   private boolean started;
 
@@ -74,6 +70,21 @@ public final class KubeSource implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    for (IstioKind kind : IstioKind.values()) {
+      istioReady.put(kind, new CompletableFuture<>());
+    }
+    this.discovery = new IstioKindDiscovery(client, EnumSet.allOf(IstioKind.class), options.crdRecheckInterval(),
+        scheduler, new IstioKindDiscovery.Listener() {
+          @Override
+          public void served(IstioKind kind, String version) {
+            watchIstioKind(kind, version);
+          }
+
+          @Override
+          public void missing(IstioKind kind) {
+            istioReady.get(kind).complete(null);
+          }
+        });
   }
 
   /**
@@ -104,8 +115,8 @@ public final class KubeSource implements AutoCloseable {
       informer.start();
       syncs.add(informer.firstSync().toCompletableFuture());
     }
-    syncs.add(serviceEntriesReady);
-    schedule(this::probeServiceEntryCrd, Duration.ZERO);
+    syncs.addAll(istioReady.values());
+    discovery.start();
     long period = STALL_TIMEOUT.toMillis() / 3;
     scheduler.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
     CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new)).thenRun(() -> {
@@ -123,6 +134,7 @@ public final class KubeSource implements AutoCloseable {
       closed = true;
       toStop = new ArrayList<>(informers);
     }
+    discovery.close();
     scheduler.shutdownNow();
     toStop.forEach(SupervisedInformer::close);
   }
@@ -166,43 +178,25 @@ public final class KubeSource implements AutoCloseable {
     return informer;
   }
 
-  /** How many times the ServiceEntry CRD has been looked for (tests). */
+  /** How many times the Istio CRDs have been looked for (tests). */
   int crdChecks() {
-    return crdChecks.get();
+    return discovery.rounds();
   }
 
-  private void probeServiceEntryCrd() {
-    if (closed) {
-      return;
+  /** Starts the informers of an Istio kind now served under {@code version}. */
+  private void watchIstioKind(IstioKind kind, String version) {
+    String apiVersion = IstioKind.GROUP + "/" + version;
+    String plural = IstioKindDiscovery.plural(kind);
+    if (discovery.wasMissing(kind)) {
+      log.info("{} CRD ({}) appeared; watching {}", kind.kind(), apiVersion, plural);
+    } else {
+      log.info("Watching {} ({})", plural, apiVersion);
     }
-    crdChecks.incrementAndGet();
-    Optional<String> version;
-    try {
-      version = servedServiceEntryVersion();
-    } catch (KubernetesClientException e) {
-      log.warn("Could not check whether the ServiceEntry CRD is installed ({}); retrying in {}",
-          SupervisedInformer.reason(e), format(shorter(options.crdRecheckInterval(), PROBE_RETRY)));
-      schedule(this::probeServiceEntryCrd, shorter(options.crdRecheckInterval(), PROBE_RETRY));
-      return;
-    }
-    if (version.isEmpty()) {
-      if (!crdMissingLogged) {
-        crdMissingLogged = true;
-        log.warn("ServiceEntry CRD ({}) is not installed; ServiceEntries are ignored until it appears, "
-            + "rechecking every {}", SERVICE_ENTRY_GROUP, format(options.crdRecheckInterval()));
-      }
-      serviceEntriesReady.complete(null);
-      schedule(this::probeServiceEntryCrd, options.crdRecheckInterval());
-      return;
-    }
-    String apiVersion = SERVICE_ENTRY_GROUP + "/" + version.get();
-    log.info(crdMissingLogged ? "ServiceEntry CRD ({}) appeared; watching ServiceEntries"
-        : "Watching ServiceEntries ({})", apiVersion);
     ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-        .withGroup(SERVICE_ENTRY_GROUP)
-        .withVersion(version.get())
-        .withKind("ServiceEntry")
-        .withPlural(SERVICE_ENTRY_PLURAL)
+        .withGroup(IstioKind.GROUP)
+        .withVersion(version)
+        .withKind(kind.kind())
+        .withPlural(kind.plural())
         .withNamespaced(true)
         .build();
     List<SupervisedInformer<GenericKubernetesResource>> added;
@@ -210,39 +204,12 @@ public final class KubeSource implements AutoCloseable {
       if (closed) {
         return;
       }
-      added = addNamespaced("ServiceEntry", apiVersion, GenericKubernetesResource.class,
+      added = addNamespaced(kind.kind(), apiVersion, GenericKubernetesResource.class,
           client.genericKubernetesResources(context));
     }
     CompletableFuture.allOf(added.stream().map(i -> i.firstSync().toCompletableFuture())
-        .toArray(CompletableFuture[]::new)).thenRun(() -> serviceEntriesReady.complete(null));
+        .toArray(CompletableFuture[]::new)).thenRun(() -> istioReady.get(kind).complete(null));
     added.forEach(SupervisedInformer::start);
-  }
-
-  /**
-   * The first of v1, v1beta1, v1alpha3 under which the API server serves serviceentries, asking
-   * API discovery (a 404 there means the group version is not served).
-   */
-  private Optional<String> servedServiceEntryVersion() {
-    for (String version : SERVICE_ENTRY_VERSIONS) {
-      APIResourceList resources = client.getApiResources(SERVICE_ENTRY_GROUP + "/" + version);
-      if (resources != null && resources.getResources() != null
-          && resources.getResources().stream().anyMatch(r -> SERVICE_ENTRY_PLURAL.equals(r.getName()))) {
-        return Optional.of(version);
-      }
-    }
-    return Optional.empty();
-  }
-
-  private void schedule(Runnable task, Duration delay) {
-    try {
-      scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // closed meanwhile: nothing left to recheck
-    }
-  }
-
-  private static Duration shorter(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** 30s, 2m, 250ms: how an operator writes durations. */

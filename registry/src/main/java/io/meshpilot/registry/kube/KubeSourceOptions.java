@@ -10,8 +10,9 @@ import java.util.TreeSet;
  * How {@link KubeSource} watches the cluster.
  *
  * @param useEndpointSlices watch discovery.k8s.io/v1 EndpointSlices (true) or core/v1 Endpoints (false)
- * @param crdRecheckInterval how often to look again for the ServiceEntry CRD while it is not installed
- * @param namespaces watch Services, EndpointSlices/Endpoints, Pods and ServiceEntries only in these
+ * @param crdRecheckInterval how often to look again for Istio CRDs (ServiceEntry, DestinationRule,
+ *     VirtualService, Sidecar) that are not installed
+ * @param namespaces watch Services, EndpointSlices/Endpoints, Pods and the Istio kinds only in these
  *     namespaces (one informer per namespace and kind); empty watches every namespace. Nodes are
  *     cluster-scoped and always watched.
  */

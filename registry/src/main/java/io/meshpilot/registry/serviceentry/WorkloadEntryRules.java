@@ -1,5 +1,8 @@
 package io.meshpilot.registry.serviceentry;
 
+import io.meshpilot.registry.validation.DnsNames;
+import io.meshpilot.registry.validation.LabelSyntax;
+import io.meshpilot.registry.validation.Findings;
 import static io.meshpilot.registry.serviceentry.YamlValues.describe;
 
 import java.util.Map;

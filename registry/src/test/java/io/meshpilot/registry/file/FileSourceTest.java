@@ -139,6 +139,90 @@ class FileSourceTest {
     });
   }
 
+  private static final String TRAFFIC = """
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: reviews, namespace: shop}
+      spec:
+        host: reviews.shop.svc.cluster.local
+        subsets: [{name: %s, labels: {version: v1}}]
+      ---
+      apiVersion: networking.istio.io/v1beta1
+      kind: VirtualService
+      metadata: {name: reviews, namespace: shop}
+      spec:
+        hosts: [reviews.shop.svc.cluster.local]
+        http: [{route: [{destination: {host: reviews.shop.svc.cluster.local, subset: v1}}], timeout: %s}]
+      ---
+      apiVersion: networking.istio.io/v1alpha3
+      kind: Sidecar
+      metadata: {name: default, namespace: shop}
+      spec:
+        egress: [{hosts: ["./*", "istio-system/*"]}]
+      """;
+
+  private List<ObjectKey> trafficKeys() {
+    var configs = registry.trafficConfigs();
+    return java.util.stream.Stream.of(configs.destinationRules(), configs.virtualServices(), configs.sidecars())
+        .flatMap(List::stream).map(c -> c.meta().key()).toList();
+  }
+
+  private static final ObjectKey REVIEWS_DR = new ObjectKey("DestinationRule", "shop", "reviews");
+  private static final ObjectKey REVIEWS_VS = new ObjectKey("VirtualService", "shop", "reviews");
+  private static final ObjectKey SHOP_SIDECAR = new ObjectKey("Sidecar", "shop", "default");
+
+  @Test
+  void trafficConfigsOfEveryServedVersionAreLoaded() throws IOException {
+    Files.writeString(dir.resolve("traffic.yaml"), TRAFFIC.formatted("v1", "10s"));
+
+    start();
+
+    assertThat(trafficKeys()).containsExactly(REVIEWS_DR, REVIEWS_VS, SHOP_SIDECAR);
+    assertThat(registry.trafficConfigs().virtualServices().get(0).meta().source()).isEqualTo(source.name());
+  }
+
+  @Test
+  void editedAndDeletedTrafficConfigsAreFollowed() throws IOException {
+    Files.writeString(dir.resolve("traffic.yaml"), TRAFFIC.formatted("v1", "10s"));
+    start();
+
+    Files.writeString(dir.resolve("traffic.yaml"), TRAFFIC.formatted("v2", "10s"));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        registry.trafficConfigs().destinationRules().get(0).spec().subsets().get(0).name().equals("v2"));
+
+    Files.delete(dir.resolve("traffic.yaml"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.trafficConfigs().isEmpty());
+  }
+
+  @Test
+  void invalidTrafficConfigIsRejectedAndTheOthersStay() throws IOException {
+    Files.writeString(dir.resolve("traffic.yaml"), TRAFFIC.formatted("v1", "soon"));
+
+    start();
+
+    assertThat(trafficKeys()).containsExactly(REVIEWS_DR, SHOP_SIDECAR);
+    assertThat(registry.rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(REVIEWS_VS);
+      assertThat(r.reason()).isEqualTo("spec.http[0].timeout: \"soon\" is not a duration (e.g. \"1.5s\", \"30ms\", \"1m\")");
+    });
+
+    Files.writeString(dir.resolve("traffic.yaml"), TRAFFIC.formatted("v1", "5s"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.rejections().isEmpty());
+    assertThat(trafficKeys()).containsExactly(REVIEWS_DR, REVIEWS_VS, SHOP_SIDECAR);
+  }
+
+  @Test
+  void syntaxErrorKeepsTheFilesLastGoodTrafficConfigs() throws IOException {
+    Files.writeString(dir.resolve("traffic.yaml"), TRAFFIC.formatted("v1", "10s"));
+    start();
+
+    Files.writeString(dir.resolve("traffic.yaml"), "apiVersion: networking.istio.io/v1\nkind: Sidecar\nspec: [\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
+
+    assertThat(registry.rejections()).extracting(Rejection::object).containsExactly(new ObjectKey("File", "", "traffic.yaml"));
+    assertThat(trafficKeys()).containsExactly(REVIEWS_DR, REVIEWS_VS, SHOP_SIDECAR);
+  }
+
   @Test
   void skipsHiddenEntriesSuchAsAConfigMapMountsDataDirectory() throws IOException {
     Files.createDirectories(dir.resolve("..2024_01_01"));

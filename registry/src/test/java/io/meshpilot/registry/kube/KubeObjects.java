@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.meshpilot.registry.networking.IstioKind;
 import java.util.List;
 import java.util.Map;
 
@@ -64,12 +65,21 @@ final class KubeObjects {
   }
 
   static CustomResourceDefinition serviceEntryCrd() {
-    return new CustomResourceDefinitionBuilder().withNewMetadata().withName("serviceentries.networking.istio.io")
-        .endMetadata().withNewSpec().withGroup("networking.istio.io").withScope("Namespaced")
-        .withNewNames().withKind("ServiceEntry").withListKind("ServiceEntryList").withPlural("serviceentries")
-        .withSingular("serviceentry").endNames()
-        // a real API server requires a structural schema; this one keeps every field
-        .addNewVersion().withName("v1").withServed(true).withStorage(true)
+    return istioCrd(IstioKind.SERVICE_ENTRY, "v1");
+  }
+
+  /**
+   * The CRD of a networking.istio.io kind served under {@code version}: a real API server requires
+   * a structural schema; this one keeps every field, so the tests see what meshpilot's own
+   * validation does with any spec.
+   */
+  static CustomResourceDefinition istioCrd(IstioKind kind, String version) {
+    String singular = kind.kind().toLowerCase(java.util.Locale.ROOT);
+    return new CustomResourceDefinitionBuilder().withNewMetadata().withName(kind.plural() + "." + IstioKind.GROUP)
+        .endMetadata().withNewSpec().withGroup(IstioKind.GROUP).withScope("Namespaced")
+        .withNewNames().withKind(kind.kind()).withListKind(kind.kind() + "List").withPlural(kind.plural())
+        .withSingular(singular).endNames()
+        .addNewVersion().withName(version).withServed(true).withStorage(true)
         .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
         .endOpenAPIV3Schema().endSchema().endVersion()
         .endSpec().build();
@@ -77,6 +87,38 @@ final class KubeObjects {
 
   static void installServiceEntryCrd(KubernetesClient client) {
     client.apiextensions().v1().customResourceDefinitions().resource(serviceEntryCrd()).create();
+  }
+
+  static void installIstioCrd(KubernetesClient client, IstioKind kind, String version) {
+    client.apiextensions().v1().customResourceDefinitions().resource(istioCrd(kind, version)).create();
+  }
+
+  /** Where objects of an Istio kind are read and written under {@code version}. */
+  static ResourceDefinitionContext istioContext(IstioKind kind, String version) {
+    return new ResourceDefinitionContext.Builder().withGroup(IstioKind.GROUP).withVersion(version)
+        .withKind(kind.kind()).withPlural(kind.plural()).withNamespaced(true).build();
+  }
+
+  static GenericKubernetesResource destinationRule(String ns, String name, String version) {
+    return istioObject("DestinationRule", version, ns, name, Map.of("host", name + "." + ns + ".svc.cluster.local",
+        "subsets", List.of(Map.of("name", "v1", "labels", Map.of("version", "v1")))));
+  }
+
+  static GenericKubernetesResource virtualService(String ns, String name, String version) {
+    return istioObject("VirtualService", version, ns, name, Map.of("hosts", List.of(name),
+        "http", List.of(Map.of("route", List.of(Map.of("destination", Map.of("host", name, "subset", "v1")))))));
+  }
+
+  static GenericKubernetesResource sidecar(String ns, String name, String version) {
+    return istioObject("Sidecar", version, ns, name, Map.of("egress", List.of(Map.of("hosts", List.of("./*")))));
+  }
+
+  static GenericKubernetesResource istioObject(String kind, String version, String ns, String name,
+      Map<String, Object> spec) {
+    return new GenericKubernetesResourceBuilder().withApiVersion(IstioKind.GROUP + "/" + version).withKind(kind)
+        .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+        .addToAdditionalProperties("spec", spec)
+        .build();
   }
 
   /** Adds or changes a label, which gives the object a new resourceVersion. */

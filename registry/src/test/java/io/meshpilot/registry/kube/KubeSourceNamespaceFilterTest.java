@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.networking.IstioKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,10 @@ class KubeSourceNamespaceFilterTest {
   @BeforeEach
   void objectsInThreeNamespaces() {
     KubeObjects.installServiceEntryCrd(client);
+    KubeObjects.installIstioCrd(client, IstioKind.DESTINATION_RULE, "v1");
     for (String ns : List.of("shop", "billing", "other")) {
+      client.genericKubernetesResources(KubeObjects.istioContext(IstioKind.DESTINATION_RULE, "v1"))
+          .resource(KubeObjects.destinationRule(ns, "cart", "v1")).create();
       client.resource(KubeObjects.service(ns, "cart")).create();
       client.resource(KubeObjects.slice(ns, "cart", "cart-abc")).create();
       client.resource(KubeObjects.pod(ns, "cart-1")).create();
@@ -67,6 +71,7 @@ class KubeSourceNamespaceFilterTest {
         new ObjectKey("EndpointSlice", "shop", "cart-abc"), new ObjectKey("EndpointSlice", "billing", "cart-abc"),
         new ObjectKey("Pod", "shop", "cart-1"), new ObjectKey("Pod", "billing", "cart-1"),
         new ObjectKey("ServiceEntry", "shop", "payments"), new ObjectKey("ServiceEntry", "billing", "payments"),
+        new ObjectKey("DestinationRule", "shop", "cart"), new ObjectKey("DestinationRule", "billing", "cart"),
         new ObjectKey("Node", "", "node-a"));
 
     // A later object in "other" is not delivered; one created after it in a watched namespace is.
@@ -87,9 +92,10 @@ class KubeSourceNamespaceFilterTest {
     }
     assertThat(paths).contains("/api/v1/namespaces/shop/services", "/api/v1/namespaces/shop/pods",
         "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices",
-        "/apis/networking.istio.io/v1/namespaces/shop/serviceentries", "/api/v1/nodes");
+        "/apis/networking.istio.io/v1/namespaces/shop/serviceentries",
+        "/apis/networking.istio.io/v1/namespaces/shop/destinationrules", "/api/v1/nodes");
     assertThat(paths).doesNotContain("/api/v1/services", "/api/v1/pods", "/apis/discovery.k8s.io/v1/endpointslices",
-        "/apis/networking.istio.io/v1/serviceentries");
+        "/apis/networking.istio.io/v1/serviceentries", "/apis/networking.istio.io/v1/destinationrules");
   }
 
   @Test

@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.networking.IstioKind;
 import io.meshpilot.registry.realcluster.RealApiServerExtension;
 import java.time.Duration;
 import java.util.List;
@@ -71,10 +74,11 @@ class KubeSourceRealServerTest {
   @Test
   @Order(1)
   void missingServiceEntryCrdDoesNotBlockSyncAndIsWatchedOnceInstalled() {
-    try (LogCapture log = new LogCapture(KubeSource.class)) {
+    try (LogCapture log = new LogCapture(KubeSource.class);
+        LogCapture discoveryLog = new LogCapture(IstioKindDiscovery.class)) {
       start(true, Duration.ofMillis(200));
       await().atMost(AT_MOST).until(() -> source.crdChecks() >= 3);
-      assertThat(log.count("ServiceEntry CRD (networking.istio.io) is not installed")).isEqualTo(1);
+      assertThat(discoveryLog.count("ServiceEntry CRD (networking.istio.io) is not installed")).isEqualTo(1);
 
       RealServerObjects.installServiceEntryCrd(client());
       await().atMost(AT_MOST).until(() -> source.informer("ServiceEntry").isPresent()
@@ -193,7 +197,8 @@ class KubeSourceRealServerTest {
             .withVerbs("get", "list", "watch").build(),
         new PolicyRuleBuilder().withApiGroups("discovery.k8s.io").withResources("endpointslices")
             .withVerbs("get", "list", "watch").build(),
-        new PolicyRuleBuilder().withApiGroups("networking.istio.io").withResources("serviceentries")
+        new PolicyRuleBuilder().withApiGroups("networking.istio.io")
+            .withResources("serviceentries", "destinationrules", "virtualservices", "sidecars")
             .withVerbs("get", "list", "watch").build()), List.of(
         new PolicyRuleBuilder().withApiGroups("").withResources("nodes").withVerbs("get", "list", "watch").build(),
         new PolicyRuleBuilder().withNonResourceURLs("/apis/networking.istio.io/*").withVerbs("get").build()));
@@ -232,5 +237,55 @@ class KubeSourceRealServerTest {
         && sink.versions().containsKey(ObjectKey.of(added)));
     assertThat(sink.versions()).containsKey(ObjectKey.of(kept));
     assertThat(services.rebuilds()).isEqualTo(1);
+  }
+
+  /**
+   * The traffic kinds on a real API server: CRDs installed after the source started, each served
+   * under another version, are found by discovery; their objects reach the registry, which accepts,
+   * rejects and drops them as istiod does. Runs last: the CRDs it installs stay on the shared server.
+   */
+  @Test
+  @Order(8)
+  void trafficCrdsInstalledLaterAreWatchedUnderTheirServedVersionAndReachTheRegistry() {
+    MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
+    source = new KubeSource(client(), registry, new KubeSourceOptions(true, Duration.ofMillis(200)));
+    source.start();
+    await().atMost(AT_MOST).until(registry::synced);
+    String ns = namespace();
+
+    RealServerObjects.installIstioCrd(client(), IstioKind.DESTINATION_RULE, "v1");
+    RealServerObjects.installIstioCrd(client(), IstioKind.VIRTUAL_SERVICE, "v1beta1");
+    RealServerObjects.installIstioCrd(client(), IstioKind.SIDECAR, "v1alpha3");
+    await().atMost(AT_MOST).until(() -> Stream.of("DestinationRule", "VirtualService", "Sidecar")
+        .allMatch(kind -> source.informer(kind).map(i -> i.current().hasSynced()).orElse(false)));
+    var rule = client().genericKubernetesResources(KubeObjects.istioContext(IstioKind.DESTINATION_RULE, "v1"))
+        .resource(KubeObjects.destinationRule(ns, "reviews", "v1")).create();
+    client().genericKubernetesResources(KubeObjects.istioContext(IstioKind.VIRTUAL_SERVICE, "v1beta1"))
+        .resource(KubeObjects.virtualService(ns, "reviews", "v1beta1")).create();
+    client().genericKubernetesResources(KubeObjects.istioContext(IstioKind.SIDECAR, "v1alpha3"))
+        .resource(KubeObjects.sidecar(ns, "default", "v1alpha3")).create();
+
+    await().atMost(AT_MOST).until(() -> registry.trafficConfigs().destinationRules().size() == 1
+        && registry.trafficConfigs().virtualServices().size() == 1 && registry.trafficConfigs().sidecars().size() == 1);
+    var accepted = registry.trafficConfigs().destinationRules().get(0).meta();
+    assertThat(accepted.resourceVersion()).isEqualTo(rule.getMetadata().getResourceVersion());
+    assertThat(accepted.creationTimestamp()).isNotEqualTo(java.time.Instant.EPOCH);
+    assertThat(registry.trafficConfigs().virtualServices().get(0).meta().apiVersion())
+        .isEqualTo("networking.istio.io/v1beta1");
+
+    // An update the CRD's schema admits but istiod's validation refuses drops the rule.
+    rule.getAdditionalProperties().put("spec", Map.of("host", "reviews", "subsets", List.of(Map.of("name", "V_1"))));
+    client().genericKubernetesResources(KubeObjects.istioContext(IstioKind.DESTINATION_RULE, "v1"))
+        .resource(rule).update();
+    await().atMost(AT_MOST).until(() -> registry.trafficConfigs().destinationRules().isEmpty());
+    assertThat(registry.rejections()).singleElement().satisfies(r -> {
+      assertThat(r.object()).isEqualTo(new ObjectKey("DestinationRule", ns, "reviews"));
+      assertThat(r.source()).isEqualTo("kubernetes");
+      assertThat(r.reason()).contains("spec.subsets[0].name: subset name is invalid");
+    });
+
+    client().genericKubernetesResources(KubeObjects.istioContext(IstioKind.SIDECAR, "v1alpha3"))
+        .inNamespace(ns).withName("default").delete();
+    await().atMost(AT_MOST).until(() -> registry.trafficConfigs().sidecars().isEmpty());
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.networking.IstioKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,11 +157,12 @@ class KubeSourceTest {
 
   @Test
   void missingServiceEntryCrdDoesNotBlockSyncAndIsWatchedOnceInstalled() {
-    try (LogCapture log = new LogCapture(KubeSource.class)) {
+    try (LogCapture log = new LogCapture(KubeSource.class);
+        LogCapture discoveryLog = new LogCapture(IstioKindDiscovery.class)) {
       start(true, Duration.ofMillis(100));
       awaitSynced();
       await().atMost(AT_MOST).until(() -> source.crdChecks() >= 3);
-      assertThat(log.count("ServiceEntry CRD (networking.istio.io) is not installed; ServiceEntries are "
+      assertThat(discoveryLog.count("ServiceEntry CRD (networking.istio.io) is not installed; ServiceEntries are "
           + "ignored until it appears, rechecking every 100ms")).isEqualTo(1);
 
       KubeObjects.installServiceEntryCrd(client);
@@ -171,6 +173,54 @@ class KubeSourceTest {
       await().atMost(AT_MOST).until(() -> sink.versions().containsKey(ObjectKey.of(created)));
       assertThat(log.count("appeared; watching ServiceEntries")).isEqualTo(1);
       assertThat(sink.count("synced")).isEqualTo(1);
+    }
+  }
+
+  static Stream<Arguments> trafficKinds() {
+    return Stream.of(
+        Arguments.of(IstioKind.DESTINATION_RULE, "v1", (Supplier<GenericKubernetesResource>)
+            () -> KubeObjects.destinationRule("shop", "reviews", "v1")),
+        Arguments.of(IstioKind.VIRTUAL_SERVICE, "v1beta1", (Supplier<GenericKubernetesResource>)
+            () -> KubeObjects.virtualService("shop", "reviews", "v1beta1")),
+        Arguments.of(IstioKind.SIDECAR, "v1alpha3", (Supplier<GenericKubernetesResource>)
+            () -> KubeObjects.sidecar("shop", "default", "v1alpha3")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("trafficKinds")
+  void trafficKindIsWatchedUnderTheVersionItsCrdServes(IstioKind kind, String version,
+      Supplier<GenericKubernetesResource> object) {
+    KubeObjects.installIstioCrd(client, kind, version);
+    var existing = client.genericKubernetesResources(KubeObjects.istioContext(kind, version))
+        .resource(object.get()).create();
+
+    start(true, Duration.ofSeconds(30));
+    awaitSynced();
+
+    assertThat(sink.versions()).containsKey(ObjectKey.of(existing));
+    HasMetadata delivered = sink.get(ObjectKey.of(existing));
+    assertThat(delivered.getApiVersion()).isEqualTo("networking.istio.io/" + version);
+    client.genericKubernetesResources(KubeObjects.istioContext(kind, version)).resource(existing).delete();
+    await().atMost(AT_MOST).until(() -> !sink.versions().containsKey(ObjectKey.of(existing)));
+  }
+
+  @Test
+  void trafficCrdInstalledAfterStartIsWatchedOnceItAppears() {
+    try (LogCapture log = new LogCapture(KubeSource.class)) {
+      start(true, Duration.ofMillis(100));
+      awaitSynced();
+      await().atMost(AT_MOST).until(() -> source.crdChecks() >= 2);
+
+      KubeObjects.installIstioCrd(client, IstioKind.VIRTUAL_SERVICE, "v1");
+      await().atMost(AT_MOST).until(() -> source.informer("VirtualService").isPresent()
+          && source.informer("VirtualService").orElseThrow().current().hasSynced());
+      var created = client.genericKubernetesResources(KubeObjects.istioContext(IstioKind.VIRTUAL_SERVICE, "v1"))
+          .resource(KubeObjects.virtualService("shop", "reviews", "v1")).create();
+
+      await().atMost(AT_MOST).until(() -> sink.versions().containsKey(ObjectKey.of(created)));
+      assertThat(log.count("VirtualService CRD (networking.istio.io/v1) appeared; watching VirtualServices"))
+          .isEqualTo(1);
+      assertThat(source.informer("DestinationRule")).isEmpty();
     }
   }
 

@@ -8,13 +8,13 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Captures the formatted log lines of one class while open. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Level levelBefore;
   private final boolean additiveBefore;
 
-  LogCapture(Class<?> type) {
+  public LogCapture(Class<?> type) {
     this((Logger) LoggerFactory.getLogger(type), null);
   }
 
@@ -32,15 +32,15 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Captures a logger by name at {@code level} (e.g. a library's DEBUG line); restores its level on close. */
-  static LogCapture at(String loggerName, Level level) {
+  public static LogCapture at(String loggerName, Level level) {
     return new LogCapture((Logger) LoggerFactory.getLogger(loggerName), level);
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
-  long count(String fragment) {
+  public long count(String fragment) {
     return lines().stream().filter(l -> l.contains(fragment)).count();
   }
 

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.networking.IstioKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,12 +86,17 @@ final class RealServerObjects {
 
   /** Installs the ServiceEntry CRD if it is not there, and waits until it is Established. */
   static void installServiceEntryCrd(KubernetesClient client) {
+    installIstioCrd(client, IstioKind.SERVICE_ENTRY, "v1");
+  }
+
+  /** Installs an Istio kind's CRD (served under {@code version}) if it is not there, and waits until it is Established. */
+  static void installIstioCrd(KubernetesClient client, IstioKind kind, String version) {
     var crds = client.apiextensions().v1().customResourceDefinitions();
-    if (crds.withName(KubeObjects.serviceEntryCrd().getMetadata().getName()).get() == null) {
-      KubeObjects.installServiceEntryCrd(client);
+    String name = KubeObjects.istioCrd(kind, version).getMetadata().getName();
+    if (crds.withName(name).get() == null) {
+      KubeObjects.installIstioCrd(client, kind, version);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> established(
-        crds.withName(KubeObjects.serviceEntryCrd().getMetadata().getName()).get()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> established(crds.withName(name).get()));
   }
 
   private static boolean established(CustomResourceDefinition crd) {

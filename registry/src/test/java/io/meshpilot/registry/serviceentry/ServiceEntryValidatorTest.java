@@ -1,5 +1,6 @@
 package io.meshpilot.registry.serviceentry;
 
+import io.meshpilot.registry.validation.Validation;
 import static io.meshpilot.registry.serviceentry.Fixtures.entry;
 import static io.meshpilot.registry.serviceentry.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns registry changes into pushes: debounces them (istiod's PILOT_DEBOUNCE_AFTER /
- * PILOT_DEBOUNCE_MAX), merges them (any service change makes a full push, otherwise an EDS push
- * of the changed hostnames), builds a new PushContext and queues every connection, pushing at
+ * PILOT_DEBOUNCE_MAX), merges them (any service or traffic config change makes a full push,
+ * otherwise an EDS push of the changed hostnames), builds a new PushContext and queues every connection, pushing at
  * most PILOT_PUSH_THROTTLE at once. Debouncing and push preparation run on one thread, so only one
  * push is prepared at a time. Reports each push's start, its debounce window and, through the
  * queue, each connection's queue and convergence times as {@link XdsEvents}.
@@ -70,9 +70,16 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     if (change.isEmpty()) {
       return;
     }
-    request(change.services().isEmpty()
+    PushRequest request = change.services().isEmpty()
         ? PushRequest.endpoints(change.endpoints())
-        : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1)));
+        : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1));
+    if (!change.configs().isEmpty()) {
+      // A DestinationRule, VirtualService or Sidecar can change what any proxy gets (scope, subsets,
+      // routes), so a config change is a full push to everyone, with istiod's "config" trigger.
+      PushRequest config = PushRequest.fullPush(PushRequest.CONFIG);
+      request = change.services().isEmpty() && change.endpoints().isEmpty() ? config : config.merge(request);
+    }
+    request(request);
   }
 
   /** Requests a push (debounced like registry changes); returns at once. */

@@ -3,6 +3,7 @@ package io.meshpilot.xds.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.RegistryListener;
 import io.meshpilot.registry.Rejection;
@@ -75,6 +76,31 @@ class PushSchedulerTest {
     assertThat(target.byConnection.get("a-1"))
         .containsExactly(new PushRequest(true, false, Set.of("ratings"), Set.of("reviews"),
             Map.of("endpoint", 1, "service", 1)));
+  }
+
+  @Test
+  void trafficConfigChangeIsAFullPushToEveryoneWithTheConfigTrigger() throws Exception {
+    scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
+
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of(),
+        Set.of(new ObjectKey("DestinationRule", "shop", "reviews"))));
+    advanceClockTo(100 * MS);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
+    assertThat(target.byConnection.get("a-1")).containsExactly(PushRequest.fullPush(PushRequest.CONFIG));
+  }
+
+  @Test
+  void configChangeWithEndpointChangesKeepsBothTriggers() throws Exception {
+    scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
+
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of("reviews"),
+        Set.of(new ObjectKey("VirtualService", "shop", "reviews"))));
+    advanceClockTo(100 * MS);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
+    assertThat(target.byConnection.get("a-1")).containsExactly(
+        new PushRequest(true, true, Set.of(), Set.of(), Map.of("config", 1, "endpoint", 1)));
   }
 
   @Test

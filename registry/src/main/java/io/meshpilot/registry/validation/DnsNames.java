@@ -1,4 +1,4 @@
-package io.meshpilot.registry.serviceentry;
+package io.meshpilot.registry.validation;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * trailing dot is allowed, the top-level label may not be all digits, and only the first label of a
  * host may be a wildcard ({@code *}, {@code *foo} or {@code *-foo}).
  */
-final class DnsNames {
-  static final int MAX_LABEL_LENGTH = 63;
-  static final int MAX_DOMAIN_LENGTH = 255;
+public final class DnsNames {
+  public static final int MAX_LABEL_LENGTH = 63;
+  public static final int MAX_DOMAIN_LENGTH = 255;
 
   private static final String LABEL = "[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?";
   private static final Pattern LABEL_PATTERN = Pattern.compile(LABEL);
@@ -20,17 +20,17 @@ final class DnsNames {
   private DnsNames() {}
 
   /** A DNS-1123 label: 1–63 letters, digits or {@code -}, starting and ending with a letter or digit. */
-  static boolean isLabel(String value) {
+  public static boolean isLabel(String value) {
     return value.length() <= MAX_LABEL_LENGTH && LABEL_PATTERN.matcher(value).matches();
   }
 
   /** A DNS-1123 label, or one with a leading {@code *} / {@code *-}, or {@code *} alone. */
-  static boolean isWildcardLabel(String value) {
+  public static boolean isWildcardLabel(String value) {
     return value.length() <= MAX_LABEL_LENGTH && WILDCARD_LABEL_PATTERN.matcher(value).matches();
   }
 
   /** Why {@code domain} is not a host that may start with a wildcard label, or empty when it is fine. */
-  static Optional<String> wildcardDomainProblem(String domain) {
+  public static Optional<String> wildcardDomainProblem(String domain) {
     Optional<String> pre = preconditionProblem(domain);
     if (pre.isPresent()) {
       return pre;
@@ -44,7 +44,7 @@ final class DnsNames {
   }
 
   /** Why {@code domain} is not a fully qualified domain name (no wildcards), or empty when it is fine. */
-  static Optional<String> fqdnProblem(String domain) {
+  public static Optional<String> fqdnProblem(String domain) {
     Optional<String> pre = preconditionProblem(domain);
     return pre.isPresent() ? pre : labelsProblem(domain);
   }

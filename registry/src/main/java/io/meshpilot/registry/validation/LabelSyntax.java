@@ -1,10 +1,10 @@
-package io.meshpilot.registry.serviceentry;
+package io.meshpilot.registry.validation;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Kubernetes label key and value syntax, as istiod checks workload labels. */
-final class LabelSyntax {
+public final class LabelSyntax {
   private static final String NAME = "(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
   private static final Pattern NAME_PATTERN = Pattern.compile(NAME);
   private static final Pattern PREFIX_PATTERN =
@@ -15,7 +15,7 @@ final class LabelSyntax {
   private LabelSyntax() {}
 
   /** Why {@code key} is not a valid label key ({@code [prefix/]name}), or empty when it is. */
-  static Optional<String> keyProblem(String key) {
+  public static Optional<String> keyProblem(String key) {
     int slash = key.indexOf('/');
     String name = slash < 0 ? key : key.substring(slash + 1);
     if (slash >= 0) {
@@ -32,7 +32,7 @@ final class LabelSyntax {
   }
 
   /** Why {@code value} is not a valid label value, or empty when it is (the empty value is valid). */
-  static Optional<String> valueProblem(String value) {
+  public static Optional<String> valueProblem(String value) {
     if (value.isEmpty()) {
       return Optional.empty();
     }

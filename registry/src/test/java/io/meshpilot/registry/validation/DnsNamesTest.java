@@ -1,4 +1,4 @@
-package io.meshpilot.registry.serviceentry;
+package io.meshpilot.registry.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.meshpilot.registry.serviceentry;
+package io.meshpilot.registry.validation;
 
 import java.util.List;
 
