@@ -58,6 +58,7 @@ public final class ConfigDumpJson {
       OriginalSrc.getDescriptor(),
       HttpProtocolOptions.getDescriptor(),
       CaresDnsResolverConfig.getDescriptor(),
+      io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor(),
       PreviousHostsPredicate.getDescriptor());
 
   private static final JsonFormat.TypeRegistry REGISTRY = JsonFormat.TypeRegistry.newBuilder().add(PACKED_TYPES).build();
