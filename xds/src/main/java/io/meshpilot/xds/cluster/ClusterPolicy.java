@@ -10,7 +10,6 @@ import io.envoyproxy.envoy.config.cluster.v3.UpstreamConnectionOptions;
 import io.envoyproxy.envoy.config.core.v3.RuntimeDouble;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.envoyproxy.envoy.type.v3.Percent;
-import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings;
 import io.meshpilot.registry.networking.DestinationRule.ConsistentHash;
 import io.meshpilot.registry.networking.DestinationRule.LoadBalancerSettings;
@@ -34,11 +33,11 @@ final class ClusterPolicy {
    * @param policy the merged policy for this cluster, or {@code null}
    * @param supportsUnhealthy the service sends unhealthy endpoints (panic threshold then 0)
    */
-  static void apply(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, Port port,
-      Duration meshConnectTimeout, boolean supportsUnhealthy) {
+  static void apply(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, Duration meshConnectTimeout,
+      boolean supportsUnhealthy) {
     ConnectionPoolSettings pool = policy == null || policy.connectionPool() == null
         ? new ConnectionPoolSettings(null, null) : policy.connectionPool();
-    if (shouldUpgradeToHttp2(pool, port)) {
+    if (shouldUpgradeToHttp2(pool)) {
       http.http2();
     }
     connectionPool(cluster, http, pool, meshConnectTimeout);
@@ -54,8 +53,11 @@ final class ClusterPolicy {
     }
   }
 
-  /** istiod's shouldH2Upgrade, with the mesh-wide h2UpgradePolicy at its default (DO_NOT_UPGRADE). */
-  private static boolean shouldUpgradeToHttp2(ConnectionPoolSettings pool, Port port) {
+  /**
+   * istiod's shouldH2Upgrade with the mesh-wide h2UpgradePolicy at its default (DO_NOT_UPGRADE):
+   * only the rule's UPGRADE upgrades, whatever the port's protocol.
+   */
+  private static boolean shouldUpgradeToHttp2(ConnectionPoolSettings pool) {
     ConnectionPoolSettings.Http settings = pool.http();
     if (settings == null || Boolean.TRUE.equals(settings.useClientProtocol())) {
       return false;

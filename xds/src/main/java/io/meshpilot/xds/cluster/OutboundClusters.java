@@ -83,7 +83,9 @@ final class OutboundClusters {
     if (type.isEmpty()) {
       return Built.NONE; // ALIAS has no cluster; DYNAMIC_DNS needs the dynamic forward proxy
     }
-    List<Endpoint> endpoints = push.endpoints(service, port);
+    // only DNS clusters inline their endpoints; EDS and ORIGINAL_DST ones do not read them at all
+    boolean inlined = type.get() == Cluster.DiscoveryType.STRICT_DNS || type.get() == Cluster.DiscoveryType.LOGICAL_DNS;
+    List<Endpoint> endpoints = inlined ? push.endpoints(service, port) : List.of();
     Optional<Cluster.Builder> shell = shell(name, type.get(), service, port, proxy, push, endpoints);
     if (shell.isEmpty()) {
       log.debug("cluster {} dropped: DNS service without endpoints", name);
@@ -131,7 +133,7 @@ final class OutboundClusters {
       List<Conflict> refused) {
     HttpOptions http = HttpOptions.forProtocol(port.protocol());
     try {
-      ClusterPolicy.apply(cluster, http, policy, port, timeout(push), EndpointHealth.supportsUnhealthy(service));
+      ClusterPolicy.apply(cluster, http, policy, timeout(push), EndpointHealth.supportsUnhealthy(service));
     } catch (RuntimeException e) {
       refused.add(new Conflict(rule.object(), "cluster " + cluster.getName() + " not generated, left out: "
           + e.getMessage()));

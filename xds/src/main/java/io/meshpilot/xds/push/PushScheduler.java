@@ -70,6 +70,12 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     if (change.isEmpty()) {
       return;
     }
+    if (!change.configs().isEmpty()) {
+      // a DestinationRule, VirtualService or Sidecar may shape any proxy's config: everything is
+      // regenerated, and the resource cache keeps what the change did not touch
+      request(PushRequest.fullPush(PushRequest.CONFIG));
+      return;
+    }
     request(change.services().isEmpty()
         ? PushRequest.endpoints(change.endpoints())
         : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1)));

@@ -24,6 +24,8 @@ public record PushRequest(boolean full, boolean global, Set<String> serviceHostn
   public static final String ENDPOINT = "endpoint";
   /** Trigger of a push after services changed. */
   public static final String SERVICE = "service";
+  /** Trigger of a push after Istio config (DestinationRule, VirtualService, Sidecar) changed. */
+  public static final String CONFIG = "config";
   /** Trigger of a push of everything to everyone (istiod's GlobalUpdate). */
   public static final String GLOBAL = "global";
 
