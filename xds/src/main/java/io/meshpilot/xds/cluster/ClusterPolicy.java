@@ -22,7 +22,8 @@ import java.time.Duration;
 /**
  * Applies a (merged) DestinationRule traffic policy to an outbound cluster as istiod's
  * applyTrafficPolicy does, in its order: connection pool (after the HTTP/2 upgrade decision),
- * outlier detection, load balancer, then TLS. With no policy the cluster keeps istiod's defaults.
+ * outlier detection, load balancer, TLS, then the PROXY protocol. With no policy the cluster keeps
+ * istiod's defaults.
  */
 final class ClusterPolicy {
   private ClusterPolicy() {}
@@ -47,6 +48,9 @@ final class ClusterPolicy {
     loadBalancer(cluster, policy == null ? null : policy.loadBalancer(), supportsUnhealthy);
     if (policy != null && policy.tls() != null) {
       UpstreamTls.apply(cluster, http, policy.tls());
+    }
+    if (policy != null && policy.proxyProtocol() != null) {
+      UpstreamProxyProtocol.apply(cluster, policy.proxyProtocol());
     }
     if (cluster.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
       cluster.setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);

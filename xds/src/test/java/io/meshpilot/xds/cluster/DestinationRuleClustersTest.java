@@ -92,8 +92,33 @@ class DestinationRuleClustersTest {
         subsets:
         - name: passthrough
           trafficPolicy: {loadBalancer: {simple: PASSTHROUGH}, tls: {mode: DISABLE}}
+        - name: proxied
+          trafficPolicy: {proxyProtocol: {version: V2}}
         """));
     assertGolden("tls.json", reviewsClusters());
+  }
+
+  @Test
+  void dnsServiceSubsetsInlineOnlyTheirEndpoints() {
+    mesh.with(MeshFixture.serviceEntry("shop", "legacy", Map.of("hosts", List.of("legacy.example.com"),
+        "resolution", "DNS", "location", "MESH_EXTERNAL",
+        "ports", List.of(Map.of("number", 8080, "name", "http", "protocol", "HTTP")),
+        "endpoints", List.of(Map.of("address", "a.legacy.example.com", "labels", Map.of("zone", "a")),
+            Map.of("address", "b.legacy.example.com", "labels", Map.of("zone", "b"))))));
+    mesh.withRules(destinationRule("shop", "legacy", """
+        host: legacy.example.com
+        subsets: [{name: a, labels: {zone: a}}, {name: none, labels: {zone: c}}]
+        """));
+    List<Cluster> clusters = ClusterGenerator.outbound(CLIENT, mesh.push()).stream()
+        .filter(c -> c.getName().endsWith("|legacy.example.com")).toList();
+    assertThat(clusters).extracting(Cluster::getName)
+        .containsExactly("outbound|8080||legacy.example.com", "outbound|8080|a|legacy.example.com");
+    Cluster a = clusters.get(1);
+    assertThat(a.getType()).isEqualTo(Cluster.DiscoveryType.STRICT_DNS);
+    assertThat(a.getLoadAssignment().getEndpointsList()).flatExtracting(l -> l.getLbEndpointsList())
+        .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
+        .containsExactly("a.legacy.example.com");
+    assertThat(a.getMetadata().getFilterMetadataOrThrow("istio").getFieldsOrThrow("external").getBoolValue()).isTrue();
   }
 
   @Test
