@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.networking.DestinationRule;
+import io.meshpilot.registry.networking.IstioConfig;
 import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.MeshSettings;
@@ -187,11 +189,25 @@ class DestinationRuleE2ETest {
     assertThat(secure.requestCount()).isPositive();
     assertThat(statSum(envoy, "secure.*ssl\\.handshake")).isPositive();
 
-    assertThat(envoy.stats("update_rejected")).as(envoy::diagnostics)
-        .allSatisfy((name, value) -> assertThat(value).isZero());
     assertThat(envoy.configDump("resource=dynamic_active_clusters").toString())
         .contains("outbound|" + PORT + "|v1|" + reviewsHost, "outbound|" + PORT + "|v2|" + reviewsHost,
             "/apis/networking.istio.io/v1/namespaces/default/destination-rule/reviews");
+
+    // A changed rule reaches Envoy with the next push: the dropped subset's cluster goes, the new one serves.
+    List<IstioConfig<DestinationRule>> rules = new ArrayList<>(traffic.destinationRules());
+    rules.replaceAll(rule -> !rule.name().equals("reviews") ? rule : destinationRule(NS, "reviews", """
+        host: reviews
+        subsets: [{name: v2, labels: {version: v2}}, {name: first, labels: {version: v1}}]
+        """));
+    traffic = TrafficFixture.rules(rules);
+    discovery.requestFullPush();
+    await().atMost(AT_MOST).until(() -> {
+      String clusters = envoy.configDump("resource=dynamic_active_clusters").toString();
+      return clusters.contains("outbound|" + PORT + "|first|" + reviewsHost)
+          && !clusters.contains("outbound|" + PORT + "|v1|" + reviewsHost);
+    });
+    assertThat(envoy.stats("update_rejected")).as(envoy::diagnostics)
+        .allSatisfy((name, value) -> assertThat(value).isZero());
   }
 
   /** Routes by Host: {@code v2} to the reviews v2 subset, {@code hash} to reviews with the rule's hash policy. */
