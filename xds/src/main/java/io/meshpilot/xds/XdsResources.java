@@ -22,6 +22,7 @@ import io.meshpilot.xds.server.ResourcePart;
 import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
 import io.meshpilot.xds.server.XdsType;
+import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ServiceTarget;
@@ -135,16 +136,18 @@ public final class XdsResources implements ResourceSource {
     if (proxy.interceptionMode() == InterceptionMode.NONE) {
       return ResourcePart.EMPTY;
     }
-    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(TargetKey::of).toList();
+    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
     return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets), () -> ResourcePart.of(build.get()));
   }
 
   /** A proxy's own part depends on its interception mode and its service targets. */
   private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets) {}
 
-  private record TargetKey(Ref<Service> service, int port, int targetPort) {
-    static TargetKey of(ServiceTarget target) {
-      return new TargetKey(Ref.to(target.service()), target.port().port(), target.targetPort());
+  /** A service target and the DestinationRule whose connection pool its inbound cluster takes (or null). */
+  private record TargetKey(Ref<Service> service, int port, int targetPort, AppliedDestinationRule rule) {
+    static TargetKey of(ServiceTarget target, PushContext push) {
+      return new TargetKey(Ref.to(target.service()), target.port().port(), target.targetPort(),
+          push.destinationRules().forInbound(target.service()).orElse(null));
     }
   }
 

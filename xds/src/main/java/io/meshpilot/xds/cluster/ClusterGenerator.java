@@ -85,7 +85,8 @@ public final class ClusterGenerator {
       return List.of();
     }
     Duration connectTimeout = push.settings().connectTimeout();
-    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
+    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout,
+        push.destinationRules()));
     clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
         () -> SpecialClusters.inboundPassthrough(connectTimeout)));
     return List.copyOf(clusters);

@@ -57,6 +57,13 @@ final class ClusterPolicy {
     }
   }
 
+  /** An inbound cluster takes only the connection pool of the policy (no upgrade, LB, outlier or TLS). */
+  static void applyInbound(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy,
+      Duration meshConnectTimeout) {
+    connectionPool(cluster, http, policy == null || policy.connectionPool() == null
+        ? new ConnectionPoolSettings(null, null) : policy.connectionPool(), meshConnectTimeout);
+  }
+
   /**
    * istiod's shouldH2Upgrade with the mesh-wide h2UpgradePolicy at its default (DO_NOT_UPGRADE):
    * only the rule's UPGRADE upgrades, whatever the port's protocol.

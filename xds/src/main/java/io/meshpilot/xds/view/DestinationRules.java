@@ -102,6 +102,22 @@ public final class DestinationRules {
   }
 
   /**
+   * The rule whose connection pool the inbound clusters of {@code service} take on its own
+   * workloads' proxies: the catch-all one as a proxy of the service's namespace sees it
+   * (workloadSelector rules shape outbound traffic only, as in istiod).
+   */
+  public Optional<AppliedDestinationRule> forInbound(Service service) {
+    String namespace = service.attributes().namespace();
+    Consolidated catchAll = null;
+    for (Consolidated candidate : candidates(namespace, service)) {
+      if (candidate.selector() == null) {
+        catchAll = candidate;
+      }
+    }
+    return Optional.ofNullable(catchAll).map(Consolidated::applied);
+  }
+
+  /**
    * The rules with a workloadSelector in {@code namespace} that select these labels: the only part
    * of a proxy's labels its outbound config depends on (empty for almost every proxy).
    */

@@ -122,6 +122,24 @@ class DestinationRuleClustersTest {
   }
 
   @Test
+  void inboundClustersTakeTheConnectionPoolOfTheirServicesRule() {
+    mesh.withRules(destinationRule("shop", "reviews", """
+        host: reviews
+        trafficPolicy:
+          connectionPool: {tcp: {maxConnections: 7}}
+          outlierDetection: {consecutive5xxErrors: 3}
+        """));
+    Proxy server = sidecar("shop", "10.2.0.1", Map.of("app", "reviews", "version", "v1"),
+        io.meshpilot.xds.proxy.InterceptionMode.REDIRECT);
+    Cluster inbound = named(ClusterGenerator.inbound(server, mesh.push()), "inbound|9080||");
+    assertThat(inbound.getCircuitBreakers().getThresholds(0).getMaxConnections().getValue()).isEqualTo(7);
+    assertThat(inbound.hasOutlierDetection()).isFalse();
+    assertThat(inbound.getLbPolicy()).isEqualTo(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    assertThat(inbound.getMetadata().getFilterMetadataOrThrow("istio").getFieldsOrThrow("config").getStringValue())
+        .isEqualTo("/apis/networking.istio.io/v1/namespaces/shop/destination-rule/reviews");
+  }
+
+  @Test
   void istioMutualIsRefusedWithTheRuleNamedAndTheOtherClustersStay() {
     mesh.withRules(destinationRule("shop", "mtls", """
         host: reviews
