@@ -11,12 +11,17 @@ import java.util.Objects;
  * @param defaultServiceExportTo visibility of services without their own exportTo, {@code ["*"]}
  * @param domainSuffix the cluster domain, {@code cluster.local}
  * @param connectTimeout upstream connect timeout, 10 s
+ * @param rootNamespace MeshConfig {@code rootNamespace}: the config root, {@code istio-system}
+ * @param defaultDestinationRuleExportTo MeshConfig {@code defaultDestinationRuleExportTo}: visibility
+ *     of DestinationRules without their own exportTo, {@code ["*"]}
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
     List<String> defaultServiceExportTo,
     String domainSuffix,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    String rootNamespace,
+    List<String> defaultDestinationRuleExportTo) {
 
   public MeshSettings {
     Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
@@ -24,6 +29,15 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultServiceExportTo);
     domainSuffix = domainSuffix == null || domainSuffix.isEmpty() ? "cluster.local" : domainSuffix;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? "istio-system" : rootNamespace;
+    defaultDestinationRuleExportTo = defaultDestinationRuleExportTo == null || defaultDestinationRuleExportTo.isEmpty()
+        ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
+  }
+
+  /** Settings with istiod's root namespace and DestinationRule visibility defaults. */
+  public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
+      String domainSuffix, Duration connectTimeout) {
+    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, "istio-system", List.of("*"));
   }
 
   /** istiod's defaults. */
@@ -33,6 +47,7 @@ public record MeshSettings(
 
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
-    return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout);
+    return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo);
   }
 }

@@ -2,6 +2,7 @@ package io.meshpilot.xds;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterGenerator;
@@ -21,6 +22,7 @@ import io.meshpilot.xds.server.ResourcePart;
 import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
 import io.meshpilot.xds.server.XdsType;
+import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ServiceTarget;
@@ -134,41 +136,45 @@ public final class XdsResources implements ResourceSource {
     if (proxy.interceptionMode() == InterceptionMode.NONE) {
       return ResourcePart.EMPTY;
     }
-    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(TargetKey::of).toList();
+    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
     return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets), () -> ResourcePart.of(build.get()));
   }
 
   /** A proxy's own part depends on its interception mode and its service targets. */
   private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets) {}
 
-  private record TargetKey(Ref<Service> service, int port, int targetPort) {
-    static TargetKey of(ServiceTarget target) {
-      return new TargetKey(Ref.to(target.service()), target.port().port(), target.targetPort());
+  /** A service target and the DestinationRule whose connection pool its inbound cluster takes (or null). */
+  private record TargetKey(Ref<Service> service, int port, int targetPort, AppliedDestinationRule rule) {
+    static TargetKey of(ServiceTarget target, PushContext push) {
+      return new TargetKey(Ref.to(target.service()), target.port().port(), target.targetPort(),
+          push.destinationRules().forInbound(target.service()).orElse(null));
     }
   }
 
   private static List<? extends Message> grpc(Memo m, PushContext push, Proxy proxy, XdsType type, Set<String> names) {
+    // DestinationRules with a workloadSelector shape clusters, endpoints and route hash policies
+    List<ObjectKey> rules = m.scope(proxy).selectingRules();
     return switch (type) {
       case CLUSTER -> names.isEmpty()
-          ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy)),
+          ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy, rules)),
               k -> GrpcClusterGenerator.all(proxy, push))
-          : named(m, "grpc-cds", names, Shape.visibility(proxy),
+          : named(m, "grpc-cds", names, Shape.visibility(proxy, rules),
               name -> GrpcClusterGenerator.generate(name, proxy, push));
       case LISTENER -> names.isEmpty()
-          ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy)),
+          ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy, rules)),
               k -> GrpcListenerGenerator.all(proxy, push))
           : names.stream().sorted()
               // a server's inbound listener depends on its workload; a channel's only on its namespace
               .flatMap(name -> named(m, "grpc-lds", Set.of(name),
-                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy) : Shape.routes(proxy),
+                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy, rules) : Shape.routes(proxy, rules),
                   n -> GrpcListenerGenerator.generate(n, proxy, push)).stream())
               .toList();
       case ENDPOINT -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy, rules)),
               k -> List.of(GrpcEndpointGenerator.generate(name, proxy, push))).getFirst())
           .toList();
       case ROUTE -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy, rules)),
               k -> List.of(GrpcRouteGenerator.generate(name, proxy, push))).getFirst())
           .toList();
     };
@@ -281,18 +287,18 @@ public final class XdsResources implements ResourceSource {
 
   /** The proxy attributes a gRPC resource depends on; proxies with equal shapes get identical resources. */
   private record Shape(String namespace, String clusterId, String dnsDomain, String mode, String generator,
-      Map<String, String> labels, List<String> ips) {
-    static Shape of(Proxy p) {
+      Map<String, String> labels, List<String> ips, List<ObjectKey> selectingRules) {
+    static Shape of(Proxy p, List<ObjectKey> rules) {
       return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), p.interceptionMode().name(), p.generator(),
-          p.labels(), p.instanceIps());
+          p.labels(), p.instanceIps(), rules);
     }
 
-    static Shape visibility(Proxy p) {
-      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of());
+    static Shape visibility(Proxy p, List<ObjectKey> rules) {
+      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of(), rules);
     }
 
-    static Shape routes(Proxy p) {
-      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of());
+    static Shape routes(Proxy p, List<ObjectKey> rules) {
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of(), rules);
     }
   }
 }

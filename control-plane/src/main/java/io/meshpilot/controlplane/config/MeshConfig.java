@@ -13,12 +13,14 @@ import java.util.Objects;
  * @param defaultServiceExportTo visibility of services without their own exportTo, {@code ["*"]}
  * @param rootNamespace the config root / system namespace, {@code istio-system}
  * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
+ * @param defaultDestinationRuleExportTo visibility of DestinationRules without their own exportTo, {@code ["*"]}
  */
 public record MeshConfig(
     OutboundTrafficPolicy outboundTrafficPolicyMode,
     List<String> defaultServiceExportTo,
     String rootNamespace,
-    String trustDomain) {
+    String trustDomain,
+    List<String> defaultDestinationRuleExportTo) {
 
   public MeshConfig {
     Objects.requireNonNull(outboundTrafficPolicyMode, "outboundTrafficPolicyMode");
@@ -26,6 +28,14 @@ public record MeshConfig(
         ? List.of("*") : List.copyOf(defaultServiceExportTo);
     rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? "istio-system" : rootNamespace;
     trustDomain = trustDomain == null || trustDomain.isEmpty() ? "cluster.local" : trustDomain;
+    defaultDestinationRuleExportTo = defaultDestinationRuleExportTo == null || defaultDestinationRuleExportTo.isEmpty()
+        ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
+  }
+
+  /** The fields other than DestinationRule visibility, which keeps istiod's default. */
+  public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
+      String rootNamespace, String trustDomain) {
+    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"));
   }
 
   /** istiod's {@code DefaultMeshConfig} for these fields. */
@@ -35,6 +45,7 @@ public record MeshConfig(
 
   /** The settings config generation uses, with the domain suffix given on the command line. */
   public MeshSettings toMeshSettings(String domainSuffix) {
-    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10));
+    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10),
+        rootNamespace, defaultDestinationRuleExportTo);
   }
 }

@@ -45,13 +45,19 @@ public final class MeshConfigLoader {
             + modeNode.asText() + "\"");
       }
     }
-    List<String> exportTo = new ArrayList<>();
-    JsonNode exportNode = root.path("defaultServiceExportTo");
-    if (exportNode.isArray()) {
-      exportNode.forEach(n -> exportTo.add(n.asText()));
-    } else if (!exportNode.isMissingNode() && !exportNode.isNull()) {
-      throw new IOException(origin + ": defaultServiceExportTo must be a list");
+    return new MeshConfig(mode, stringList(root, "defaultServiceExportTo", origin),
+        root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""),
+        stringList(root, "defaultDestinationRuleExportTo", origin));
+  }
+
+  private static List<String> stringList(JsonNode root, String field, String origin) throws IOException {
+    List<String> values = new ArrayList<>();
+    JsonNode node = root.path(field);
+    if (node.isArray()) {
+      node.forEach(n -> values.add(n.asText()));
+    } else if (!node.isMissingNode() && !node.isNull()) {
+      throw new IOException(origin + ": " + field + " must be a list");
     }
-    return new MeshConfig(mode, exportTo, root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""));
+    return values;
   }
 }

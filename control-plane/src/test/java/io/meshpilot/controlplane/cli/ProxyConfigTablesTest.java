@@ -36,6 +36,25 @@ class ProxyConfigTablesTest {
   }
 
   @Test
+  void clustersTableShowsSubsetAndDestinationRuleAsIstioctl() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var clusters = java.util.List.of(
+        json.readTree("""
+            {"name": "outbound|9080|v2|reviews.shop.svc.cluster.local", "type": "EDS", "metadata": {"filterMetadata":
+              {"istio": {"config": "/apis/networking.istio.io/v1/namespaces/shop/destination-rule/reviews", "subset": "v2"}}}}
+            """),
+        json.readTree("""
+            {"name": "outbound|9080||reviews.shop.svc.cluster.local", "type": "EDS", "metadata": {"filterMetadata":
+              {"istio": {"config": "/apis/networking.istio.io/v1/namespaces/shop/destination-rule/reviews"}}}}
+            """));
+    assertThat(ClusterTable.render(clusters, ClusterTable.Filter.ALL)).isEqualTo("""
+        SERVICE FQDN                       PORT     SUBSET     DIRECTION     TYPE     DESTINATION RULE
+        reviews.shop.svc.cluster.local     9080     -          outbound      EDS      reviews.shop
+        reviews.shop.svc.cluster.local     9080     v2         outbound      EDS      reviews.shop
+        """);
+  }
+
+  @Test
   void clustersFilterByFqdnAndPort() {
     String text = ClusterTable.render(dump.clusters(), new ClusterTable.Filter("reviews", 9080, "", ""));
     assertThat(text.lines()).hasSize(2);

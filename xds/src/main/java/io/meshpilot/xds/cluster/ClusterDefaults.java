@@ -15,16 +15,21 @@ import java.util.Optional;
 
 /** The settings istiod gives every cluster it builds (reference istio-xds.md §3.4, §3.5). */
 final class ClusterDefaults {
-  static final String PROTOCOL_OPTIONS_KEY = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+  static final String PROTOCOL_OPTIONS_KEY = HttpOptions.KEY;
   private static final UInt32Value MAX = UInt32Value.of(-1); // 4294967295 on the wire
 
   private static final CircuitBreakers CIRCUIT_BREAKERS = CircuitBreakers.newBuilder()
-      .addThresholds(CircuitBreakers.Thresholds.newBuilder()
-          .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX)
-          .setTrackRemaining(true))
+      .addThresholds(thresholds())
       .build();
 
   private ClusterDefaults() {}
+
+  /** istiod's getDefaultCircuitBreakerThresholds: every limit at uint32 max, remaining tracked. */
+  static CircuitBreakers.Thresholds.Builder thresholds() {
+    return CircuitBreakers.Thresholds.newBuilder()
+        .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX)
+        .setTrackRemaining(true);
+  }
 
   /**
    * A cluster with name, type, connect timeout, default circuit breakers, {@code common_lb_config {}},
@@ -47,17 +52,7 @@ final class ClusterDefaults {
    * protocol for sniffed ports; none for HTTP/1 and TCP.
    */
   static Optional<Any> protocolOptions(Protocol protocol) {
-    if (protocol == Protocol.GRPC || protocol == Protocol.HTTP2 || protocol == Protocol.GRPC_WEB) {
-      return Optional.of(Any.pack(HttpProtocolOptions.newBuilder()
-          .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-              .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
-          .build()));
-    }
-    if (protocol.isUnsupported()) {
-      return Optional.of(Any.pack(HttpProtocolOptions.newBuilder()
-          .setUseDownstreamProtocolConfig(useDownstream()).build()));
-    }
-    return Optional.empty();
+    return HttpOptions.forProtocol(protocol).build();
   }
 
   /** Passthrough options: the client's protocol and a 300 s idle timeout. */

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,25 +48,25 @@ public final class ClusterGenerator {
     Set<Conflict> conflicts = new HashSet<>();
     for (Service service : push.services(proxy)) {
       for (Port port : OutboundPorts.served(service)) {
-        Optional<Cluster> cluster;
+        OutboundClusters.Built built;
         try {
-          cluster = OutboundClusters.build(service, port, proxy, push);
+          built = OutboundClusters.build(service, port, proxy, push);
         } catch (RuntimeException e) {
           conflicts.add(Conflict.generationFailed(service, "cluster " + ClusterNames.outbound(port.port(),
               service.hostname()), e));
           continue;
         }
-        if (cluster.isEmpty()) {
-          continue;
-        }
-        // Envoy refuses a CDS response with two clusters of one name; the first stays, as in istiod.
-        Service owner = owners.putIfAbsent(cluster.get().getName(), service);
-        if (owner == null) {
-          clusters.add(cluster.get());
-        } else {
-          conflicts.add(new Conflict(Conflict.objectOf(service), "cluster " + cluster.get().getName()
-              + (owner == service ? " is declared twice (port " + port.port() + " is listed more than once); the first kept"
-                  : " already built for " + Conflict.describe(owner) + "; dropped")));
+        conflicts.addAll(built.refused());
+        for (Cluster cluster : built.clusters()) {
+          // Envoy refuses a CDS response with two clusters of one name; the first stays, as in istiod.
+          Service owner = owners.putIfAbsent(cluster.getName(), service);
+          if (owner == null) {
+            clusters.add(cluster);
+          } else {
+            conflicts.add(new Conflict(Conflict.objectOf(service), "cluster " + cluster.getName()
+                + (owner == service ? " is declared twice (port " + port.port() + " is listed more than once); the first kept"
+                    : " already built for " + Conflict.describe(owner) + "; dropped")));
+          }
         }
       }
     }
@@ -86,7 +85,8 @@ public final class ClusterGenerator {
       return List.of();
     }
     Duration connectTimeout = push.settings().connectTimeout();
-    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
+    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout,
+        push.destinationRules()));
     clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
         () -> SpecialClusters.inboundPassthrough(connectTimeout)));
     return List.copyOf(clusters);

@@ -3,12 +3,15 @@ package io.meshpilot.xds.cluster;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.xds.view.AppliedDestinationRule;
+import io.meshpilot.xds.view.DestinationRules;
 import io.meshpilot.xds.view.ServiceTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -21,27 +24,38 @@ final class InboundClusters {
 
   private InboundClusters() {}
 
-  static List<Cluster> build(List<ServiceTarget> targets, Duration connectTimeout) {
+  static List<Cluster> build(List<ServiceTarget> targets, Duration connectTimeout, DestinationRules rules) {
     Map<Integer, List<ServiceTarget>> byPort = new TreeMap<>();
     targets.stream()
         .sorted(Comparator.comparing((ServiceTarget t) -> t.service().creationTime())
             .thenComparing(t -> t.service().hostname()))
         .forEach(t -> byPort.computeIfAbsent(t.targetPort(), p -> new ArrayList<>()).add(t));
     List<Cluster> clusters = new ArrayList<>();
-    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, connectTimeout)));
+    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, connectTimeout, rules)));
     return clusters;
   }
 
-  private static Cluster cluster(int targetPort, List<ServiceTarget> targets, Duration connectTimeout) {
+  /**
+   * The oldest service on the port decides its protocol, as it decides the inbound chain, and whose
+   * DestinationRule lends the cluster its connection pool: istiod sets client-side circuit breakers
+   * on the receiving side too, so the server has the capacity its clients were given.
+   */
+  private static Cluster cluster(int targetPort, List<ServiceTarget> targets, Duration connectTimeout,
+      DestinationRules rules) {
     List<Service> services = targets.stream().map(ServiceTarget::service).distinct().toList();
+    ServiceTarget first = targets.get(0);
+    Optional<AppliedDestinationRule> rule = rules.forInbound(first.service())
+        .filter(r -> r.rule().trafficPolicy() != null);
     Cluster.Builder cluster = ClusterDefaults.cluster(ClusterNames.inbound(targetPort),
             Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
         .setCleanupInterval(NEVER)
         .setUpstreamBindConfig(SpecialClusters.inboundBind())
-        .setMetadata(ServiceMetadata.of(services, false));
-    // the oldest service decides the port's protocol, as it decides the inbound chain
-    ClusterDefaults.protocolOptions(targets.get(0).port().protocol())
-        .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
+        .setMetadata(rule.isEmpty() ? ServiceMetadata.of(services, false)
+            : ServiceMetadata.of(services, false, rule.get().configPath(), "", false));
+    HttpOptions http = HttpOptions.forProtocol(first.port().protocol());
+    ClusterPolicy.applyInbound(cluster, http, rule.map(r -> TrafficPolicies.forPort(r.rule().trafficPolicy(),
+        first.port().port())).orElse(null), connectTimeout);
+    http.build().ifPresent(options -> cluster.putTypedExtensionProtocolOptions(HttpOptions.KEY, options));
     return cluster.build();
   }
 }

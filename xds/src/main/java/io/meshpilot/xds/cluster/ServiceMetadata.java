@@ -12,6 +12,15 @@ final class ServiceMetadata {
   private ServiceMetadata() {}
 
   static Metadata of(List<Service> services, boolean external) {
+    return of(services, external, null, "", false);
+  }
+
+  /**
+   * With the DestinationRule that shaped the cluster: {@code config} (its API path), {@code subset}
+   * on subset clusters, and {@code alpn_override: "false"} when the rule originates TLS itself.
+   */
+  static Metadata of(List<Service> services, boolean external, String configPath, String subset,
+      boolean alpnOverride) {
     ListValue.Builder list = ListValue.newBuilder();
     for (Service service : services) {
       list.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
@@ -22,6 +31,15 @@ final class ServiceMetadata {
     Struct.Builder istio = Struct.newBuilder().putFields("services", Value.newBuilder().setListValue(list).build());
     if (external) {
       istio.putFields("external", Value.newBuilder().setBoolValue(true).build());
+    }
+    if (configPath != null) {
+      istio.putFields("config", string(configPath));
+      if (!subset.isEmpty()) {
+        istio.putFields("subset", string(subset));
+      }
+      if (alpnOverride) {
+        istio.putFields("alpn_override", string("false"));
+      }
     }
     return Metadata.newBuilder().putFilterMetadata("istio", istio.build()).build();
   }

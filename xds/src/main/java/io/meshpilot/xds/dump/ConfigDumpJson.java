@@ -58,6 +58,9 @@ public final class ConfigDumpJson {
       OriginalSrc.getDescriptor(),
       HttpProtocolOptions.getDescriptor(),
       CaresDnsResolverConfig.getDescriptor(),
+      io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor(),
+      io.envoyproxy.envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport.getDescriptor(),
+      io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDescriptor(),
       PreviousHostsPredicate.getDescriptor());
 
   private static final JsonFormat.TypeRegistry REGISTRY = JsonFormat.TypeRegistry.newBuilder().add(PACKED_TYPES).build();

@@ -10,7 +10,9 @@ import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
+import io.meshpilot.registry.networking.DestinationRule;
 import java.util.List;
+import java.util.Map;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Optional;
@@ -18,20 +20,24 @@ import java.util.Set;
 
 /**
  * EDS for sidecars (reference istio-xds.md §4): one ClusterLoadAssignment per requested cluster
- * name. A name that does not denote a visible EDS cluster gets an empty assignment, as istiod
+ * name; a subset cluster's holds the endpoints carrying the subset's labels. A name that does not denote a visible EDS cluster gets an empty assignment, as istiod
  * answers, so Envoy can finish warming.
  */
 public final class EndpointGenerator {
-  /** A ClusterLoadAssignment depends on its name, the service and the port's endpoint list. */
-  private record Key(String clusterName, Ref<Service> service, Ref<List<Endpoint>> endpoints) {}
+  /**
+   * A ClusterLoadAssignment depends on its name, the service, the port's endpoint list (the shards'
+   * lists by identity) and, for a subset cluster, the subset's labels.
+   */
+  private record Key(String clusterName, Ref<Service> service, Ref<List<Endpoint>> endpoints,
+      Map<String, String> subsetLabels) {}
 
   private EndpointGenerator() {}
 
   public static ClusterLoadAssignment generate(String clusterName, Proxy proxy, PushContext push) {
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     Optional<ClusterNames.Outbound> name = ClusterNames.parseOutbound(clusterName);
-    if (name.isEmpty() || !name.get().subset().isEmpty()) {
-      return cla.build(); // no DestinationRule subsets exist yet
+    if (name.isEmpty()) {
+      return cla.build();
     }
     Optional<Service> service = push.service(proxy, name.get().hostname())
         .filter(s -> s.resolution() == Resolution.CLIENT_SIDE_LB);
@@ -39,11 +45,25 @@ public final class EndpointGenerator {
     if (port.isEmpty()) {
       return cla.build();
     }
+    Map<String, String> subsetLabels = Map.of();
+    if (!name.get().subset().isEmpty()) {
+      // a subset the rule that applies to this proxy does not declare has no endpoints
+      Optional<Map<String, String>> labels = push.destinationRule(proxy, service.get())
+          .flatMap(rule -> rule.subset(name.get().subset()))
+          .map(DestinationRule.Subset::labels);
+      if (labels.isEmpty()) {
+        return cla.build();
+      }
+      subsetLabels = labels.get();
+    }
+    Map<String, String> selector = subsetLabels;
     GeneratedResource resource = new GeneratedResource("EDS", clusterName, proxy.namespace());
     try {
       List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
-      ClusterLoadAssignment built = push.cache().get(new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints)),
-          () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(), endpoints)).build());
+      ClusterLoadAssignment built = push.cache().get(
+          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector),
+          () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(),
+              SubsetEndpoints.select(endpoints, selector))).build());
       GenerationConflicts.shared().replace(resource, Set.of());
       return built;
     } catch (RuntimeException e) {

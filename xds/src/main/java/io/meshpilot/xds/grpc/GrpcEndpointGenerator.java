@@ -2,6 +2,7 @@ package io.meshpilot.xds.grpc;
 
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.meshpilot.xds.endpoint.LocalityEndpoints;
+import io.meshpilot.xds.endpoint.SubsetEndpoints;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 
@@ -9,7 +10,7 @@ import io.meshpilot.xds.view.PushContext;
  * EDS for proxyless gRPC (istio-xds.md §5.6): the sidecar's locality grouping and health filter,
  * whose localities always carry a weight of at least 1 (gRPC drops localities without one), for
  * every cluster {@link GrpcClusterGenerator} serves, headless services included. Any other name gets
- * an empty assignment of that name.
+ * an empty assignment of that name. A subset cluster's holds the endpoints with the subset's labels.
  */
 public final class GrpcEndpointGenerator {
   private GrpcEndpointGenerator() {}
@@ -17,7 +18,8 @@ public final class GrpcEndpointGenerator {
   public static ClusterLoadAssignment generate(String clusterName, Proxy proxy, PushContext push) {
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     ClusterTarget.resolve(clusterName, proxy, push).ifPresent(target -> cla.addAllEndpoints(
-        LocalityEndpoints.build(target.service(), push.endpoints(target.service(), target.port()))));
+        LocalityEndpoints.build(target.service(), SubsetEndpoints.select(
+            push.endpoints(target.service(), target.port()), target.subsetLabels()))));
     return cla.build();
   }
 }

@@ -1,7 +1,9 @@
 package io.meshpilot.xds.view;
 
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import java.util.List;
 
 /**
  * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
@@ -12,15 +14,18 @@ import io.meshpilot.xds.proxy.Proxy;
  *
  * @param ownHeadlessAddress the proxy's address when it is itself an endpoint of a headless service
  *     (its per-endpoint listeners then leave it out), else {@code ""}
+ * @param selectingRules the DestinationRules with a workloadSelector that select the proxy (its
+ *     labels matter to its outbound clusters only through them; empty for almost every proxy)
  */
 public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
-    boolean ipv4, String generator, String ownHeadlessAddress) {
+    boolean ipv4, String generator, String ownHeadlessAddress, List<ObjectKey> selectingRules) {
 
   /** The scope of a proxy in this push. */
   public static ProxyScope of(Proxy proxy, PushContext push) {
     String address = proxy.ipAddress();
     String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
     return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
-        proxy.ipv4(), proxy.generator(), own);
+        proxy.ipv4(), proxy.generator(), own,
+        push.destinationRules().selecting(proxy.namespace(), proxy.labels()));
   }
 }

@@ -6,6 +6,7 @@ import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.registry.serviceentry.HostnameConflicts;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.cache.Ref;
@@ -48,6 +49,11 @@ public final class PushContext {
 
   private record Workload(String namespace, Map<String, String> labels) {}
   private volatile Set<String> headlessAddresses;
+  private final TrafficConfigs traffic;
+  private volatile DestinationRules destinationRules;
+
+  /** The DestinationRule index depends on the accepted configs (by identity) and the mesh settings. */
+  private record DestinationRulesKey(Ref<TrafficConfigs> configs, MeshSettings settings) {}
 
   /** A service by what identifies it in the registry (a hostname may exist in several namespaces). */
   private record ServiceKey(String namespace, String hostname) {}
@@ -61,6 +67,7 @@ public final class PushContext {
     this.version = version;
     this.cache = cache;
     List<Service> all = registry.services();
+    this.traffic = registry.trafficConfigs();
     this.totalServices = all.size();
     this.passthroughHostnames = all.stream()
         .filter(s -> s.resolution() == Resolution.PASSTHROUGH)
@@ -101,6 +108,27 @@ public final class PushContext {
 
   public MeshSettings settings() {
     return settings;
+  }
+
+  /** The DestinationRules, VirtualServices and Sidecars accepted when this context was built. */
+  public TrafficConfigs trafficConfigs() {
+    return traffic;
+  }
+
+  /** The DestinationRule index of this push, built once per set of accepted configs. */
+  public DestinationRules destinationRules() {
+    DestinationRules rules = destinationRules;
+    if (rules == null) {
+      rules = traffic.destinationRules().isEmpty() ? DestinationRules.EMPTY
+          : cache.get(new DestinationRulesKey(Ref.to(traffic), settings), () -> DestinationRules.of(traffic, settings));
+      destinationRules = rules;
+    }
+    return rules;
+  }
+
+  /** The DestinationRule that applies to the service for this proxy, if any. */
+  public Optional<AppliedDestinationRule> destinationRule(Proxy proxy, Service service) {
+    return destinationRules().forProxy(proxy.namespace(), proxy.labels(), service);
   }
 
   /** How many services the registry held when this context was built. */

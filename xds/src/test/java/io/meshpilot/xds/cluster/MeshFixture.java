@@ -15,7 +15,13 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.ServiceRegistry;
+import io.meshpilot.registry.networking.DestinationRule;
+import io.meshpilot.registry.networking.IstioConfig;
+import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.TrafficFixture;
+import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
@@ -29,6 +35,8 @@ import java.util.Map;
  */
 public final class MeshFixture {
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
+  private volatile TrafficConfigs traffic = TrafficConfigs.EMPTY;
+  private final ServiceRegistry served = TrafficFixture.withTraffic(registry, () -> traffic);
 
   /** Adds (or replaces) objects in the registry. */
   public MeshFixture with(HasMetadata... objects) {
@@ -43,12 +51,24 @@ public final class MeshFixture {
     return this;
   }
 
+  /** Serves these DestinationRules from now on (replacing earlier ones). */
+  @SafeVarargs
+  public final MeshFixture withRules(IstioConfig<DestinationRule>... rules) {
+    traffic = TrafficFixture.rules(List.of(rules));
+    return this;
+  }
+
   public PushContext push() {
     return push(OutboundTrafficPolicy.ALLOW_ANY);
   }
 
   public PushContext push(OutboundTrafficPolicy policy) {
-    return PushContext.create(registry, MeshSettings.defaults().withOutboundTrafficPolicy(policy), "v1");
+    return PushContext.create(served, MeshSettings.defaults().withOutboundTrafficPolicy(policy), "v1");
+  }
+
+  /** A push that reuses what {@code cache} holds from earlier pushes. */
+  public PushContext push(XdsCache cache) {
+    return PushContext.create(served, MeshSettings.defaults(), "v1", cache);
   }
 
   // ---- proxies ------------------------------------------------------------------------------

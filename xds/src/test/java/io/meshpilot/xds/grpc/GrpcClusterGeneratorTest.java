@@ -43,6 +43,32 @@ class GrpcClusterGeneratorTest {
   }
 
   @Test
+  void destinationRuleSubsetsBecomeClustersWithWhatGrpcHonours() {
+    mesh.withRules(io.meshpilot.xds.TrafficFixture.destinationRule("default", "reviews", """
+        host: reviews
+        trafficPolicy:
+          loadBalancer: {consistentHash: {httpHeaderName: x-user}}
+          connectionPool: {tcp: {maxConnections: 5}, http: {http2MaxRequests: 50}}
+        subsets:
+        - name: v1
+          labels: {version: v1}
+          trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+        """));
+    String v1 = "outbound|9080|v1|reviews.default.svc.cluster.local";
+    assertThat(GrpcClusterGenerator.all(client, mesh.push())).extracting(Cluster::getName).contains(REVIEWS_CLUSTER, v1);
+    Cluster main = GrpcClusterGenerator.generate(REVIEWS_CLUSTER, client, mesh.push()).orElseThrow();
+    assertThat(main.getLbPolicy()).isEqualTo(Cluster.LbPolicy.RING_HASH);
+    assertThat(main.getRingHashLbConfig().getMinimumRingSize().getValue()).isEqualTo(1024);
+    assertThat(main.getCircuitBreakers().getThresholds(0).getMaxRequests().getValue()).isEqualTo(50);
+    assertThat(main.getCircuitBreakers().getThresholds(0).hasMaxConnections()).isFalse();
+    Cluster subset = GrpcClusterGenerator.generate(v1, client, mesh.push()).orElseThrow();
+    assertThat(subset.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
+    assertThat(subset.getEdsClusterConfig().getServiceName()).isEqualTo(v1);
+    assertThat(GrpcClusterGenerator.generate("outbound|9080|v9|reviews.default.svc.cluster.local", client,
+        mesh.push())).isEmpty();
+  }
+
+  @Test
   void headlessServicesGetAnEdsClusterToo() {
     assertThat(GrpcClusterGenerator.generate("outbound|7070||db.default.svc.cluster.local", client, mesh.push()))
         .hasValueSatisfying(c -> assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.EDS));

@@ -65,6 +65,18 @@ class PushSchedulerTest {
   }
 
   @Test
+  void trafficConfigChangeIsAFullPushToEveryone() throws Exception {
+    scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
+
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of(),
+        Set.of(new io.meshpilot.registry.ObjectKey("DestinationRule", "shop", "reviews"))));
+    advanceClockTo(100 * MS);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
+    assertThat(target.byConnection.get("a-1")).containsExactly(PushRequest.fullPush(PushRequest.CONFIG));
+  }
+
+  @Test
   void serviceChangeInTheBurstMakesThePushFull() throws Exception {
     scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
 
