@@ -199,10 +199,6 @@ final class ClusterPolicy {
 
   /** istiod's applyLoadBalancer: simple policies, warmup (slow start), locality config, consistent hash. */
   private static void loadBalancer(Cluster.Builder cluster, LoadBalancerSettings lb, boolean supportsUnhealthy) {
-    if (cluster.getLbPolicy() == Cluster.LbPolicy.CLUSTER_PROVIDED
-        && cluster.getType() != Cluster.DiscoveryType.ORIGINAL_DST) {
-      return;
-    }
     if (!cluster.getCommonLbConfig().hasHealthyPanicThreshold() && supportsUnhealthy) {
       cluster.getCommonLbConfigBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0));
     }

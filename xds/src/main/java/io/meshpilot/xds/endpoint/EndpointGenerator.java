@@ -20,8 +20,9 @@ import java.util.Set;
 
 /**
  * EDS for sidecars (reference istio-xds.md §4): one ClusterLoadAssignment per requested cluster
- * name; a subset cluster's holds the endpoints carrying the subset's labels. A name that does not denote a visible EDS cluster gets an empty assignment, as istiod
- * answers, so Envoy can finish warming.
+ * name; a subset cluster's holds the endpoints carrying the subset's labels. A name that does not
+ * denote a visible EDS cluster (or a subset the applying rule does not declare) gets an empty
+ * assignment, as istiod answers, so Envoy can finish warming.
  */
 public final class EndpointGenerator {
   /**
