@@ -116,7 +116,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
           }
         }
       }
-      if (!isShadowed(key)) {
+      if (!key.kind().equals(IstioKind.SIDECAR.kind()) || !isShadowed(key)) {
         clearRejection(key);
       }
     } catch (InvalidObjectException e) {
@@ -126,7 +126,9 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       log.warn("rejected {} from {}: conversion failed: {}", key, source, e.toString());
       recordRejection(source, key, "conversion failed: " + e);
     }
-    reportShadowedSidecars();
+    if (key.kind().equals(IstioKind.SIDECAR.kind())) {
+      reportShadowedSidecars();
+    }
     publish(changes);
   }
 
@@ -207,7 +209,9 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     if (rejections.remove(key) != null) {
       log.info("{} deleted; its rejection is cleared", key);
     }
-    reportShadowedSidecars();
+    if (key.kind().equals(IstioKind.SIDECAR.kind())) {
+      reportShadowedSidecars();
+    }
     publish(changes);
   }
 

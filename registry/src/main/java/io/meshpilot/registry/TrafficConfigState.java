@@ -23,8 +23,9 @@ import java.util.TreeMap;
  *
  * <p>Of several Sidecars without a workloadSelector in one namespace only the oldest applies, as in
  * istiod (whose push context takes the first by creation time); the others are left out of the
- * snapshot and reported by {@link #shadowedSidecars()}. Not thread-safe: {@link MeshRegistry} holds
- * its lock for every call.
+ * snapshot and reported by {@link #shadowedSidecars()}. The views are rebuilt on first read after a
+ * change, so an initial list of thousands of objects sorts once, not once per object. Not
+ * thread-safe: {@link MeshRegistry} holds its lock for every call.
  */
 final class TrafficConfigState {
   private static final Comparator<StoredConfig> CONFIGZ_ORDER = Comparator
@@ -37,6 +38,8 @@ final class TrafficConfigState {
   private TrafficConfigs snapshot = TrafficConfigs.EMPTY;
   private List<StoredConfig> storedView = List.of();
   private Map<ObjectKey, ObjectKey> shadowed = Map.of();
+  private boolean trafficDirty;
+  private boolean storedDirty;
 
   /** Adds or replaces a valid traffic config; no change is recorded when it is what was held. */
   void put(IstioConfig<?> config, StoredConfig printed, ChangeSet changes) {
@@ -47,7 +50,8 @@ final class TrafficConfigState {
     accepted.put(key, config);
     stored.put(key, printed);
     changes.config(key);
-    rebuild();
+    trafficDirty = true;
+    storedDirty = true;
   }
 
   /** Drops a traffic config (deleted, or replaced by an invalid version). */
@@ -57,36 +61,47 @@ final class TrafficConfigState {
     }
     stored.remove(key);
     changes.config(key);
-    rebuild();
+    trafficDirty = true;
+    storedDirty = true;
   }
 
   /** Lists an accepted ServiceEntry in the config store view (its services live in ServiceEntryState). */
   void storeServiceEntry(StoredConfig entry) {
     if (!entry.equals(stored.put(entry.meta().key(), entry))) {
-      rebuildStoredView();
+      storedDirty = true;
     }
   }
 
   void removeServiceEntry(ObjectKey key) {
     if (stored.remove(key) != null) {
-      rebuildStoredView();
+      storedDirty = true;
     }
   }
 
   TrafficConfigs snapshot() {
+    rebuildIfChanged();
     return snapshot;
   }
 
   List<StoredConfig> stored() {
+    if (storedDirty) {
+      storedView = stored.values().stream().sorted(CONFIGZ_ORDER).toList();
+      storedDirty = false;
+    }
     return storedView;
   }
 
   /** Each ignored namespace-wide Sidecar, with the older one of its namespace that applies instead. */
   Map<ObjectKey, ObjectKey> shadowedSidecars() {
+    rebuildIfChanged();
     return shadowed;
   }
 
-  private void rebuild() {
+  private void rebuildIfChanged() {
+    if (!trafficDirty) {
+      return;
+    }
+    trafficDirty = false;
     List<IstioConfig<DestinationRule>> rules = new ArrayList<>();
     List<IstioConfig<VirtualService>> virtualServices = new ArrayList<>();
     List<IstioConfig<Sidecar>> sidecars = new ArrayList<>();
@@ -116,11 +131,6 @@ final class TrafficConfigState {
     }
     shadowed = Map.copyOf(ignored);
     snapshot = new TrafficConfigs(rules, virtualServices, applying);
-    rebuildStoredView();
-  }
-
-  private void rebuildStoredView() {
-    storedView = stored.values().stream().sorted(CONFIGZ_ORDER).toList();
   }
 
   /** The accepted config with this key, if any. */

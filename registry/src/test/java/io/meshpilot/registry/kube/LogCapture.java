@@ -37,7 +37,12 @@ public final class LogCapture implements AutoCloseable {
   }
 
   public List<String> lines() {
-    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<ILoggingEvent> events;
+    // ListAppender appends while holding its own lock (AppenderBase.doAppend); other threads may be logging
+    synchronized (appender) {
+      events = List.copyOf(appender.list);
+    }
+    return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   public long count(String fragment) {
