@@ -11,12 +11,17 @@ import java.util.Objects;
  * @param defaultServiceExportTo visibility of services without their own exportTo, {@code ["*"]}
  * @param domainSuffix the cluster domain, {@code cluster.local}
  * @param connectTimeout upstream connect timeout, 10 s
+ * @param rootNamespace MeshConfig {@code rootNamespace}: its Sidecar without selector applies to every
+ *     namespace without one of its own; {@code istio-system}
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
     List<String> defaultServiceExportTo,
     String domainSuffix,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    String rootNamespace) {
+  /** istiod's root namespace when MeshConfig names none. */
+  public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
   public MeshSettings {
     Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
@@ -24,6 +29,13 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultServiceExportTo);
     domainSuffix = domainSuffix == null || domainSuffix.isEmpty() ? "cluster.local" : domainSuffix;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? DEFAULT_ROOT_NAMESPACE : rootNamespace;
+  }
+
+  /** Settings with the default root namespace. */
+  public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
+      String domainSuffix, Duration connectTimeout) {
+    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE);
   }
 
   /** istiod's defaults. */
@@ -33,6 +45,11 @@ public record MeshSettings(
 
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
-    return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout);
+    return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace);
+  }
+
+  /** These settings with another root namespace. */
+  public MeshSettings withRootNamespace(String namespace) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace);
   }
 }

@@ -2,6 +2,7 @@ package io.meshpilot.xds;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterGenerator;
@@ -24,6 +25,7 @@ import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ServiceTarget;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,22 +76,28 @@ public final class XdsResources implements ResourceSource {
   }
 
   /**
-   * A push reaches a proxy when a changed hostname is visible to it now or was before (a deleted
-   * service must leave its config), or names a service in its own namespace (its inbound side).
+   * A push reaches a proxy when a changed hostname is in its Sidecar scope now or was before (a
+   * deleted service must leave its config), or names a service in its own namespace (its inbound
+   * side); when a changed Sidecar is the one its scope comes from now or came from before; and
+   * for any other changed Istio config (its generators scope those).
    */
   @Override
   public boolean affects(PushRequest request, Proxy proxy) {
     if (request.global()) {
       return true;
     }
-    PushContext now = current;
     PushContext before = previous;
-    String namespace = proxy.namespace();
-    Set<String> visibleNow = now.visibleHostnames(namespace);
-    Set<String> visibleBefore = before == null ? Set.of() : before.visibleHostnames(namespace);
-    String ownDomain = "." + namespace + ".svc.";
+    SidecarScope now = current.sidecarScope(proxy);
+    Optional<SidecarScope> then = Optional.ofNullable(before).map(b -> b.sidecarScope(proxy));
+    for (ObjectKey config : request.configs()) {
+      if (!config.kind().equals(SidecarScope.KIND) || now.from(config) || then.filter(s -> s.from(config)).isPresent()) {
+        return true;
+      }
+    }
+    String ownDomain = "." + proxy.namespace() + ".svc.";
     for (String hostname : request.hostnames()) {
-      if (visibleNow.contains(hostname) || visibleBefore.contains(hostname) || hostname.contains(ownDomain)) {
+      if (now.service(hostname).isPresent() || then.flatMap(s -> s.service(hostname)).isPresent()
+          || hostname.contains(ownDomain)) {
         return true;
       }
     }
@@ -150,25 +158,25 @@ public final class XdsResources implements ResourceSource {
   private static List<? extends Message> grpc(Memo m, PushContext push, Proxy proxy, XdsType type, Set<String> names) {
     return switch (type) {
       case CLUSTER -> names.isEmpty()
-          ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy)),
+          ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy, push)),
               k -> GrpcClusterGenerator.all(proxy, push))
-          : named(m, "grpc-cds", names, Shape.visibility(proxy),
+          : named(m, "grpc-cds", names, Shape.visibility(proxy, push),
               name -> GrpcClusterGenerator.generate(name, proxy, push));
       case LISTENER -> names.isEmpty()
-          ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy)),
+          ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy, push)),
               k -> GrpcListenerGenerator.all(proxy, push))
           : names.stream().sorted()
               // a server's inbound listener depends on its workload; a channel's only on its namespace
               .flatMap(name -> named(m, "grpc-lds", Set.of(name),
-                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy) : Shape.routes(proxy),
+                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy, push) : Shape.routes(proxy, push),
                   n -> GrpcListenerGenerator.generate(n, proxy, push)).stream())
               .toList();
       case ENDPOINT -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy, push)),
               k -> List.of(GrpcEndpointGenerator.generate(name, proxy, push))).getFirst())
           .toList();
       case ROUTE -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy, push)),
               k -> List.of(GrpcRouteGenerator.generate(name, proxy, push))).getFirst())
           .toList();
     };
@@ -279,20 +287,25 @@ public final class XdsResources implements ResourceSource {
 
   private record Key(String type, String name, Shape shape) {}
 
-  /** The proxy attributes a gRPC resource depends on; proxies with equal shapes get identical resources. */
+  /**
+   * The proxy attributes a gRPC resource depends on; proxies with equal shapes get identical
+   * resources. Every shape names the Sidecar scope, since it decides what the proxy sees.
+   */
   private record Shape(String namespace, String clusterId, String dnsDomain, String mode, String generator,
-      Map<String, String> labels, List<String> ips) {
-    static Shape of(Proxy p) {
+      Map<String, String> labels, List<String> ips, SidecarScope.Id sidecar) {
+    static Shape of(Proxy p, PushContext push) {
       return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), p.interceptionMode().name(), p.generator(),
-          p.labels(), p.instanceIps());
+          p.labels(), p.instanceIps(), push.sidecarScope(p).id());
     }
 
-    static Shape visibility(Proxy p) {
-      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of());
+    static Shape visibility(Proxy p, PushContext push) {
+      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of(),
+          push.sidecarScope(p).id());
     }
 
-    static Shape routes(Proxy p) {
-      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of());
+    static Shape routes(Proxy p, PushContext push) {
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of(),
+          push.sidecarScope(p).id());
     }
   }
 }

@@ -35,6 +35,7 @@ public record MeshConfig(
 
   /** The settings config generation uses, with the domain suffix given on the command line. */
   public MeshSettings toMeshSettings(String domainSuffix) {
-    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10));
+    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10),
+        rootNamespace);
   }
 }

@@ -8,8 +8,8 @@ import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
-import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.ScopedServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per visible service port,
+ * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per service port of the proxy's
+ * Sidecar scope,
  * BlackHoleCluster and PassthroughCluster, and with traffic capture the inbound clusters and
  * InboundPassthroughCluster. Order: outbound clusters by hostname and port declaration, then
  * the special and inbound clusters, as istiod assembles them. A cluster name built twice keeps the
@@ -47,8 +48,9 @@ public final class ClusterGenerator {
     List<Cluster> clusters = new ArrayList<>();
     Map<String, Service> owners = new HashMap<>(); // cluster name -> the service that built it
     Set<Conflict> conflicts = new HashSet<>();
-    for (Service service : push.services(proxy)) {
-      for (Port port : OutboundPorts.served(service)) {
+    ScopedServices scope = push.sidecarScope(proxy).services();
+    for (Service service : scope.services()) {
+      for (Port port : scope.servedPorts(service)) {
         Optional<Cluster> cluster;
         try {
           cluster = OutboundClusters.build(service, port, proxy, push);

@@ -5,7 +5,6 @@ import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.Proxy;
-import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ record ClusterTarget(String name, Service service, Port port) {
         .flatMap(name -> push.service(proxy, name.hostname())
             .filter(ClusterTarget::hasEndpoints)
             .flatMap(service -> service.port(name.port())
-                .filter(port -> OutboundPorts.served(service, port))
+                .filter(port -> push.sidecarScope(proxy).services().serves(service, port))
                 .map(port -> new ClusterTarget(clusterName, service, port))));
   }
 
@@ -34,7 +33,7 @@ record ClusterTarget(String name, Service service, Port port) {
     List<ClusterTarget> targets = new ArrayList<>();
     for (Service service : push.services(proxy)) {
       if (hasEndpoints(service)) {
-        for (Port port : OutboundPorts.served(service)) {
+        for (Port port : push.sidecarScope(proxy).services().servedPorts(service)) {
           targets.add(new ClusterTarget(ClusterNames.outbound(port.port(), service.hostname()), service, port));
         }
       }

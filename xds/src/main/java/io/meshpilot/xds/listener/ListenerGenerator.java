@@ -32,7 +32,7 @@ public final class ListenerGenerator {
   public static List<Listener> outbound(Proxy proxy, PushContext push) {
     List<Listener> listeners = new ArrayList<>(OutboundListeners.build(proxy, push, RESERVED_PORTS));
     if (proxy.interceptionMode() != InterceptionMode.NONE) {
-      listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(), push.settings().outboundTrafficPolicy()));
+      listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(), push.sidecarScope(proxy).outboundTrafficPolicy()));
     }
     return List.copyOf(listeners);
   }

@@ -70,6 +70,13 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     if (change.isEmpty()) {
       return;
     }
+    if (!change.configs().isEmpty()) {
+      // an Istio config change is a full push to the proxies that depend on it
+      Map<String, Integer> reasons = change.services().isEmpty() ? Map.of(PushRequest.CONFIG, 1)
+          : Map.of(PushRequest.CONFIG, 1, PushRequest.SERVICE, 1);
+      request(new PushRequest(true, false, change.services(), change.endpoints(), change.configs(), reasons));
+      return;
+    }
     request(change.services().isEmpty()
         ? PushRequest.endpoints(change.endpoints())
         : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1)));

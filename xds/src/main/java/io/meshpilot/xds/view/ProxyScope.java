@@ -5,22 +5,23 @@ import io.meshpilot.xds.proxy.Proxy;
 
 /**
  * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
- * namespace decides exportTo visibility), which VIPs it uses (cluster id), its DNS domain (short
+ * namespace decides exportTo visibility, the Sidecar that applies to it narrows it), which VIPs it uses (cluster id), its DNS domain (short
  * names in route domains), interception mode, address family and generator flavour. Proxies with
  * equal scopes get the same outbound clusters, listeners, routes and endpoints, built once per push;
  * what depends on the proxy's own labels and IPs (inbound config) is not part of it.
  *
  * @param ownHeadlessAddress the proxy's address when it is itself an endpoint of a headless service
  *     (its per-endpoint listeners then leave it out), else {@code ""}
+ * @param sidecar the Sidecar scope it resolves to: proxies of one namespace and Sidecar share config
  */
 public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
-    boolean ipv4, String generator, String ownHeadlessAddress) {
+    boolean ipv4, String generator, String ownHeadlessAddress, SidecarScope.Id sidecar) {
 
   /** The scope of a proxy in this push. */
   public static ProxyScope of(Proxy proxy, PushContext push) {
     String address = proxy.ipAddress();
     String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
     return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
-        proxy.ipv4(), proxy.generator(), own);
+        proxy.ipv4(), proxy.generator(), own, push.sidecarScope(proxy).id());
   }
 }
