@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Services a Sidecar scope (or one of its egress listeners) imports, one per hostname, sorted by
@@ -43,9 +42,13 @@ public record ScopedServices(List<Service> services, Map<String, Set<Integer>> p
     return kept != null && !kept.contains(number) ? Optional.empty() : OutboundPorts.routed(service, number);
   }
 
-  /** The imported hostnames. */
-  public Set<String> hostnames() {
-    return services.stream().map(Service::hostname).collect(Collectors.toUnmodifiableSet());
+  /**
+   * The service's ports as the scope keeps them, UDP ones included (what istiod's trimmed service
+   * copy lists; {@link #servedPorts} is the subset that gets config).
+   */
+  public List<Port> keptPorts(Service service) {
+    Set<Integer> kept = ports.get(service.hostname());
+    return kept == null ? service.ports() : service.ports().stream().filter(p -> kept.contains(p.port())).toList();
   }
 
   /** Indexes the services by hostname. */
