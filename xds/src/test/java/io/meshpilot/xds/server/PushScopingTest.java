@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.MeshSettings;
+import io.meshpilot.xds.RecordingEvents;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.view.TrafficRegistry;
 import java.net.InetSocketAddress;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** A push reaches only the proxies whose config it changes. */
 class PushScopingTest {
   private final TrafficRegistry registry = new TrafficRegistry();
+  private final RecordingEvents events = new RecordingEvents();
   private MeshDiscovery discovery;
   private XdsTestClient team;
   private XdsTestClient elsewhere;
@@ -30,7 +32,7 @@ class PushScopingTest {
   void start() throws Exception {
     registry.mesh().upsert("test", service("shared", "default", "10.96.0.10", "*"));
     discovery = MeshDiscovery.start(registry, MeshSettings.defaults(), PushSettings.defaults(),
-        new InetSocketAddress("127.0.0.1", 0));
+        new InetSocketAddress("127.0.0.1", 0), events);
     team = XdsTestClient.sotw(discovery.port(), node("team"));
     elsewhere = XdsTestClient.sotw(discovery.port(), node("default"));
     for (XdsTestClient client : List.of(team, elsewhere)) {
@@ -67,12 +69,17 @@ class PushScopingTest {
     registry.sidecar("team", "default", "2024-01-01T00:00:00Z", "egress: [{hosts: [\"./*\"]}]");
     // the Sidecar itself reaches team (the proxies of its namespace), not the other namespace
     DiscoveryResponse scoped = team.next(XdsType.CLUSTER);
+    assertThat(events.pushes().getLast().reasons()).containsOnlyKeys(PushRequest.CONFIG);
+    assertThat(events.pushes().getLast().proxies()).isEqualTo(1);
     assertThat(AdsServerSotwTest.names(scoped)).doesNotContain("outbound|80||shared.default.svc.cluster.local");
     team.ack(XdsType.CLUSTER, scoped, List.of());
 
     registry.mesh().upsert("test", service("shared", "default", "10.96.0.10", "*", 8080));
     assertThat(AdsServerSotwTest.names(elsewhere.next(XdsType.CLUSTER)))
         .contains("outbound|8080||shared.default.svc.cluster.local");
+    // the push queued only the proxy that can see the service
+    assertThat(events.pushes().getLast().reasons()).containsKey(PushRequest.SERVICE);
+    assertThat(events.pushes().getLast().proxies()).isEqualTo(1);
     registry.mesh().upsert("test", service("mine", "team", "10.96.0.30", "."));
     // team's next response is for its own new service: the shared service's change never reached it
     assertThat(AdsServerSotwTest.names(team.next(XdsType.CLUSTER))).contains("outbound|80||mine.team.svc.cluster.local")
