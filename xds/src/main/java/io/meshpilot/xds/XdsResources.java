@@ -25,6 +25,7 @@ import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ServiceTarget;
+import io.meshpilot.xds.view.SidecarIngress;
 import io.meshpilot.xds.view.SidecarScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,15 +140,23 @@ public final class XdsResources implements ResourceSource {
    * from, so an unchanged proxy is not re-encoded on every push.
    */
   private static ResourcePart own(PushContext push, XdsType type, Proxy proxy, Supplier<List<? extends Message>> build) {
-    if (proxy.interceptionMode() == InterceptionMode.NONE) {
+    List<SidecarIngress> ingress = SidecarIngress.of(push.sidecarScope(proxy), proxy);
+    boolean hasIngress = !push.sidecarScope(proxy).ingress().isEmpty();
+    if (proxy.interceptionMode() == InterceptionMode.NONE && !hasIngress) {
       return ResourcePart.EMPTY;
     }
-    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(TargetKey::of).toList();
-    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets), () -> ResourcePart.of(build.get()));
+    List<TargetKey> targets = hasIngress ? List.of()
+        : push.serviceTargets(proxy).stream().map(TargetKey::of).toList();
+    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress),
+        () -> ResourcePart.of(build.get()));
   }
 
-  /** A proxy's own part depends on its interception mode and its service targets. */
-  private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets) {}
+  /**
+   * A proxy's own part depends on its interception mode and either its service targets or, when
+   * its Sidecar has ingress listeners, those as it serves them.
+   */
+  private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets, boolean hasIngress,
+      List<SidecarIngress> ingress) {}
 
   private record TargetKey(Ref<Service> service, int port, int targetPort) {
     static TargetKey of(ServiceTarget target) {

@@ -185,6 +185,63 @@ class SidecarScopedConfigTest {
         "DestinationRule", "pay", "billing"))), web)).isTrue();
   }
 
+  @Test
+  void withoutCaptureAnIngressListenerBindsItsPortAndSendsToTheDefaultEndpoint() {
+    registry.sidecar("shop", "local-only", "2024-01-01T00:00:00Z", """
+        ingress:
+        - port: {number: 9080, protocol: HTTP, name: http}
+          defaultEndpoint: 127.0.0.1:8080
+        - port: {number: 5432, protocol: TCP, name: db}
+          defaultEndpoint: 0.0.0.0:5433
+        egress: [{hosts: ["./*"]}]
+        """);
+    advance();
+    Proxy shop = MeshFixture.sidecar("shop", "10.0.0.1", Map.of(), InterceptionMode.NONE);
+
+    Listener http = listener(shop, "10.0.0.1_9080");
+    assertThat(http.getAddress().getSocketAddress().getAddress()).isEqualTo("10.0.0.1");
+    assertThat(http.hasBindToPort()).isFalse(); // binds, as Envoy does by default
+    assertThat(http.getFilterChainsList()).singleElement()
+        .satisfies(chain -> assertThat(chain.getFilters(0).getName()).isEqualTo("envoy.filters.network.http_connection_manager"));
+    assertThat(listener(shop, "10.0.0.1_5432").getFilterChains(0).getFilters(0).getName())
+        .isEqualTo("envoy.filters.network.tcp_proxy");
+    Map<String, Cluster> clusters = clusters(shop);
+    assertThat(clusters).containsKeys("inbound|9080||", "inbound|5432||").doesNotContainKey("InboundPassthroughCluster");
+    Cluster web = clusters.get("inbound|9080||");
+    assertThat(web.getType()).isEqualTo(Cluster.DiscoveryType.STATIC);
+    assertThat(web.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress())
+        .satisfies(a -> assertThat(a.getAddress() + ":" + a.getPortValue()).isEqualTo("127.0.0.1:8080"));
+    assertThat(clusters.get("inbound|5432||").getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint()
+        .getAddress().getSocketAddress().getAddress()).isEqualTo("10.0.0.1");
+  }
+
+  @Test
+  void withCaptureIngressPortsReplaceTheServicePortsInVirtualInbound() {
+    service("shop", "reviews", "10.96.0.12", 9080);
+    registry.mesh().upsert("test", new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("reviews-1")
+        .withNamespace("shop").withLabels(Map.of("app", "reviews")).endMetadata()
+        .withNewStatus().withPodIP("10.0.0.1").endStatus().build());
+    registry.sidecar("shop", "local-only", "2024-01-01T00:00:00Z", """
+        ingress:
+        - port: {number: 7070, protocol: HTTP, name: http}
+        """);
+    advance();
+    Proxy reviews = MeshFixture.sidecar("shop", "10.0.0.1", Map.of("app", "reviews"), InterceptionMode.REDIRECT);
+
+    Listener inbound = listener(reviews, "virtualInbound");
+    assertThat(inbound.getFilterChainsList()).extracting(c -> c.getName())
+        .containsExactly("virtualInbound-blackhole", "virtualInbound", "10.0.0.1_7070");
+    Map<String, Cluster> clusters = clusters(reviews);
+    assertThat(clusters).containsKeys("inbound|7070||", "InboundPassthroughCluster").doesNotContainKey("inbound|9080||");
+    assertThat(clusters.get("inbound|7070||").getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);
+  }
+
+  private Map<String, Cluster> clusters(Proxy proxy) {
+    Map<String, Cluster> byName = new java.util.LinkedHashMap<>();
+    resources.messages(proxy, XdsType.CLUSTER, Set.of()).forEach(m -> byName.put(((Cluster) m).getName(), (Cluster) m));
+    return byName;
+  }
+
   private String catchAll(Proxy proxy) {
     Listener outbound = listener(proxy, "virtualOutbound");
     try {

@@ -10,6 +10,7 @@ import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ScopedServices;
+import io.meshpilot.xds.view.SidecarIngress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,17 +82,25 @@ public final class ClusterGenerator {
     return List.copyOf(dedupe(clusters));
   }
 
-  /** The proxy's own clusters: with traffic capture, its inbound clusters and InboundPassthroughCluster. */
+  /**
+   * The proxy's own clusters: with Sidecar ingress listeners, one per ingress port; else, with
+   * traffic capture, its inbound clusters; and with capture, InboundPassthroughCluster.
+   */
   public static List<Cluster> inbound(Proxy proxy, PushContext push) {
-    if (proxy.interceptionMode() == InterceptionMode.NONE) {
-      // in NONE mode istiod builds inbound clusters only for Sidecar.ingress, which meshpilot has not
-      return List.of();
-    }
+    boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
     Duration connectTimeout = push.settings().connectTimeout();
-    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
-    clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
-        () -> SpecialClusters.inboundPassthrough(connectTimeout)));
-    return List.copyOf(clusters);
+    List<Cluster> clusters = new ArrayList<>();
+    if (!push.sidecarScope(proxy).ingress().isEmpty()) {
+      SidecarIngress.of(push.sidecarScope(proxy), proxy)
+          .forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, connectTimeout)));
+    } else if (captured) {
+      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout));
+    }
+    if (captured) {
+      clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
+          () -> SpecialClusters.inboundPassthrough(connectTimeout)));
+    }
+    return List.copyOf(dedupe(clusters));
   }
 
   /** The special and inbound clusters never share a name with an outbound one; kept as a last guard. */
