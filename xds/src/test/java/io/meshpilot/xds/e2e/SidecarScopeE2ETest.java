@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The Sidecar resource with real Envoy, over SotW and Delta: a proxy in a namespace whose Sidecar
  * imports only {@code ./*} holds only those clusters (Envoy's own cluster list and count agree with
  * what meshpilot generates for it), routes to them, and a change outside its scope is not pushed to
- * it while a proxy that sees the change gets it. Both Envoys run without capture; the second binds
+ * it while a proxy that sees the change gets it; its Sidecar's ingress listener takes inbound
+ * requests to the app's {@code defaultEndpoint}. Both Envoys run without capture; the second binds
  * its listeners to 127.0.0.2 through its own Sidecar's egress {@code bind}, so they do not collide.
  */
 @Timeout(180)
@@ -57,10 +58,7 @@ class SidecarScopeE2ETest {
   @ParameterizedTest
   @EnumSource(EnvoyBootstrap.AdsMode.class)
   void aScopedProxyHoldsOnlyItsHostsAndIsNotPushedChangesOutsideThem(EnvoyBootstrap.AdsMode mode) throws Exception {
-    int workloadPort;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.11"))) {
-      workloadPort = probe.getLocalPort();
-    }
+    int workloadPort = freePort("127.0.0.11");
     HttpBackend reviews = closer.track(HttpBackend.start("reviews-v1", "127.0.0.11", workloadPort));
     service("shop", "reviews", "10.96.1.10", 9080);
     registry.mesh().upsert("test", new EndpointSliceBuilder().withNewMetadata().withName("reviews-1")
@@ -70,7 +68,15 @@ class SidecarScopeE2ETest {
             .endConditions().build()).build());
     service("pay", "billing", "10.96.2.10", 8080);
     service("ads", "tracker", "10.96.3.10", 7070);
-    registry.sidecar("shop", "default", "2026-11-01T09:00:00Z", "egress: [{hosts: [\"./*\"]}]");
+    int ingressPort = freePort("127.0.0.1");
+    int appPort = freePort("127.0.0.1");
+    HttpBackend app = closer.track(HttpBackend.start("productpage-app", "127.0.0.1", appPort));
+    registry.sidecar("shop", "default", "2026-11-01T09:00:00Z", """
+        ingress:
+        - port: {number: %d, protocol: HTTP, name: http}
+          defaultEndpoint: 127.0.0.1:%d
+        egress: [{hosts: ["./*"]}]
+        """.formatted(ingressPort, appPort));
     registry.sidecar("pay", "default", "2026-11-01T09:00:00Z", "egress: [{bind: 127.0.0.2, hosts: [\"*/*\"]}]");
 
     MeshDiscovery discovery = closer.track(MeshDiscovery.start(registry, MeshSettings.defaults(),
@@ -80,7 +86,8 @@ class SidecarScopeE2ETest {
 
     // Envoy holds exactly what meshpilot generates for the scoped proxy: its namespace's hosts only
     Set<String> generated = generatedClusters(discovery, "shop");
-    assertThat(generated).containsExactlyInAnyOrder(REVIEWS, "BlackHoleCluster", "PassthroughCluster");
+    assertThat(generated).containsExactlyInAnyOrder(REVIEWS, "BlackHoleCluster", "PassthroughCluster",
+        "inbound|" + ingressPort + "||");
     await().atMost(AT_MOST).untilAsserted(() -> assertThat(dynamicClusters(shop)).isEqualTo(generated));
     assertThat(shop.stat("cluster_manager.active_clusters")).as("xds-grpc plus the dynamic ones")
         .isEqualTo(generated.size() + 1);
@@ -90,6 +97,9 @@ class SidecarScopeE2ETest {
         "outbound|8080||billing.pay.svc.cluster.local", "outbound|7070||tracker.ads.svc.cluster.local"));
     await().atMost(AT_MOST).until(() -> get(9080, "reviews.shop.svc.cluster.local").contains("served-by: reviews-v1"));
     assertThat(reviews.requestCount()).isPositive();
+    // the Sidecar's ingress listener binds its port and hands requests to the app's defaultEndpoint
+    await().atMost(AT_MOST).until(() -> get(ingressPort, "productpage.shop").contains("served-by: productpage-app"));
+    assertThat(app.requestCount()).isPositive();
 
     // a service outside shop's scope changes: the push queues pay only, shop's CDS nonce stays
     String shopNonce = state(discovery, "shop").type(XdsType.CLUSTER).nonceSent();
@@ -156,6 +166,12 @@ class SidecarScopeE2ETest {
       service.editSpec().addNewPort().withName("http-" + port).withPort(port).endPort().endSpec();
     }
     registry.mesh().upsert("test", service.build());
+  }
+
+  private static int freePort(String ip) throws java.io.IOException {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(ip))) {
+      return probe.getLocalPort();
+    }
   }
 
   /** One HTTP/1.1 request to the scoped Envoy's 127.0.0.1:port with the given Host. */
