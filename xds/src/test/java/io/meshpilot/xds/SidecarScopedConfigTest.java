@@ -81,6 +81,9 @@ class SidecarScopedConfigTest {
     assertThat(names(resources.messages(shop, XdsType.CLUSTER, Set.of())))
         .containsExactly("outbound|9080||billing.pay.svc.cluster.local", RATINGS, REVIEWS,
             "BlackHoleCluster", "PassthroughCluster", "InboundPassthroughCluster");
+    // billing's 8080 is not imported: neither its cluster nor its endpoints
+    assertThat(((ClusterLoadAssignment) resources.messages(shop, XdsType.ENDPOINT, Set.of(BILLING)).getFirst())
+        .getEndpointsList()).isEmpty();
     Listener tcp = listener(shop, "0.0.0.0_9080");
     // the port-specific listener holds billing only: reviews and ratings on 9080 are locked out of it
     assertThat(tcp.getFilterChainsList()).singleElement().satisfies(chain -> {

@@ -21,9 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per service port of the proxy's
- * Sidecar scope,
- * BlackHoleCluster and PassthroughCluster, and with traffic capture the inbound clusters and
+ * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per service port of the
+ * proxy's Sidecar scope, BlackHoleCluster and PassthroughCluster, the inbound clusters (of its
+ * Sidecar ingress listeners, else with traffic capture of its service ports) and, with capture,
  * InboundPassthroughCluster. Order: outbound clusters by hostname and port declaration, then
  * the special and inbound clusters, as istiod assembles them. A cluster name built twice keeps the
  * first and reports the other to {@link GenerationConflicts}.
