@@ -239,6 +239,29 @@ class SidecarScopedConfigTest {
     assertThat(clusters.get("inbound|7070||").getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);
   }
 
+  @Test
+  void proxylessGrpcClientsGetTheirScopeToo() {
+    registry.sidecar("shop", "web", "2024-01-01T00:00:00Z", """
+        workloadSelector: {labels: {app: web}}
+        egress: [{hosts: ["pay/*"]}]
+        """);
+    advance();
+    Proxy web = grpc(Map.of("app", "web"));
+    Proxy other = grpc(Map.of("app", "db"));
+
+    assertThat(names(resources.messages(web, XdsType.CLUSTER, Set.of()))).containsExactly(BILLING,
+        "outbound|9080||billing.pay.svc.cluster.local");
+    // same namespace, another Sidecar: its own answer, not web's
+    assertThat(names(resources.messages(other, XdsType.CLUSTER, Set.of()))).containsExactly(RATINGS, REVIEWS);
+    assertThat(resources.messages(other, XdsType.LISTENER, Set.of("billing.pay.svc.cluster.local:8080"))).isEmpty();
+    assertThat(resources.messages(web, XdsType.LISTENER, Set.of("billing.pay.svc.cluster.local:8080"))).hasSize(1);
+  }
+
+  private static Proxy grpc(Map<String, String> labels) {
+    return new Proxy("sidecar", "10.0.0.9", "app-0.shop", "shop.svc.cluster.local", "shop", labels, List.of("10.0.0.9"),
+        "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "grpc", "sidecar~10.0.0.9~app-0.shop~shop.svc.cluster.local");
+  }
+
   private Map<String, Cluster> clusters(Proxy proxy) {
     Map<String, Cluster> byName = new java.util.LinkedHashMap<>();
     resources.messages(proxy, XdsType.CLUSTER, Set.of()).forEach(m -> byName.put(((Cluster) m).getName(), (Cluster) m));
