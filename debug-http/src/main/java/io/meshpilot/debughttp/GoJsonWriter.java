@@ -2,6 +2,7 @@ package io.meshpilot.debughttp;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -149,6 +150,39 @@ final class GoJsonWriter {
       name(member).startObject().endObject();
     }
     return endObject();
+  }
+
+  /** A JSON tree as it is (fields in the tree's order): protobuf JSON of a message istiod embeds. */
+  GoJsonWriter tree(JsonNode node) throws IOException {
+    if (node.isObject()) {
+      startObject();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        name(field.getKey());
+        tree(field.getValue());
+      }
+      return endObject();
+    }
+    if (node.isArray()) {
+      startArray();
+      for (JsonNode element : node) {
+        tree(element);
+      }
+      return endArray();
+    }
+    if (node.isIntegralNumber()) {
+      return number(node.longValue());
+    }
+    if (node.isBoolean()) {
+      return bool(node.booleanValue());
+    }
+    if (node.isNull() || node.isMissingNode()) {
+      return nullValue();
+    }
+    if (node.isNumber()) {
+      gen.writeNumber(node.doubleValue());
+      return this;
+    }
+    return string(node.asText());
   }
 
   /** The finished document. */

@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The per-proxy debug views of the discovery side: {@code /debug/syncz}, {@code /debug/adsz} and
- * {@code /debug/config_dump}. A namespace-scoped {@link Caller} sees only proxies of its namespace;
+ * The per-proxy debug views of the discovery side: {@code /debug/syncz}, {@code /debug/adsz},
+ * {@code /debug/config_dump} and {@code /debug/sidecarz}. A namespace-scoped {@link Caller} sees only proxies of its namespace;
  * any other proxy is answered as not connected, as istiod does.
  */
 @Controller("/debug")
@@ -116,6 +116,21 @@ final class ProxyDebugController {
         ? builder.full(proxy.get().proxy(), mesh.currentContext().version(), request.getParameters().contains("include_eds"))
         : builder.ofTypes(proxy.get(), types);
     return json(ConfigDumpJson.write(dump, pretty(request)));
+  }
+
+  /** The Sidecar scope the proxy resolves to now, as istiod's SidecarScope JSON. */
+  @Get(uri = "/sidecarz", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> sidecarz(HttpRequest<?> request) {
+    Optional<String> proxyId = param(request, "proxyID");
+    if (proxyId.isEmpty()) {
+      return text(HttpStatus.BAD_REQUEST, NO_PROXY_ID);
+    }
+    ProxyIdPattern pattern = new ProxyIdPattern(proxyId.get());
+    Optional<ProxySyncState> proxy = visible(request).filter(pattern::matches).findFirst();
+    if (proxy.isEmpty() || discovery.isEmpty()) {
+      return text(HttpStatus.NOT_FOUND, NOT_CONNECTED);
+    }
+    return json(SidecarzJson.write(discovery.get().sidecarScope(proxy.get().proxy()), pretty(request)));
   }
 
   /** The connected proxies this caller may see, in istiod's order. */

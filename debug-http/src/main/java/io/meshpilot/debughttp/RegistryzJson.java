@@ -40,12 +40,20 @@ public final class RegistryzJson {
   }
 
   private static void writeService(GoJsonWriter json, Service s) throws IOException {
+    writeService(json, s, s.ports());
+  }
+
+  /**
+   * One service as istiod's {@code model.Service} JSON, with only these ports (a Sidecar scope
+   * trims a service to the ports its egress listeners import).
+   */
+  static void writeService(GoJsonWriter json, Service s, List<Port> ports) throws IOException {
     json.startObject();
     json.name("Attributes");
     writeAttributes(json, s.attributes());
-    if (!s.ports().isEmpty()) {
+    if (!ports.isEmpty()) {
       json.name("ports").startArray();
-      for (Port port : s.ports()) {
+      for (Port port : ports) {
         writePort(json, port);
       }
       json.endArray();

@@ -5,6 +5,7 @@ import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.TrafficConfigs;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,16 @@ final class FakeServiceRegistry implements ServiceRegistry {
   private volatile List<Rejection> rejections = List.of();
   private volatile List<String> pendingSources = List.of();
   private volatile Map<String, Long> rejectionCounts = Map.of();
+  private volatile TrafficConfigs trafficConfigs = TrafficConfigs.EMPTY;
+
+  void setTrafficConfigs(TrafficConfigs configs) {
+    this.trafficConfigs = configs;
+  }
+
+  @Override
+  public TrafficConfigs trafficConfigs() {
+    return trafficConfigs;
+  }
 
   void setServices(List<Service> services) {
     this.services = List.copyOf(services);

@@ -70,6 +70,16 @@ final class TestServices {
         Map.of("Kubernetes", List.of("10.0.0.1")), "10.0.0.1", "", "", Resolution.CLIENT_SIDE_LB, false, "1");
   }
 
+  /** A k8s service in a namespace with HTTP ports, created at {@code created}. */
+  static Service k8s(String name, String namespace, Instant created, int... ports) {
+    ServiceAttributes a = new ServiceAttributes(RegistryKind.KUBERNETES, name, namespace, Map.of(), Set.of(),
+        Map.of(), Map.of(), Map.of(), Map.of(), "ClusterIP", "", false, 0, "", 0, false);
+    List<Port> declared = java.util.Arrays.stream(ports).mapToObj(p -> new Port("http-" + p, p, Protocol.HTTP)).toList();
+    return new Service(a, declared, List.of(), created, name + "." + namespace + ".svc.cluster.local",
+        Map.of("Kubernetes", List.of("10.0.0." + (10 + name.length()))), "10.0.0." + (10 + name.length()), "", "",
+        Resolution.CLIENT_SIDE_LB, false, "1");
+  }
+
   /** A ServiceEntry host in a namespace, for filter tests. */
   static Service external(String host, String namespace) {
     ServiceAttributes a = new ServiceAttributes(RegistryKind.EXTERNAL, host, namespace, Map.of(), Set.of(),

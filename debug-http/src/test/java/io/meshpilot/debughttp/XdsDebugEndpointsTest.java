@@ -187,6 +187,18 @@ class XdsDebugEndpointsTest {
   }
 
   @Test
+  void sidecarzShowsTheProxysResolvedScope() throws Exception {
+    HttpResponse<String> response = get(server, "/debug/sidecarz?proxyID=productpage-v1.default");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("{\"destinationRules\":{},\"egressListenerServices\":[[{\"Attributes\":")
+        .contains("\"name\":\"default-sidecar\",\"namespace\":\"default\",\"outboundTrafficPolicy\":{\"mode\":\"ALLOW_ANY\"}",
+            "\"hostname\":\"reviews.default.svc.cluster.local\"", "\"sidecar\":null,\"version\":");
+    assertThat(get(server, "/debug/sidecarz").statusCode()).isEqualTo(400);
+    assertThat(get(server, "/debug/sidecarz?proxyID=ratings").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void endpointzAndEndpointShardzShowTheRegistryShards() throws Exception {
     String body = get(server, "/debug/endpointz").body();
 
@@ -200,7 +212,8 @@ class XdsDebugEndpointsTest {
   @Test
   void debugListNamesEveryDebugEndpoint() throws Exception {
     assertThat(get(server, "/debug/list").body()).isEqualTo(
-        "[\"adsz\",\"config_dump\",\"configz\",\"endpointShardz\",\"endpointz\",\"push_status\",\"registryz\",\"rejectedz\",\"syncz\"]");
+        "[\"adsz\",\"config_dump\",\"configz\",\"endpointShardz\",\"endpointz\",\"push_status\",\"registryz\","
+        + "\"rejectedz\",\"sidecarz\",\"syncz\"]");
   }
 
   // ---- protection, with every caller treated as remote -------------------------------------

@@ -18,6 +18,7 @@ import io.meshpilot.xds.server.SyncStatusRegistry;
 import io.meshpilot.xds.server.XdsTlsOptions;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.SidecarScope;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -157,6 +158,11 @@ public final class MeshDiscovery implements AutoCloseable {
   /** The push context proxies are served from now. */
   public PushContext currentContext() {
     return resources.current();
+  }
+
+  /** The Sidecar scope the proxy resolves to in the current push context (for {@code /debug/sidecarz}). */
+  public SidecarScope sidecarScope(Proxy proxy) {
+    return resources.current().sidecarScope(proxy);
   }
 
   /** The resource cache across pushes (hits, misses and size for metrics). */

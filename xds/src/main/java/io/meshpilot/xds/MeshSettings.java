@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param defaultServiceExportTo visibility of services without their own exportTo, {@code ["*"]}
  * @param domainSuffix the cluster domain, {@code cluster.local}
  * @param connectTimeout upstream connect timeout, 10 s
- * @param rootNamespace MeshConfig {@code rootNamespace}: the config root, {@code istio-system}
+ * @param rootNamespace MeshConfig {@code rootNamespace}: the config root (its Sidecar without selector
+ *     applies to every namespace without one of its own, its DestinationRules are the last resort);
+ *     {@code istio-system}
  * @param defaultDestinationRuleExportTo MeshConfig {@code defaultDestinationRuleExportTo}: visibility
  *     of DestinationRules without their own exportTo, {@code ["*"]}
  */
@@ -22,6 +24,8 @@ public record MeshSettings(
     Duration connectTimeout,
     String rootNamespace,
     List<String> defaultDestinationRuleExportTo) {
+  /** istiod's root namespace when MeshConfig names none. */
+  public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
   public MeshSettings {
     Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
@@ -29,7 +33,7 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultServiceExportTo);
     domainSuffix = domainSuffix == null || domainSuffix.isEmpty() ? "cluster.local" : domainSuffix;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
-    rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? "istio-system" : rootNamespace;
+    rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? DEFAULT_ROOT_NAMESPACE : rootNamespace;
     defaultDestinationRuleExportTo = defaultDestinationRuleExportTo == null || defaultDestinationRuleExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
   }
@@ -37,7 +41,8 @@ public record MeshSettings(
   /** Settings with istiod's root namespace and DestinationRule visibility defaults. */
   public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
       String domainSuffix, Duration connectTimeout) {
-    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, "istio-system", List.of("*"));
+    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE,
+        List.of("*"));
   }
 
   /** istiod's defaults. */
@@ -48,6 +53,12 @@ public record MeshSettings(
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
     return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo);
+  }
+
+  /** These settings with another root namespace. */
+  public MeshSettings withRootNamespace(String namespace) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace,
         defaultDestinationRuleExportTo);
   }
 }

@@ -25,7 +25,10 @@ import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.SidecarScope;
 import io.meshpilot.xds.view.ServiceTarget;
+import io.meshpilot.xds.view.SidecarIngress;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,22 +79,28 @@ public final class XdsResources implements ResourceSource {
   }
 
   /**
-   * A push reaches a proxy when a changed hostname is visible to it now or was before (a deleted
-   * service must leave its config), or names a service in its own namespace (its inbound side).
+   * A push reaches a proxy when a changed hostname is in its Sidecar scope now or was before (a
+   * deleted service must leave its config), or names a service in its own namespace (its inbound
+   * side); when a changed Sidecar is the one its scope comes from now or came from before; and
+   * for any other changed Istio config (its generators scope those).
    */
   @Override
   public boolean affects(PushRequest request, Proxy proxy) {
     if (request.global()) {
       return true;
     }
-    PushContext now = current;
     PushContext before = previous;
-    String namespace = proxy.namespace();
-    Set<String> visibleNow = now.visibleHostnames(namespace);
-    Set<String> visibleBefore = before == null ? Set.of() : before.visibleHostnames(namespace);
-    String ownDomain = "." + namespace + ".svc.";
+    SidecarScope now = current.sidecarScope(proxy);
+    Optional<SidecarScope> then = Optional.ofNullable(before).map(b -> b.sidecarScope(proxy));
+    for (ObjectKey config : request.configs()) {
+      if (!config.kind().equals(SidecarScope.KIND) || now.from(config) || then.filter(s -> s.from(config)).isPresent()) {
+        return true;
+      }
+    }
+    String ownDomain = "." + proxy.namespace() + ".svc.";
     for (String hostname : request.hostnames()) {
-      if (visibleNow.contains(hostname) || visibleBefore.contains(hostname) || hostname.contains(ownDomain)) {
+      if (now.service(hostname).isPresent() || then.flatMap(s -> s.service(hostname)).isPresent()
+          || hostname.contains(ownDomain)) {
         return true;
       }
     }
@@ -133,15 +142,23 @@ public final class XdsResources implements ResourceSource {
    * from, so an unchanged proxy is not re-encoded on every push.
    */
   private static ResourcePart own(PushContext push, XdsType type, Proxy proxy, Supplier<List<? extends Message>> build) {
-    if (proxy.interceptionMode() == InterceptionMode.NONE) {
+    List<SidecarIngress> ingress = SidecarIngress.of(push.sidecarScope(proxy), proxy);
+    boolean hasIngress = !push.sidecarScope(proxy).ingress().isEmpty();
+    if (proxy.interceptionMode() == InterceptionMode.NONE && !hasIngress) {
       return ResourcePart.EMPTY;
     }
-    List<TargetKey> targets = push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
-    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets), () -> ResourcePart.of(build.get()));
+    List<TargetKey> targets = hasIngress ? List.of()
+        : push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
+    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress),
+        () -> ResourcePart.of(build.get()));
   }
 
-  /** A proxy's own part depends on its interception mode and its service targets. */
-  private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets) {}
+  /**
+   * A proxy's own part depends on its interception mode and either its service targets or, when
+   * its Sidecar has ingress listeners, those as it serves them.
+   */
+  private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets, boolean hasIngress,
+      List<SidecarIngress> ingress) {}
 
   /** A service target and the DestinationRule whose connection pool its inbound cluster takes (or null). */
   private record TargetKey(Ref<Service> service, int port, int targetPort, AppliedDestinationRule rule) {
@@ -153,28 +170,28 @@ public final class XdsResources implements ResourceSource {
 
   private static List<? extends Message> grpc(Memo m, PushContext push, Proxy proxy, XdsType type, Set<String> names) {
     // DestinationRules with a workloadSelector shape clusters, endpoints and route hash policies
-    List<ObjectKey> rules = m.scope(proxy).selectingRules();
+    ProxyScope scope = m.scope(proxy);
     return switch (type) {
       case CLUSTER -> names.isEmpty()
-          ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy, rules)),
+          ? m.lists.computeIfAbsent(new Key("grpc-cds", "", Shape.visibility(proxy, scope)),
               k -> GrpcClusterGenerator.all(proxy, push))
-          : named(m, "grpc-cds", names, Shape.visibility(proxy, rules),
+          : named(m, "grpc-cds", names, Shape.visibility(proxy, scope),
               name -> GrpcClusterGenerator.generate(name, proxy, push));
       case LISTENER -> names.isEmpty()
-          ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy, rules)),
+          ? m.lists.computeIfAbsent(new Key("grpc-lds", "", Shape.of(proxy, scope)),
               k -> GrpcListenerGenerator.all(proxy, push))
           : names.stream().sorted()
               // a server's inbound listener depends on its workload; a channel's only on its namespace
               .flatMap(name -> named(m, "grpc-lds", Set.of(name),
-                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy, rules) : Shape.routes(proxy, rules),
+                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy, scope) : Shape.routes(proxy, scope),
                   n -> GrpcListenerGenerator.generate(n, proxy, push)).stream())
               .toList();
       case ENDPOINT -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy, rules)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy, scope)),
               k -> List.of(GrpcEndpointGenerator.generate(name, proxy, push))).getFirst())
           .toList();
       case ROUTE -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy, rules)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy, scope)),
               k -> List.of(GrpcRouteGenerator.generate(name, proxy, push))).getFirst())
           .toList();
     };
@@ -285,20 +302,25 @@ public final class XdsResources implements ResourceSource {
 
   private record Key(String type, String name, Shape shape) {}
 
-  /** The proxy attributes a gRPC resource depends on; proxies with equal shapes get identical resources. */
+  /**
+   * The proxy attributes a gRPC resource depends on; proxies with equal shapes get identical
+   * resources. Every shape names the Sidecar scope, since it decides what the proxy sees.
+   */
   private record Shape(String namespace, String clusterId, String dnsDomain, String mode, String generator,
-      Map<String, String> labels, List<String> ips, List<ObjectKey> selectingRules) {
-    static Shape of(Proxy p, List<ObjectKey> rules) {
+      Map<String, String> labels, List<String> ips, List<ObjectKey> selectingRules, SidecarScope.Id sidecar) {
+    static Shape of(Proxy p, ProxyScope scope) {
       return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), p.interceptionMode().name(), p.generator(),
-          p.labels(), p.instanceIps(), rules);
+          p.labels(), p.instanceIps(), scope.selectingRules(), scope.sidecar());
     }
 
-    static Shape visibility(Proxy p, List<ObjectKey> rules) {
-      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of(), rules);
+    static Shape visibility(Proxy p, ProxyScope scope) {
+      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of(),
+          scope.selectingRules(), scope.sidecar());
     }
 
-    static Shape routes(Proxy p, List<ObjectKey> rules) {
-      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of(), rules);
+    static Shape routes(Proxy p, ProxyScope scope) {
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of(),
+          scope.selectingRules(), scope.sidecar());
     }
   }
 }

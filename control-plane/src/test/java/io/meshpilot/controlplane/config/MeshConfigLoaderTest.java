@@ -27,6 +27,8 @@ class MeshConfigLoaderTest {
         """, "mesh.yaml");
     assertThat(mesh).isEqualTo(new MeshConfig(OutboundTrafficPolicy.REGISTRY_ONLY, java.util.List.of(".", "istio-system"),
         "mesh-root", "example.org"));
+    // the root namespace decides whose selector-less Sidecar applies mesh-wide
+    assertThat(mesh.toMeshSettings("cluster.local").rootNamespace()).isEqualTo("mesh-root");
   }
 
   @Test

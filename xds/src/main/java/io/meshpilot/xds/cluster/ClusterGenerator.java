@@ -8,8 +8,9 @@ import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
-import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.ScopedServices;
+import io.meshpilot.xds.view.SidecarIngress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per visible service port,
- * BlackHoleCluster and PassthroughCluster, and with traffic capture the inbound clusters and
+ * CDS for sidecars (reference istio-xds.md §3): one outbound cluster per service port of the
+ * proxy's Sidecar scope, BlackHoleCluster and PassthroughCluster, the inbound clusters (of its
+ * Sidecar ingress listeners, else with traffic capture of its service ports) and, with capture,
  * InboundPassthroughCluster. Order: outbound clusters by hostname and port declaration, then
  * the special and inbound clusters, as istiod assembles them. A cluster name built twice keeps the
  * first and reports the other to {@link GenerationConflicts}.
@@ -46,8 +48,9 @@ public final class ClusterGenerator {
     List<Cluster> clusters = new ArrayList<>();
     Map<String, Service> owners = new HashMap<>(); // cluster name -> the service that built it
     Set<Conflict> conflicts = new HashSet<>();
-    for (Service service : push.services(proxy)) {
-      for (Port port : OutboundPorts.served(service)) {
+    ScopedServices scope = push.sidecarScope(proxy).services();
+    for (Service service : scope.services()) {
+      for (Port port : scope.servedPorts(service)) {
         OutboundClusters.Built built;
         try {
           built = OutboundClusters.build(service, port, proxy, push);
@@ -78,18 +81,25 @@ public final class ClusterGenerator {
     return List.copyOf(dedupe(clusters));
   }
 
-  /** The proxy's own clusters: with traffic capture, its inbound clusters and InboundPassthroughCluster. */
+  /**
+   * The proxy's own clusters: with Sidecar ingress listeners, one per ingress port; else, with
+   * traffic capture, its inbound clusters; and with capture, InboundPassthroughCluster.
+   */
   public static List<Cluster> inbound(Proxy proxy, PushContext push) {
-    if (proxy.interceptionMode() == InterceptionMode.NONE) {
-      // in NONE mode istiod builds inbound clusters only for Sidecar.ingress, which meshpilot has not
-      return List.of();
-    }
+    boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
     Duration connectTimeout = push.settings().connectTimeout();
-    List<Cluster> clusters = new ArrayList<>(InboundClusters.build(push.serviceTargets(proxy), connectTimeout,
-        push.destinationRules()));
-    clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
-        () -> SpecialClusters.inboundPassthrough(connectTimeout)));
-    return List.copyOf(clusters);
+    List<Cluster> clusters = new ArrayList<>();
+    if (!push.sidecarScope(proxy).ingress().isEmpty()) {
+      SidecarIngress.of(push.sidecarScope(proxy), proxy)
+          .forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, connectTimeout)));
+    } else if (captured) {
+      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout, push.destinationRules()));
+    }
+    if (captured) {
+      clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
+          () -> SpecialClusters.inboundPassthrough(connectTimeout)));
+    }
+    return List.copyOf(dedupe(clusters));
   }
 
   /** The special and inbound clusters never share a name with an outbound one; kept as a last guard. */

@@ -2,10 +2,17 @@ package io.meshpilot.xds.cluster;
 
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.DestinationRules;
 import io.meshpilot.xds.view.ServiceTarget;
+import io.meshpilot.xds.view.SidecarIngress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +23,8 @@ import java.util.TreeMap;
 
 /**
  * {@code inbound|<targetPort>||} clusters, one per workload port of the proxy's own services
- * (reference istio-xds.md §3.7): the app is reached at the original destination, from 127.0.0.6.
+ * (reference istio-xds.md §3.7): the app is reached at the original destination, from 127.0.0.6;
+ * or one per Sidecar ingress listener.
  */
 final class InboundClusters {
   /** istiod's "never clean up" interval for inbound ORIGINAL_DST hosts. */
@@ -33,6 +41,30 @@ final class InboundClusters {
     List<Cluster> clusters = new ArrayList<>();
     byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, connectTimeout, rules)));
     return clusters;
+  }
+
+  /**
+   * The cluster of a Sidecar ingress listener: STATIC to its {@code defaultEndpoint}, or to the
+   * original destination (from 127.0.0.6, as for service ports) when it names none.
+   */
+  static Cluster forIngress(SidecarIngress ingress, Duration connectTimeout) {
+    String name = ClusterNames.inbound(ingress.port());
+    Cluster.Builder cluster;
+    if (ingress.endpointAddress().isEmpty()) {
+      cluster = ClusterDefaults.cluster(name, Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
+          .setCleanupInterval(NEVER)
+          .setUpstreamBindConfig(SpecialClusters.inboundBind());
+    } else {
+      cluster = ClusterDefaults.cluster(name, Cluster.DiscoveryType.STATIC, connectTimeout)
+          .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(name)
+              .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                  .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
+                      SocketAddress.newBuilder().setAddress(ingress.endpointAddress())
+                          .setPortValue(ingress.endpointPort())))))));
+    }
+    ClusterDefaults.protocolOptions(ingress.protocol())
+        .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
+    return cluster.build();
   }
 
   /**

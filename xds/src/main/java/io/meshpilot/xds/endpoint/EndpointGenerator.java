@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * EDS for sidecars (reference istio-xds.md §4): one ClusterLoadAssignment per requested cluster
  * name; a subset cluster's holds the endpoints carrying the subset's labels. A name that does not
- * denote a visible EDS cluster (or a subset the applying rule does not declare) gets an empty
+ * denote an EDS cluster of the proxy's Sidecar scope (or a subset the applying rule does not declare) gets an empty
  * assignment, as istiod answers, so Envoy can finish warming.
  */
 public final class EndpointGenerator {
@@ -42,7 +42,9 @@ public final class EndpointGenerator {
     }
     Optional<Service> service = push.service(proxy, name.get().hostname())
         .filter(s -> s.resolution() == Resolution.CLIENT_SIDE_LB);
-    Optional<Port> port = service.flatMap(s -> s.port(name.get().port()));
+    // a port the proxy's Sidecar scope does not import has no cluster, so no endpoints either
+    Optional<Port> port = service.flatMap(s -> s.port(name.get().port())
+        .filter(p -> push.sidecarScope(proxy).services().serves(s, p)));
     if (port.isEmpty()) {
       return cla.build();
     }

@@ -6,7 +6,6 @@ import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.AppliedDestinationRule;
-import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ record ClusterTarget(String name, Service service, Port port, String subset, Opt
         .flatMap(name -> push.service(proxy, name.hostname())
             .filter(ClusterTarget::hasEndpoints)
             .flatMap(service -> service.port(name.port())
-                .filter(port -> OutboundPorts.served(service, port))
+                .filter(port -> push.sidecarScope(proxy).services().serves(service, port))
                 .flatMap(port -> target(clusterName, service, port, name.subset(), push.destinationRule(proxy, service)))));
   }
 
@@ -47,7 +46,7 @@ record ClusterTarget(String name, Service service, Port port, String subset, Opt
     for (Service service : push.services(proxy)) {
       if (hasEndpoints(service)) {
         Optional<AppliedDestinationRule> rule = push.destinationRule(proxy, service);
-        for (Port port : OutboundPorts.served(service)) {
+        for (Port port : push.sidecarScope(proxy).services().servedPorts(service)) {
           targets.add(new ClusterTarget(ClusterNames.outbound(port.port(), service.hostname()), service, port, "",
               rule));
           rule.ifPresent(r -> r.rule().subsets().forEach(subset -> targets.add(new ClusterTarget(

@@ -4,7 +4,6 @@ import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.ServiceAddresses;
-import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ record OutboundTarget(Service service, Port port) {
   static Optional<OutboundTarget> resolve(String listenerName, Proxy proxy, PushContext push) {
     return HostPort.parse(listenerName).flatMap(target -> service(target.host(), proxy, push)
         .flatMap(service -> service.port(target.port())
-            .filter(port -> OutboundPorts.served(service, port))
+            .filter(port -> push.sidecarScope(proxy).services().serves(service, port))
             .map(port -> new OutboundTarget(service, port))));
   }
 
@@ -29,7 +28,7 @@ record OutboundTarget(Service service, Port port) {
   static List<OutboundTarget> all(Proxy proxy, PushContext push) {
     List<OutboundTarget> targets = new ArrayList<>();
     for (Service service : push.services(proxy)) {
-      for (Port port : OutboundPorts.served(service)) {
+      for (Port port : push.sidecarScope(proxy).services().servedPorts(service)) {
         targets.add(new OutboundTarget(service, port));
       }
     }

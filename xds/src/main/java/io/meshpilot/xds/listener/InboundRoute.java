@@ -12,7 +12,6 @@ import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.xds.cluster.ClusterNames;
-import io.meshpilot.xds.view.ServiceTarget;
 
 /**
  * The inline route of an inbound HTTP chain (reference istio-xds.md §1.5): route configuration
@@ -21,23 +20,23 @@ import io.meshpilot.xds.view.ServiceTarget;
 final class InboundRoute {
   private InboundRoute() {}
 
-  static RouteConfiguration of(ServiceTarget target) {
+  static RouteConfiguration of(InboundChain target) {
     String cluster = ClusterNames.inbound(target.targetPort());
-    int servicePort = target.port().port();
+    int servicePort = target.servicePort();
     RouteAction.Builder action = RouteAction.newBuilder()
         .setCluster(cluster)
         .setTimeout(Durations.ZERO)
         .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
             .setMaxStreamDuration(Durations.ZERO)
             .setGrpcTimeoutHeaderMax(Durations.ZERO));
-    if (target.port().protocol() != Protocol.GRPC) {
+    if (target.protocol() != Protocol.GRPC) {
       action.setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("reset-before-request").setNumRetries(UInt32Value.of(2)));
     }
     Route route = Route.newBuilder()
         .setName("default")
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         .setRoute(action)
-        .setDecorator(Decorator.newBuilder().setOperation(target.service().hostname() + ":" + servicePort + "/*"))
+        .setDecorator(Decorator.newBuilder().setOperation(target.hostname() + ":" + servicePort + "/*"))
         .build();
     return RouteConfiguration.newBuilder()
         .setName(cluster)

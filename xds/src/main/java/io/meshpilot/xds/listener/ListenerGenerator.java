@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.SidecarIngress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,16 +33,34 @@ public final class ListenerGenerator {
   public static List<Listener> outbound(Proxy proxy, PushContext push) {
     List<Listener> listeners = new ArrayList<>(OutboundListeners.build(proxy, push, RESERVED_PORTS));
     if (proxy.interceptionMode() != InterceptionMode.NONE) {
-      listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(), push.settings().outboundTrafficPolicy()));
+      listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(), push.sidecarScope(proxy).outboundTrafficPolicy()));
     }
     return List.copyOf(listeners);
   }
 
-  /** The proxy's own listeners: with capture, {@code virtualInbound} for its service targets. */
+  /**
+   * The proxy's own listeners. With Sidecar ingress listeners, those ports replace the service
+   * ports: each either binds its port ({@code <bind>_<port>}) or, with capture, is a chain in
+   * {@code virtualInbound}. Without them, with capture, {@code virtualInbound} for its service
+   * targets; without capture, none (the app owns its ports).
+   */
   public static List<Listener> inbound(Proxy proxy, PushContext push) {
-    if (proxy.interceptionMode() == InterceptionMode.NONE) {
-      return List.of();
+    List<SidecarIngress> ingress = SidecarIngress.of(push.sidecarScope(proxy), proxy).stream()
+        .filter(i -> !RESERVED_PORTS.contains(i.port()))
+        .toList();
+    boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
+    if (push.sidecarScope(proxy).ingress().isEmpty()) {
+      return captured
+          ? List.of(VirtualInboundListener.build(proxy.interceptionMode(),
+              VirtualInboundListener.ofTargets(push.serviceTargets(proxy), RESERVED_PORTS)))
+          : List.of();
     }
-    return List.of(VirtualInboundListener.build(proxy.interceptionMode(), push.serviceTargets(proxy), RESERVED_PORTS));
+    List<Listener> listeners = new ArrayList<>();
+    if (captured) {
+      listeners.add(VirtualInboundListener.build(proxy.interceptionMode(), ingress.stream()
+          .filter(i -> !i.bindToPort()).map(InboundChain::of).toList()));
+    }
+    ingress.stream().filter(SidecarIngress::bindToPort).map(BoundInboundListener::build).forEach(listeners::add);
+    return List.copyOf(listeners);
   }
 }

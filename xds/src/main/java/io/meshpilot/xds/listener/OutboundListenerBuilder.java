@@ -19,7 +19,8 @@ final class OutboundListenerBuilder {
 
   private OutboundListenerBuilder() {}
 
-  static Listener build(OutboundSlot slot, boolean captured, OutboundTrafficPolicy policy) {
+  static Listener build(OutboundSlot slot, OutboundTrafficPolicy policy) {
+    boolean captured = slot.captured();
     Listener.Builder listener = Listener.newBuilder()
         .setName(slot.name())
         .setAddress(NetworkFilters.address(slot.bind(), slot.port()))

@@ -15,8 +15,8 @@ import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.RouteNames;
 import io.meshpilot.xds.route.ServiceAddresses;
-import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +27,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The per-port outbound listeners (reference istio-xds.md §1.3, §1.6): HTTP ports share a wildcard
+ * The per-port outbound listeners (reference istio-xds.md §1.3, §1.6), per egress listener of the
+ * proxy's Sidecar scope, port-specific ones first: HTTP ports share a wildcard
  * listener using RDS {@code "<port>"}; TCP and sniffed ports get a listener on their VIP; headless
  * TCP ports get one per endpoint. With interception NONE every listener binds 127.0.0.1 for real.
  * Addresses are keyed in canonical form, so no two listeners share one; a TCP chain another service
@@ -39,18 +40,65 @@ final class OutboundListeners {
   private OutboundListeners() {}
 
   static List<Listener> build(Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
-    boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
-    Map<String, OutboundSlot> slots = new LinkedHashMap<>();
+    SidecarScope scope = push.sidecarScope(proxy);
+    Slots slots = new Slots();
     ChainOwners owners = new ChainOwners();
-    for (Service service : push.services(proxy)) {
+    for (SidecarScope.Egress egress : scope.egress()) {
+      boolean captured = proxy.interceptionMode() != InterceptionMode.NONE && !egress.captureNone();
+      if (egress.port().isPresent()) {
+        addPortListener(slots, owners, egress, captured, proxy, reservedPorts);
+      } else {
+        // the catch-all adds nothing to the listeners the port-specific ones built (istiod locks them)
+        slots.lockAll();
+        addCatchAll(slots, owners, egress, captured, proxy, push, reservedPorts);
+      }
+    }
+    GenerationConflicts.shared().replace(new GeneratedResource("LDS", "outbound", proxy.namespace()),
+        owners.conflicts);
+    return slots.all().stream()
+        .map(slot -> OutboundListenerBuilder.build(slot, scope.outboundTrafficPolicy()))
+        .sorted(Comparator.comparing(Listener::getName))
+        .toList();
+  }
+
+  /**
+   * A port-specific egress listener: one listener on its port (its bind, else the wildcard with
+   * capture and 127.0.0.1 without) for every service it imports, with the listener's protocol;
+   * TCP services on the wildcard are told apart by their VIP.
+   */
+  private static void addPortListener(Slots slots, ChainOwners owners, SidecarScope.Egress egress, boolean captured,
+      Proxy proxy, Set<Integer> reservedPorts) {
+    int number = egress.port().getAsInt();
+    Optional<ListenerProtocol> protocol = ListenerProtocol.of(egress.protocol());
+    if (protocol.isEmpty() || reservedPorts.contains(number)) {
+      return;
+    }
+    String bind = !egress.bind().isEmpty() ? egress.bind() : captured ? OutboundListenerBuilder.WILDCARD : LOCALHOST;
+    for (Service service : egress.services().services()) {
+      for (Port port : egress.services().servedPorts(service)) {
+        String vip = canonical(ServiceAddresses.primary(service, proxy));
+        String cidr = !captured || !bind.equals(OutboundListenerBuilder.WILDCARD) || protocol.get() == ListenerProtocol.HTTP
+            || vip.equals(Service.UNSPECIFIED_ADDRESS) ? "" : vip.contains("/") ? vip : hostCidr(vip);
+        slots.slot(bind, port.port(), captured).ifPresent(slot ->
+            add(slot, owners, service, port, protocol.get(), new Match(cidr, "")));
+      }
+    }
+  }
+
+  private static void addCatchAll(Slots slots, ChainOwners owners, SidecarScope.Egress egress, boolean captured,
+      Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
+    for (Service service : egress.services().services()) {
       // one address spelled two ways (FD00::A, fd00::a) is one listener address to Envoy
       String vip = canonical(ServiceAddresses.primary(service, proxy));
-      for (Port port : OutboundPorts.served(service)) {
+      for (Port port : egress.services().servedPorts(service)) {
         Optional<ListenerProtocol> protocol = ListenerProtocol.of(port.protocol());
         if (protocol.isEmpty() || reservedPorts.contains(port.port())) {
           continue;
         }
-        if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
+        if (!egress.bind().isEmpty()) {
+          slots.slot(egress.bind(), port.port(), captured)
+              .ifPresent(slot -> add(slot, owners, service, port, protocol.get(), Match.ALL));
+        } else if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
             && protocol.get() != ListenerProtocol.HTTP) {
           try {
             addPerEndpoint(slots, owners, service, port, protocol.get(), proxy, push);
@@ -64,16 +112,40 @@ final class OutboundListeners {
           // TLS services the destination IP cannot tell apart are told apart by SNI
           String sni = port.protocol().isTls() && (vip.equals(Service.UNSPECIFIED_ADDRESS) || vip.contains("/"))
               ? service.hostname() : "";
-          add(slot(slots, bind, port.port()), owners, service, port, protocol.get(), new Match(cidr, sni));
+          slots.slot(bind, port.port(), captured)
+              .ifPresent(slot -> add(slot, owners, service, port, protocol.get(), new Match(cidr, sni)));
         }
       }
     }
-    GenerationConflicts.shared().replace(new GeneratedResource("LDS", "outbound", proxy.namespace()),
-        owners.conflicts);
-    return slots.values().stream()
-        .map(slot -> OutboundListenerBuilder.build(slot, captured, push.settings().outboundTrafficPolicy()))
-        .sorted(Comparator.comparing(Listener::getName))
-        .toList();
+  }
+
+  /** A single address as a CIDR: {@code /32} for IPv4, {@code /128} for IPv6. */
+  private static String hostCidr(String ip) {
+    return ip + (ip.contains(":") ? "/128" : "/32");
+  }
+
+  /**
+   * The listeners being built, by key {@code (bind, port)}; a locked key takes no more services.
+   */
+  private static final class Slots {
+    private final Map<String, OutboundSlot> byKey = new LinkedHashMap<>();
+    private final Set<String> locked = new HashSet<>();
+
+    Optional<OutboundSlot> slot(String bind, int port, boolean captured) {
+      String key = OutboundSlot.key(bind, port);
+      if (locked.contains(key)) {
+        return Optional.empty();
+      }
+      return Optional.of(byKey.computeIfAbsent(key, k -> new OutboundSlot(bind, port, captured)));
+    }
+
+    void lockAll() {
+      locked.addAll(byKey.keySet());
+    }
+
+    List<OutboundSlot> all() {
+      return List.copyOf(byKey.values());
+    }
   }
 
   /**
@@ -109,14 +181,14 @@ final class OutboundListeners {
   }
 
   /** Headless TCP/sniffed ports: one listener per endpoint IP, so each pod is addressable (not the proxy's own). */
-  private static void addPerEndpoint(Map<String, OutboundSlot> slots, ChainOwners owners, Service service,
+  private static void addPerEndpoint(Slots slots, ChainOwners owners, Service service,
       Port port, ListenerProtocol protocol, Proxy proxy, PushContext push) {
     for (Endpoint endpoint : push.endpoints(service, port)) {
       String ip = endpoint.address();
       if (endpoint.health() == HealthStatus.TERMINATING || !isIp(ip) || ip.equals(proxy.ipAddress())) {
         continue;
       }
-      add(slot(slots, canonical(ip), port.port()), owners, service, port, protocol, Match.ALL);
+      slots.slot(canonical(ip), port.port(), true).ifPresent(slot -> add(slot, owners, service, port, protocol, Match.ALL));
     }
   }
 
@@ -139,10 +211,6 @@ final class OutboundListeners {
         owners.added(slot, service, tcp, slot.addTcp(tcp));
       }
     }
-  }
-
-  private static OutboundSlot slot(Map<String, OutboundSlot> slots, String bind, int port) {
-    return slots.computeIfAbsent(OutboundSlot.key(bind, port), k -> new OutboundSlot(bind, port));
   }
 
   private static boolean isIp(String address) {

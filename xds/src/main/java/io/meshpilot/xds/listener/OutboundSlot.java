@@ -14,12 +14,15 @@ import java.util.Optional;
 final class OutboundSlot {
   private final String bind;
   private final int port;
+  private final boolean captured;
   private String routeName;
   private final List<TcpChain> tcpChains = new ArrayList<>();
 
-  OutboundSlot(String bind, int port) {
+  /** @param captured true when the listener only receives hand-offs from virtualOutbound (no bind to port) */
+  OutboundSlot(String bind, int port, boolean captured) {
     this.bind = bind;
     this.port = port;
+    this.captured = captured;
   }
 
   /**
@@ -69,6 +72,10 @@ final class OutboundSlot {
 
   int port() {
     return port;
+  }
+
+  boolean captured() {
+    return captured;
   }
 
   Optional<String> routeName() {

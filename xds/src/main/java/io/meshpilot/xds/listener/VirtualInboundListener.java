@@ -31,7 +31,7 @@ final class VirtualInboundListener {
 
   private VirtualInboundListener() {}
 
-  static Listener build(InterceptionMode mode, List<ServiceTarget> targets, Set<Integer> reservedPorts) {
+  static Listener build(InterceptionMode mode, List<InboundChain> chains) {
     Listener.Builder listener = Listener.newBuilder()
         .setName(NAME)
         .setAddress(NetworkFilters.address(OutboundListenerBuilder.WILDCARD, PORT))
@@ -51,26 +51,41 @@ final class VirtualInboundListener {
         .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol(ListenerFilters.RAW_BUFFER))
         .addFilters(NetworkFilters.tcpProxy(ClusterNames.INBOUND_PASSTHROUGH, ClusterNames.INBOUND_PASSTHROUGH)));
     List<Integer> sniffedPorts = new ArrayList<>();
-    for (ServiceTarget target : byTargetPort(targets, reservedPorts)) {
-      Optional<ListenerProtocol> protocol = ListenerProtocol.of(target.port().protocol());
-      if (protocol.isEmpty()) {
-        continue;
-      }
-      if (protocol.get() != ListenerProtocol.TCP) {
-        listener.addFilterChains(httpChain(target, protocol.get() == ListenerProtocol.AUTO));
-      }
-      if (protocol.get() != ListenerProtocol.HTTP) {
-        listener.addFilterChains(chain(target, tcpMatch(target.targetPort()),
-            NetworkFilters.tcpProxy(ClusterNames.inbound(target.targetPort()), ClusterNames.inbound(target.targetPort()))));
-      }
-      if (protocol.get() == ListenerProtocol.AUTO) {
-        sniffedPorts.add(target.targetPort());
+    for (InboundChain chain : chains) {
+      if (addChains(listener, chain)) {
+        sniffedPorts.add(chain.targetPort());
       }
     }
     if (!sniffedPorts.isEmpty()) {
       listener.addListenerFilters(ListenerFilters.httpInspectorOnly(sniffedPorts));
     }
     return listener.build();
+  }
+
+  /**
+   * Adds the chains of one port: HTTP (an inline route to {@code inbound|<port>||}), TCP
+   * (tcp_proxy to it), or both for a sniffed port.
+   *
+   * @return true when the port is sniffed (its HTTP chain matches by ALPN after http_inspector)
+   */
+  static boolean addChains(Listener.Builder listener, InboundChain chain) {
+    Optional<ListenerProtocol> protocol = ListenerProtocol.of(chain.protocol());
+    if (protocol.isEmpty()) {
+      return false;
+    }
+    if (protocol.get() != ListenerProtocol.TCP) {
+      listener.addFilterChains(httpChain(chain, protocol.get() == ListenerProtocol.AUTO));
+    }
+    if (protocol.get() != ListenerProtocol.HTTP) {
+      String cluster = ClusterNames.inbound(chain.targetPort());
+      listener.addFilterChains(chain(chain, tcpMatch(chain.targetPort()), NetworkFilters.tcpProxy(cluster, cluster)));
+    }
+    return protocol.get() == ListenerProtocol.AUTO;
+  }
+
+  /** The chains of the workload's own service ports: one per workload port, sorted by port; the oldest service wins a shared port. */
+  static List<InboundChain> ofTargets(List<ServiceTarget> targets, Set<Integer> reservedPorts) {
+    return byTargetPort(targets, reservedPorts).stream().map(InboundChain::of).toList();
   }
 
   /** One target per workload port, sorted by port; the oldest service wins a shared port. */
@@ -84,12 +99,12 @@ final class VirtualInboundListener {
     return chosen.values().stream().sorted(Comparator.comparingInt(ServiceTarget::targetPort)).toList();
   }
 
-  private static FilterChain httpChain(ServiceTarget target, boolean sniffed) {
+  private static FilterChain httpChain(InboundChain target, boolean sniffed) {
     FilterChainMatch.Builder match = tcpMatch(target.targetPort()).toBuilder();
     if (sniffed) {
       match.addAllApplicationProtocols(ListenerFilters.HTTP_ALPNS);
     }
-    Protocol protocol = target.port().protocol();
+    Protocol protocol = target.protocol();
     boolean http2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC;
     return chain(target, match.build(), NetworkFilters.httpConnectionManager(HttpConnectionManagers.inbound(
         "inbound_0.0.0.0_" + target.targetPort() + ";", InboundRoute.of(target), http2)));
@@ -102,9 +117,9 @@ final class VirtualInboundListener {
         .build();
   }
 
-  private static FilterChain chain(ServiceTarget target, FilterChainMatch match, Filter filter) {
+  private static FilterChain chain(InboundChain target, FilterChainMatch match, Filter filter) {
     return FilterChain.newBuilder()
-        .setName("0.0.0.0_" + target.targetPort())
+        .setName(target.name())
         .setFilterChainMatch(match)
         .addFilters(filter)
         .build();

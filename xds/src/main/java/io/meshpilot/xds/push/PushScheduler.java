@@ -70,16 +70,16 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     if (change.isEmpty()) {
       return;
     }
-    PushRequest request = change.services().isEmpty()
-        ? PushRequest.endpoints(change.endpoints())
-        : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1));
     if (!change.configs().isEmpty()) {
-      // A DestinationRule, VirtualService or Sidecar can change what any proxy gets (scope, subsets,
-      // routes), so a config change is a full push to everyone, with istiod's "config" trigger.
-      PushRequest config = PushRequest.fullPush(PushRequest.CONFIG);
-      request = change.services().isEmpty() && change.endpoints().isEmpty() ? config : config.merge(request);
+      // an Istio config change is a full push to the proxies that depend on it
+      Map<String, Integer> reasons = change.services().isEmpty() ? Map.of(PushRequest.CONFIG, 1)
+          : Map.of(PushRequest.CONFIG, 1, PushRequest.SERVICE, 1);
+      request(new PushRequest(true, false, change.services(), change.endpoints(), change.configs(), reasons));
+      return;
     }
-    request(request);
+    request(change.services().isEmpty()
+        ? PushRequest.endpoints(change.endpoints())
+        : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1)));
   }
 
   /** Requests a push (debounced like registry changes); returns at once. */

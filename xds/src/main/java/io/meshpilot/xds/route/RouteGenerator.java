@@ -13,6 +13,8 @@ import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.ScopedServices;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,13 +48,18 @@ public final class RouteGenerator {
       return forPort(routeName, port.get(), proxy, push);
     }
     return RouteNames.parseService(routeName)
-        .flatMap(sp -> push.service(proxy, sp.hostname()).map(s -> forService(routeName, s, sp.port())))
+        .flatMap(sp -> push.service(proxy, sp.hostname())
+            .filter(s -> push.sidecarScope(proxy).services().routed(s, sp.port()).isPresent())
+            .map(s -> forService(routeName, s, sp.port())))
         .flatMap(c -> c)
         .orElseGet(() -> empty(routeName));
   }
 
   private static RouteConfiguration forPort(String routeName, int port, Proxy proxy, PushContext push) {
-    List<Service> services = push.services(proxy).stream().filter(s -> routedPort(s, port).isPresent()).toList();
+    SidecarScope scope = push.sidecarScope(proxy);
+    // a port-specific egress listener's route holds only its own hosts (istiod's GetEgressListenerForRDS)
+    ScopedServices imported = scope.egressForRoute(port).map(SidecarScope.Egress::services).orElse(ScopedServices.NONE);
+    List<Service> services = imported.services().stream().filter(s -> imported.routed(s, port).isPresent()).toList();
     // Envoy matches domains case-insensitively and refuses the whole route configuration on a
     // duplicate, so domains are compared as istiod's dedupeDomains compares them: lower-cased.
     Set<String> hostnames = new HashSet<>();
@@ -97,7 +104,7 @@ public final class RouteGenerator {
     }
     GenerationConflicts.shared().replace(new GeneratedResource("RDS", routeName, proxy.namespace()), conflicts);
     hosts.sort(Comparator.comparing(VirtualHost::getName));
-    hosts.add(CatchAllVirtualHost.of(push.settings().outboundTrafficPolicy()));
+    hosts.add(CatchAllVirtualHost.of(scope.outboundTrafficPolicy()));
     return configuration(routeName).addAllVirtualHosts(hosts).build();
   }
 

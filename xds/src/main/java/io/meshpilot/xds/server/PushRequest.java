@@ -1,5 +1,6 @@
 package io.meshpilot.xds.server;
 
+import io.meshpilot.registry.ObjectKey;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
@@ -15,11 +16,13 @@ import java.util.TreeMap;
  * @param serviceHostnames for a full push that is not global: the hostnames whose services
  *     changed; only proxies that can (or could) see one are pushed
  * @param edsHostnames the hostnames whose endpoints changed; proxies that can see one are pushed
+ * @param configs for a full push that is not global: the Istio configs (Sidecar, DestinationRule,
+ *     VirtualService) added, updated or removed; each reaches the proxies that depend on it
  * @param reasons istiod's trigger names ({@code endpoint}, {@code service}, {@code global}, ...)
  *     with how many requests of each were merged into this one ({@code pilot_push_triggers})
  */
 public record PushRequest(boolean full, boolean global, Set<String> serviceHostnames, Set<String> edsHostnames,
-    Map<String, Integer> reasons) {
+    Set<ObjectKey> configs, Map<String, Integer> reasons) {
   /** Trigger of an endpoints-only push. */
   public static final String ENDPOINT = "endpoint";
   /** Trigger of a push after services changed. */
@@ -32,10 +35,17 @@ public record PushRequest(boolean full, boolean global, Set<String> serviceHostn
   public PushRequest {
     serviceHostnames = Set.copyOf(serviceHostnames);
     edsHostnames = Set.copyOf(edsHostnames);
+    configs = Set.copyOf(configs);
     reasons = Collections.unmodifiableMap(new TreeMap<>(reasons)); // sorted, for logs and debug views
     if (global && !full) {
       throw new IllegalArgumentException("a global push is a full push");
     }
+  }
+
+  /** A request without config changes. */
+  public PushRequest(boolean full, boolean global, Set<String> serviceHostnames, Set<String> edsHostnames,
+      Map<String, Integer> reasons) {
+    this(full, global, serviceHostnames, edsHostnames, Set.of(), reasons);
   }
 
   /** A push of every type to every proxy, for istiod's {@code global} reason. */
@@ -51,6 +61,11 @@ public record PushRequest(boolean full, boolean global, Set<String> serviceHostn
   /** A push of every type to the proxies that can see one of these (changed) services. */
   public static PushRequest services(Set<String> hostnames) {
     return new PushRequest(true, false, hostnames, Set.of(), Map.of(SERVICE, 1));
+  }
+
+  /** A push of every type to the proxies that depend on one of these (changed) Istio configs. */
+  public static PushRequest configs(Set<ObjectKey> configs) {
+    return new PushRequest(true, false, Set.of(), Set.of(), configs, Map.of(CONFIG, 1));
   }
 
   /** A push of the endpoints of these service hostnames only ({@code endpoint} reason). */
@@ -75,12 +90,15 @@ public record PushRequest(boolean full, boolean global, Set<String> serviceHostn
     boolean mergedGlobal = global || other.global;
     Set<String> services = new HashSet<>();
     Set<String> endpoints = new HashSet<>();
+    Set<ObjectKey> mergedConfigs = new HashSet<>();
     if (!mergedGlobal) {
+      mergedConfigs.addAll(configs);
+      mergedConfigs.addAll(other.configs);
       services.addAll(serviceHostnames);
       services.addAll(other.serviceHostnames);
       endpoints.addAll(edsHostnames);
       endpoints.addAll(other.edsHostnames);
     }
-    return new PushRequest(full || other.full, mergedGlobal, services, endpoints, mergedReasons);
+    return new PushRequest(full || other.full, mergedGlobal, services, endpoints, mergedConfigs, mergedReasons);
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
- * namespace decides exportTo visibility), which VIPs it uses (cluster id), its DNS domain (short
+ * namespace decides exportTo visibility, the Sidecar that applies to it narrows it), which VIPs it uses (cluster id), its DNS domain (short
  * names in route domains), interception mode, address family and generator flavour. Proxies with
  * equal scopes get the same outbound clusters, listeners, routes and endpoints, built once per push;
  * what depends on the proxy's own labels and IPs (inbound config) is not part of it.
@@ -16,9 +16,11 @@ import java.util.List;
  *     (its per-endpoint listeners then leave it out), else {@code ""}
  * @param selectingRules the DestinationRules with a workloadSelector that select the proxy (its
  *     labels matter to its outbound clusters only through them; empty for almost every proxy)
+ * @param sidecar the Sidecar scope it resolves to: proxies of one namespace and Sidecar share config
  */
 public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
-    boolean ipv4, String generator, String ownHeadlessAddress, List<ObjectKey> selectingRules) {
+    boolean ipv4, String generator, String ownHeadlessAddress, List<ObjectKey> selectingRules,
+    SidecarScope.Id sidecar) {
 
   /** The scope of a proxy in this push. */
   public static ProxyScope of(Proxy proxy, PushContext push) {
@@ -26,6 +28,6 @@ public record ProxyScope(String namespace, String clusterId, String dnsDomain, I
     String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
     return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
         proxy.ipv4(), proxy.generator(), own,
-        push.destinationRules().selecting(proxy.namespace(), proxy.labels()));
+        push.destinationRules().selecting(proxy.namespace(), proxy.labels()), push.sidecarScope(proxy).id());
   }
 }

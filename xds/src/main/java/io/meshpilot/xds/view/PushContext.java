@@ -38,9 +38,8 @@ public final class PushContext {
   private final int totalServices;
   private final Set<String> passthroughHostnames;
   private final XdsCache cache;
-  private final Map<String, List<Service>> byNamespace = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Service>> byNamespaceAndHostname = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> visibleHostnames = new ConcurrentHashMap<>();
+  private final Map<String, List<Service>> exportedTo = new ConcurrentHashMap<>();
+  private final SidecarScopes sidecarScopes;
   private final Map<ServiceKey, Map<String, List<Endpoint>>> endpointsByService = new ConcurrentHashMap<>();
   // Kubernetes services with a selector, by namespace: the candidates for a proxy's own targets.
   private final Map<String, List<Service>> selectingByNamespace;
@@ -83,6 +82,8 @@ public final class PushContext {
       }
     }
     this.selectingByNamespace = selecting;
+    this.sidecarScopes = new SidecarScopes(registry.trafficConfigs(), settings.rootNamespace(),
+        settings.outboundTrafficPolicy(), version, this::exportedTo);
   }
 
   /** Snapshots the registry's services now, with no resource cache (every resource is built). */
@@ -142,27 +143,25 @@ public final class PushContext {
   }
 
   /**
-   * The services the proxy may see (exportTo), one per hostname, sorted by hostname. When several
-   * namespaces export one hostname, the proxy's own namespace wins, then a Kubernetes service over a
-   * ServiceEntry, then the oldest (istio-xds.md §8.2).
+   * What the proxy may see and accept: the scope of the Sidecar that applies to it, or the default
+   * scope (everything exportTo lets its namespace see).
+   */
+  public SidecarScope sidecarScope(Proxy proxy) {
+    return sidecarScopes.of(proxy.namespace(), proxy.labels());
+  }
+
+  /**
+   * The services the proxy may see (its Sidecar scope within exportTo), one per hostname, sorted by
+   * hostname. When several namespaces export one hostname, the proxy's own namespace wins, then a
+   * Kubernetes service over a ServiceEntry, then the oldest.
    */
   public List<Service> services(Proxy proxy) {
-    return visibleFrom(proxy.namespace());
+    return sidecarScope(proxy).services().services();
   }
 
   /** The visible service with this hostname, if any. */
   public Optional<Service> service(Proxy proxy, String hostname) {
-    return Optional.ofNullable(byNamespaceAndHostname.computeIfAbsent(proxy.namespace(), namespace -> {
-      Map<String, Service> byHostname = new HashMap<>();
-      services(proxy).forEach(s -> byHostname.put(s.hostname(), s));
-      return byHostname;
-    }).get(hostname));
-  }
-
-  /** Hostnames of the services a proxy in this namespace may see. */
-  public Set<String> visibleHostnames(String namespace) {
-    return visibleHostnames.computeIfAbsent(namespace, n -> visibleFrom(n).stream()
-        .map(Service::hostname).collect(Collectors.toUnmodifiableSet()));
+    return sidecarScope(proxy).service(hostname);
   }
 
   /**
@@ -186,36 +185,12 @@ public final class PushContext {
     return addresses;
   }
 
-  private List<Service> visibleFrom(String namespace) {
-    return byNamespace.computeIfAbsent(namespace, this::computeVisibleFrom);
-  }
-
-  private List<Service> computeVisibleFrom(String namespace) {
-    Map<String, Service> chosen = new LinkedHashMap<>();
-    List<Service> candidates = indexed.stream()
-        .filter(s -> Visibility.visible(s, namespace, settings.defaultServiceExportTo()))
+  /** Every service exported to the namespace (several may share a hostname), oldest first. */
+  private List<Service> exportedTo(String namespace) {
+    return exportedTo.computeIfAbsent(namespace, n -> indexed.stream()
+        .filter(s -> Visibility.visible(s, n, settings.defaultServiceExportTo()))
         .sorted(Comparator.comparing(Service::creationTime))
-        .toList();
-    for (Service service : candidates) {
-      chosen.merge(service.hostname(), service, (current, other) -> preferred(current, other, namespace));
-    }
-    List<Service> result = new ArrayList<>(chosen.values());
-    result.sort(Comparator.comparing(Service::hostname));
-    return List.copyOf(result);
-  }
-
-  private static Service preferred(Service current, Service other, String namespace) {
-    boolean currentLocal = current.attributes().namespace().equals(namespace);
-    boolean otherLocal = other.attributes().namespace().equals(namespace);
-    if (currentLocal != otherLocal) {
-      return currentLocal ? current : other;
-    }
-    boolean currentKube = current.attributes().registry() == RegistryKind.KUBERNETES;
-    boolean otherKube = other.attributes().registry() == RegistryKind.KUBERNETES;
-    if (currentKube != otherKube) {
-      return currentKube ? current : other;
-    }
-    return current; // the older one
+        .toList());
   }
 
   /** The endpoints of one service port (joined by port name), from every registry shard. */

@@ -1,0 +1,29 @@
+package io.meshpilot.xds.listener;
+
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.meshpilot.xds.view.SidecarIngress;
+
+/**
+ * A Sidecar ingress listener that binds its port itself ({@code <bind>_<port>}), as istiod's
+ * inboundCustomListener: for proxies without capture, or {@code captureMode: NONE}. Its chains are
+ * those {@code virtualInbound} would hold for the port.
+ */
+final class BoundInboundListener {
+  private BoundInboundListener() {}
+
+  static Listener build(SidecarIngress ingress) {
+    InboundChain chain = InboundChain.of(ingress);
+    Listener.Builder listener = Listener.newBuilder()
+        .setName(chain.name())
+        .setAddress(NetworkFilters.address(ingress.bind(), ingress.port()))
+        .setTrafficDirection(TrafficDirection.INBOUND)
+        .setContinueOnListenerFiltersTimeout(true)
+        .setListenerFiltersTimeout(Durations.ZERO);
+    if (VirtualInboundListener.addChains(listener, chain)) {
+      listener.addListenerFilters(ListenerFilters.httpInspector());
+    }
+    return listener.build();
+  }
+}
