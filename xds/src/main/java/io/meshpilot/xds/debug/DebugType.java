@@ -9,6 +9,9 @@ public enum DebugType {
   /** The sections of one proxy's ConfigDump, named by the only resource name (istioctl proxy-status POD). */
   CONFIG_DUMP("istio.io/debug/config_dump");
 
+  /** What every istiod debug type URL starts with ({@code istio.io/debug} itself is one too). */
+  public static final String FAMILY = "istio.io/debug";
+
   private final String typeUrl;
 
   DebugType(String typeUrl) {

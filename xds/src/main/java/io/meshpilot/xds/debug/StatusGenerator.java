@@ -1,6 +1,7 @@
 package io.meshpilot.xds.debug;
 
 import com.google.protobuf.Any;
+import io.grpc.Status;
 import io.meshpilot.xds.dump.ConfigDumpBuilder;
 import io.meshpilot.xds.dump.ProxyIdPattern;
 import io.meshpilot.xds.server.DebugGenerator;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * istiod's status generator: answers {@code istio.io/debug/syncz} with every proxy's sync status and
  * {@code istio.io/debug/config_dump} with the config dump of the one proxy the request names, both
- * limited to what the caller may see ({@link DebugAuthorization}). A malformed config_dump request
+ * limited to what the caller may see ({@link DebugAuthorization}). Other {@code istio.io/debug}
+ * types (istiod's HTTP debug views over xDS, {@code istioctl x internal-debug}) end the stream with
+ * UNIMPLEMENTED rather than leave istioctl waiting. A malformed config_dump request
  * or one for a proxy not connected here gets an answer without resources, as from istiod (the
  * proxy may be connected to another replica).
  */
@@ -42,6 +45,12 @@ public final class StatusGenerator implements DebugGenerator {
   public Optional<DebugResponse> generate(DebugRequest request) {
     Optional<DebugType> type = DebugType.ofTypeUrl(request.typeUrl());
     if (type.isEmpty()) {
+      if (request.typeUrl().startsWith(DebugType.FAMILY)) {
+        // istioctl waits for an answer until its --timeout: say at once that this one will not come.
+        throw Status.UNIMPLEMENTED.withDescription("meshpilot does not serve " + request.typeUrl()
+            + " over xDS; it serves " + DebugType.SYNCZ.typeUrl() + " and " + DebugType.CONFIG_DUMP.typeUrl()
+            + ", and the other debug views on its HTTP port (/debug/...)").asRuntimeException();
+      }
       return Optional.empty();
     }
     Optional<String> scope = settings.authorization().scope(request.identities());

@@ -151,6 +151,18 @@ class DebugOverXdsTest {
   }
 
   @Test
+  void anotherDebugTypeEndsTheStreamWithUnimplemented() throws Exception {
+    AdsServer server = start(OPEN, Optional.empty());
+
+    try (AdsProbe probe = AdsProbe.plaintext(server.port())) {
+      AdsProbe.Outcome outcome = probe.open(istioctl("istio-system"), Optional.empty(), "istio.io/debug",
+          List.of("syncz"), WAIT);
+      assertThat(outcome.code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+      assertThat(outcome.description()).startsWith("meshpilot does not serve istio.io/debug over xDS");
+    }
+  }
+
+  @Test
   void aCallerWithoutVerifiedIdentityIsRefusedAndProxiesAreNotDisturbed() throws Exception {
     AdsServer server = start(DebugAuthorization.defaults(), Optional.empty());
     XdsTestClient sidecar = connect(server, XdsTestClient.sidecarNode());
