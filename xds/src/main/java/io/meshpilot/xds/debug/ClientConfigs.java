@@ -44,7 +44,7 @@ final class ClientConfigs {
         .toList();
   }
 
-  static ClientConfig clientConfig(ProxySyncState state) {
+  private static ClientConfig clientConfig(ProxySyncState state) {
     ClientConfig.Builder config = ClientConfig.newBuilder().setNode(node(state.proxy()));
     state.types().values().stream()
         .sorted(Comparator.comparing(t -> t.type().typeUrl()))
