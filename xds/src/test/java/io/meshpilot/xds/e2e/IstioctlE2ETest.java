@@ -96,7 +96,7 @@ class IstioctlE2ETest {
 
   @Test
   void proxyStatusListsTheSidecarSyncedForEveryType() {
-    String table = istioctl("proxy-status", "--xds-address", xdsAddress(), "--plaintext", "-v", "1");
+    String table = istioctl(withXds("proxy-status", "-v", "1"));
 
     List<String> header = columns(table.lines().findFirst().orElseThrow());
     // every type istioctl knows, by type URL: CDS, ECDS (not served: IGNORED), EDS, LDS, RDS
@@ -111,7 +111,7 @@ class IstioctlE2ETest {
       }
       assertThat(row.subList(7, 9)).containsExactly("meshpilot-e2e", "1.30.0");
     });
-    String summary = istioctl("proxy-status", "--xds-address", xdsAddress(), "--plaintext");
+    String summary = istioctl(withXds("proxy-status"));
     assertThat(summary).contains(POD + ".default", "meshpilot-e2e", "4 (CDS,LDS,EDS,RDS)");
   }
 
@@ -120,8 +120,7 @@ class IstioctlE2ETest {
     Path envoyDump = dir.resolve("envoy-config-dump.json");
     new ObjectMapper().writeValue(envoyDump.toFile(), envoy.configDump(""));
 
-    String diff = istioctl("proxy-status", POD + ".default", "--xds-address", xdsAddress(), "--plaintext",
-        "--file", envoyDump.toString());
+    String diff = istioctl(withXds("proxy-status", POD + ".default", "--file", envoyDump.toString()));
 
     assertThat(diff).contains("Clusters Match", "Listeners Match", "Routes Match");
   }
@@ -141,12 +140,26 @@ class IstioctlE2ETest {
         .contains("reviews.default.svc.cluster.local");
     assertThat(istioctl("proxy-config", "eds", "--file", dump.toString()))
         .contains("127.0.0.11:9080", "HEALTHY", "outbound|9080||reviews.default.svc.cluster.local");
-    assertThat(istioctl("proxy-config", "all", "--file", dump.toString()))
-        .contains("reviews.default.svc.cluster.local", "RESOURCE NAME");
+    assertThat(istioctl("proxy-config", "all", "--file", dump.toString())).contains(
+        "cluster/outbound|9080||reviews.default.svc.cluster.local", "listener/127.0.0.1_9080", "route/9080",
+        "endpoint/127.0.0.11:9080");
   }
 
-  private String xdsAddress() {
-    return "127.0.0.1:" + discovery.port();
+  @Test
+  void versionNamesMeshpilotsVersionAndTheSidecars() {
+    assertThat(istioctl(withXds("experimental", "version")))
+        .contains("control plane version: 1.31.0-e2e", "data plane version: 1.30.0 (1 proxies)");
+  }
+
+  /**
+   * The command against meshpilot's plaintext xDS address. {@code --revision} spares istioctl its
+   * look-up of the default revision, which waits for a Kubernetes API server that this test has not.
+   */
+  private String[] withXds(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--xds-address", "127.0.0.1:" + discovery.port(), "--plaintext", "--revision", "default",
+        "--timeout", "20s"));
+    return all.toArray(String[]::new);
   }
 
   private String istioctl(String... args) {
