@@ -260,6 +260,11 @@ final class AdsService {
         refuse(status.getCode(), Objects.requireNonNullElse(status.getDescription(), ""),
             typeUrl + " for " + c.id() + ": " + status.getDescription());
         return true;
+      } catch (RuntimeException e) {
+        // only this debug stream ends; the proxies' streams are not touched
+        refuse(Status.Code.INTERNAL, "generating " + typeUrl + " failed: " + e,
+            typeUrl + " for " + c.id() + ": generating it failed: " + e);
+        return true;
       }
       answer.ifPresent(a -> c.sendDebug(typeUrl, a));
       return answer.isPresent();

@@ -216,7 +216,13 @@ final class ProxyConnection {
         .setNonce(nextNonce())
         .addAllResources(answer.resources());
     answer.controlPlane().ifPresent(response::setControlPlane);
-    sender.send(WireResponse.of(response.build()));
+    try {
+      sender.send(WireResponse.of(response.build()));
+    } catch (StatusRuntimeException e) {
+      // istioctl gave up (its --timeout) before the answer was ready: nobody to tell
+      LOG.debug("ADS:{}: not sent to {}: {}", typeUrl, id, e.getStatus());
+      return;
+    }
     LOG.info("ADS:{}: PUSH for node:{} resources:{}", typeUrl, id, answer.resources().size());
   }
 
