@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # meshpilot developer entry point.
 #   ./dev.sh run   [server flags]  build meshpilot.jar and run the server (default: the example mesh in examples/)
-#   ./dev.sh test  [mvn args]      install the real peers the tests need and run every test (what CI runs)
+#   ./dev.sh test  [mvn args]      install the real peers the tests need (istioctl too) and run every test (what CI runs)
 #   ./dev.sh build                 build control-plane/target/meshpilot.jar only
 #   ./dev.sh bench                 run the registry benchmark (prints time to ready and retained heap)
 #   ./dev.sh loadtest [flags]      N simulated sidecars against meshpilot on a generated mesh (--help for flags)
@@ -36,6 +36,13 @@ case "$cmd" in
     MESHPILOT_KUBE_APISERVER=$(echo "$peers" | awk '$1 == "kube-apiserver" { print $2 }')
     MESHPILOT_KUBECTL=$(echo "$peers" | awk '$1 == "kubectl" { print $2 }')
     export MESHPILOT_ENVOY MESHPILOT_ETCD MESHPILOT_KUBE_APISERVER MESHPILOT_KUBECTL
+    # istioctl (built with istiod from the pinned istio.io/istio module) for the istioctl e2e test
+    if [ -f "$ROOT/scripts/install-istio.sh" ]; then
+      istio=$(bash "$ROOT/scripts/install-istio.sh")
+      echo "$istio"
+      MESHPILOT_ISTIOCTL=$(echo "$istio" | awk '$1 == "istioctl" { print $2 }')
+      export MESHPILOT_ISTIOCTL
+    fi
     ./mvnw -B verify "$@"
     ;;
   bench)

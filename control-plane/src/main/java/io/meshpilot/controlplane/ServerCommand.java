@@ -20,10 +20,15 @@ import io.meshpilot.xds.auth.CachingTokenReviewer;
 import io.meshpilot.xds.auth.TokenReviewer;
 import io.meshpilot.xds.auth.XdsAuthOptions;
 import io.meshpilot.xds.auth.XdsAuthenticator;
+import io.meshpilot.xds.debug.ControlPlaneInstance;
+import io.meshpilot.xds.debug.DebugAuthorization;
+import io.meshpilot.xds.debug.DebugSettings;
 import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.server.AdsSettings;
 import io.meshpilot.xds.server.XdsTlsOptions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +37,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -168,7 +174,8 @@ final class ServerCommand implements Callable<Integer> {
       MeshDiscovery discovery = MeshDiscovery.start(registry, mesh.toMeshSettings(domainSuffix),
           PushSettings.fromEnvironment(System.getenv()), new InetSocketAddress(bindAddress, grpcPort),
           tlsOptions(xdsAuthenticator(mesh, kubeClient, debugOptions.tokenAudiences())), metrics,
-          AdsSettings.fromEnvironment(System.getenv()).withMaxConnectionAge(maxConnectionAge));
+          AdsSettings.fromEnvironment(System.getenv()).withMaxConnectionAge(maxConnectionAge),
+          debugOverXds(debugOptions));
       running.push(discovery);
       this.discovery = discovery;
       metrics.bindResourceCache(discovery.resourceCache());
@@ -201,6 +208,24 @@ final class ServerCommand implements Callable<Integer> {
     registry.sourceSynced(STARTUP);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * istioctl's debug types on the xDS ports, under the debug endpoints' knobs
+   * (ENABLE_DEBUG_ENDPOINT_AUTH, DEBUG_ENDPOINT_AUTH_ALLOWED_NAMESPACES); the instance is named by
+   * POD_NAME as istiod's is, else by the host name.
+   */
+  private static DebugSettings debugOverXds(DebugHttpOptions options) {
+    String podName = System.getenv().getOrDefault("POD_NAME", "");
+    if (podName.isEmpty()) {
+      try {
+        podName = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        podName = "meshpilot";
+      }
+    }
+    return new DebugSettings(new DebugAuthorization(options.namespaceAuthorization(), options.systemNamespace(),
+        Set.copyOf(options.allowedNamespaces())), ControlPlaneInstance.of(podName, BuildInfo.version()));
   }
 
   private Optional<XdsTlsOptions> tlsOptions(XdsAuthenticator authenticator) {

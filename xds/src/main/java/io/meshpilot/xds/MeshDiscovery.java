@@ -4,6 +4,9 @@ import com.google.protobuf.Message;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.xds.cache.XdsCache;
+import io.meshpilot.xds.debug.DebugSettings;
+import io.meshpilot.xds.debug.StatusGenerator;
+import io.meshpilot.xds.dump.ConfigDumpBuilder;
 import io.meshpilot.xds.dump.ProxyIdPattern;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushScheduler;
@@ -49,7 +52,7 @@ public final class MeshDiscovery implements AutoCloseable {
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
-      UnaryOperator<ResourceSource> decorate, AdsSettings adsSettings) {
+      UnaryOperator<ResourceSource> decorate, AdsSettings adsSettings, DebugSettings debugSettings) {
     this.registry = registry;
     this.settings = settings;
     this.cache = new XdsCache(adsSettings.xdsCacheSize());
@@ -61,7 +64,8 @@ public final class MeshDiscovery implements AutoCloseable {
       return context;
     };
     this.resources = new XdsResources(timedContext.get());
-    this.server = new AdsServer(address, tls, decorate.apply(resources), events, adsSettings);
+    this.server = new AdsServer(address, tls, decorate.apply(resources), events, adsSettings,
+        new StatusGenerator(debugSettings, new ConfigDumpBuilder(resources::messages), () -> resources.current().version()));
     this.scheduler = new PushScheduler(pushSettings, () -> {
       PushContext next = timedContext.get();
       resources.advance(next);
@@ -106,20 +110,33 @@ public final class MeshDiscovery implements AutoCloseable {
   public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events, AdsSettings adsSettings)
       throws IOException {
-    return start(registry, settings, pushSettings, address, tls, events, UnaryOperator.identity(), adsSettings);
+    return start(registry, settings, pushSettings, address, tls, events, adsSettings, DebugSettings.defaults());
+  }
+
+  /**
+   * Starts the ADS server with these admission and cache settings, serving istiod's debug types
+   * ({@code istioctl proxy-status --xds-address}) as {@code debugSettings} say.
+   */
+  public static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
+      InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events, AdsSettings adsSettings,
+      DebugSettings debugSettings) throws IOException {
+    return start(registry, settings, pushSettings, address, tls, events, UnaryOperator.identity(), adsSettings,
+        debugSettings);
   }
 
   private static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
       UnaryOperator<ResourceSource> decorate) throws IOException {
-    return start(registry, settings, pushSettings, address, tls, events, decorate, AdsSettings.defaults());
+    return start(registry, settings, pushSettings, address, tls, events, decorate, AdsSettings.defaults(),
+        DebugSettings.defaults());
   }
 
   private static MeshDiscovery start(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
-      UnaryOperator<ResourceSource> decorate, AdsSettings adsSettings) throws IOException {
+      UnaryOperator<ResourceSource> decorate, AdsSettings adsSettings, DebugSettings debugSettings)
+      throws IOException {
     MeshDiscovery discovery = new MeshDiscovery(registry, settings, pushSettings, address, tls, events, decorate,
-        adsSettings.withReady(registry::synced));
+        adsSettings.withReady(registry::synced), debugSettings);
     discovery.server.start();
     registry.addListener(discovery::onRegistryChange);
     return discovery;

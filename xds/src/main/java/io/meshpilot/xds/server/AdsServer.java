@@ -80,6 +80,19 @@ public final class AdsServer implements AutoCloseable {
    */
   public AdsServer(InetSocketAddress address, Optional<XdsTlsOptions> tls, ResourceSource source, XdsEvents events,
       AdsSettings settings) {
+    this(address, tls, source, events, settings, DebugGenerator.NONE);
+  }
+
+  /**
+   * @param address where the plaintext listener listens; port 0 picks a free port
+   * @param tls a second listener with TLS, serving the same streams
+   * @param source generates the resources each proxy receives
+   * @param events where connections, responses, NACKs and stale nonces are reported
+   * @param settings readiness, admission rate, connection age and worker threads
+   * @param debug answers istiod's debug-over-xDS types (istioctl proxy-status), on either listener
+   */
+  public AdsServer(InetSocketAddress address, Optional<XdsTlsOptions> tls, ResourceSource source, XdsEvents events,
+      AdsSettings settings, DebugGenerator debug) {
     this.address = address;
     this.tls = tls;
     this.source = source;
@@ -89,8 +102,8 @@ public final class AdsServer implements AutoCloseable {
     this.service = new AdsService(source, events, counters, Clock.systemUTC(), settings.ready(),
         new StreamAdmission(settings.maxRequestsPerSecond(), System::nanoTime),
         tls.map(XdsTlsOptions::authenticator).orElse(XdsAuthenticator.disabled()),
-        new SendBudget(SendBudget.defaultLimit(), this::resume));
-    this.syncStatus = new SyncStatusRegistry(service.connections(), counters);
+        new SendBudget(SendBudget.defaultLimit(), this::resume), debug);
+    this.syncStatus = service.syncStatus();
   }
 
   /**

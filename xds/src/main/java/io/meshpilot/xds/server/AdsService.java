@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -14,6 +15,7 @@ import io.grpc.stub.StreamObserver;
 import io.meshpilot.xds.XdsEvents;
 import io.meshpilot.xds.auth.AuthDecision;
 import io.meshpilot.xds.auth.NodeClaim;
+import io.meshpilot.xds.auth.SpiffeIdentity;
 import io.meshpilot.xds.auth.XdsAuthInterceptor;
 import io.meshpilot.xds.auth.XdsAuthenticator;
 import io.meshpilot.xds.proxy.InvalidProxyException;
@@ -21,6 +23,8 @@ import io.meshpilot.xds.proxy.Proxy;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -45,11 +49,14 @@ final class AdsService {
   private final StreamAdmission admission;
   private final XdsAuthenticator authenticator;
   private final SendBudget budget;
+  private final DebugGenerator debug;
   private final Map<String, ProxyConnection> connections = new ConcurrentHashMap<>();
+  private final SyncStatusRegistry syncStatus;
   private final AtomicLong counter = new AtomicLong();
 
   AdsService(ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock,
-      BooleanSupplier ready, StreamAdmission admission, XdsAuthenticator authenticator, SendBudget budget) {
+      BooleanSupplier ready, StreamAdmission admission, XdsAuthenticator authenticator, SendBudget budget,
+      DebugGenerator debug) {
     this.source = source;
     this.events = events;
     this.counters = counters;
@@ -58,11 +65,18 @@ final class AdsService {
     this.admission = admission;
     this.authenticator = authenticator;
     this.budget = budget;
+    this.debug = debug;
+    this.syncStatus = new SyncStatusRegistry(connections, counters);
   }
 
   /** Connections by id. */
   Map<String, ProxyConnection> connections() {
     return connections;
+  }
+
+  /** The sync state of every connection (syncz, debug answers). */
+  SyncStatusRegistry syncStatus() {
+    return syncStatus;
   }
 
   /**
@@ -93,7 +107,10 @@ final class AdsService {
 
       @Override
       void handle(ProxyConnection connection, DiscoveryRequest request) {
-        connection.onRequest(request);
+        if (XdsType.ofTypeUrl(request.getTypeUrl()).isPresent()
+            || !answerDebug(connection, request.getTypeUrl(), request.getResourceNamesList())) {
+          connection.onRequest(request);
+        }
       }
     };
     return stream.start();
@@ -120,6 +137,8 @@ final class AdsService {
     private final boolean delta;
     private final String peer;
     private volatile ProxyConnection connection;
+    // Who the caller proved to be when its stream was admitted (debug answers are scoped by it).
+    private volatile List<SpiffeIdentity> identities = List.of();
     private volatile boolean ended;
 
     Stream(ServerCallStreamObserver<?> call, boolean delta) {
@@ -195,11 +214,12 @@ final class AdsService {
         refuse(Status.INVALID_ARGUMENT, "invalid node " + node.getId() + ": " + e.getMessage());
         return null;
       }
-      if (authenticator.authenticate(XdsAuthInterceptor.current(), NodeClaim.of(proxy, node))
-          instanceof AuthDecision.Refused refused) {
+      AuthDecision decision = authenticator.authenticate(XdsAuthInterceptor.current(), NodeClaim.of(proxy, node));
+      if (decision instanceof AuthDecision.Refused refused) {
         refuse(refused.code(), refused.reason(), "for node " + node.getId() + ": " + refused.reason());
         return null;
       }
+      identities = ((AuthDecision.Allowed) decision).identities();
       String id = proxy.id() + "-" + counter.incrementAndGet();
       @SuppressWarnings("unchecked")
       ServerCallStreamObserver<WireResponse> out = (ServerCallStreamObserver<WireResponse>) call;
@@ -223,6 +243,31 @@ final class AdsService {
         end(created);
       }
       return created;
+    }
+
+    /**
+     * Answers a debug-over-xDS request (istioctl) if the debug generator serves its type; a
+     * refusal (no verified identity) ends the stream with its status, as istiod's does.
+     *
+     * @return false if the type is not a debug type meshpilot serves
+     */
+    boolean answerDebug(ProxyConnection c, String typeUrl, List<String> names) {
+      Optional<DebugResponse> answer;
+      try {
+        answer = debug.generate(new DebugRequest(typeUrl, names, c.proxy(), identities, syncStatus));
+      } catch (StatusRuntimeException e) {
+        Status status = e.getStatus();
+        refuse(status.getCode(), Objects.requireNonNullElse(status.getDescription(), ""),
+            typeUrl + " for " + c.id() + ": " + status.getDescription());
+        return true;
+      } catch (RuntimeException e) {
+        // only this debug stream ends; the proxies' streams are not touched
+        refuse(Status.Code.INTERNAL, "generating " + typeUrl + " failed: " + e,
+            typeUrl + " for " + c.id() + ": generating it failed: " + e);
+        return true;
+      }
+      answer.ifPresent(a -> c.sendDebug(typeUrl, a));
+      return answer.isPresent();
     }
 
     private void refuse(Status status, String reason) {

@@ -2,6 +2,7 @@ package io.meshpilot.xds.server;
 
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.meshpilot.xds.XdsEvents;
@@ -198,6 +199,31 @@ final class ProxyConnection {
       markAll(XdsType.ENDPOINT);
     }
     flushForRequest();
+  }
+
+  /**
+   * Sends a debug answer (istioctl's syncz or config_dump): once, outside the subscriptions, as
+   * istiod does not let such requests start a watch. It bypasses the send budget: it is one
+   * response to a request, not a push that could be repeated for many streams at once.
+   */
+  synchronized void sendDebug(String typeUrl, DebugResponse answer) {
+    if (closed) {
+      return;
+    }
+    DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
+        .setVersionInfo(answer.versionInfo())
+        .setTypeUrl(typeUrl)
+        .setNonce(nextNonce())
+        .addAllResources(answer.resources());
+    answer.controlPlane().ifPresent(response::setControlPlane);
+    try {
+      sender.send(WireResponse.of(response.build()));
+    } catch (StatusRuntimeException e) {
+      // istioctl gave up (its --timeout) before the answer was ready: nobody to tell
+      LOG.debug("ADS:{}: not sent to {}: {}", typeUrl, id, e.getStatus());
+      return;
+    }
+    LOG.info("ADS:{}: PUSH for node:{} resources:{}", typeUrl, id, answer.resources().size());
   }
 
   /** Marks what the push covers as changed and answers what can be answered now. */

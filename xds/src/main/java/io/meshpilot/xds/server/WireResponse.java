@@ -63,6 +63,11 @@ final class WireResponse {
     return new WireResponse(chunks, typeUrl, nonce);
   }
 
+  /** A response built as a message (a one-off debug answer, encoded for this stream only). */
+  static WireResponse of(io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse response) {
+    return new WireResponse(List.of(response.toByteArray()), response.getTypeUrl(), response.getNonce());
+  }
+
   /** A Delta response carrying these encoded {@code resources} fields and removals. */
   static WireResponse delta(String systemVersion, String typeUrl, String nonce, List<byte[]> resourceFields,
       List<String> removed) {

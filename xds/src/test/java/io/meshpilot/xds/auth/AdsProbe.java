@@ -16,6 +16,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,15 @@ public final class AdsProbe implements AutoCloseable {
 
   /** One stream: sends a CDS request with {@code node}, waits at most {@code wait} for an answer. */
   public Outcome open(Node node, Optional<String> bearerToken, Duration wait) throws Exception {
+    return open(node, bearerToken, CDS, List.of(), wait);
+  }
+
+  /**
+   * One stream, as istioctl opens one: a single request of {@code typeUrl} for {@code names} with
+   * {@code node}, waiting at most {@code wait} for the answer.
+   */
+  public Outcome open(Node node, Optional<String> bearerToken, String typeUrl, List<String> names, Duration wait)
+      throws Exception {
     Metadata headers = new Metadata();
     bearerToken.ifPresent(t -> headers.put(XdsAuthInterceptor.AUTHORIZATION, "Bearer " + t));
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
@@ -102,7 +112,7 @@ public final class AdsProbe implements AutoCloseable {
             outcome.complete(new Outcome(Optional.empty(), Optional.of(Status.OK)));
           }
         });
-    requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(typeUrl).addAllResourceNames(names).build());
     try {
       return outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } finally {

@@ -73,7 +73,12 @@ final class XdsTestClient implements AutoCloseable {
 
   /** A SotW request as Envoy sends it. */
   void request(XdsType type, Collection<String> names, String version, String nonce) {
-    DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder().setTypeUrl(type.typeUrl())
+    request(type.typeUrl(), names, version, nonce);
+  }
+
+  /** A SotW request of any type URL (istioctl's debug types too). */
+  void request(String typeUrl, Collection<String> names, String version, String nonce) {
+    DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder().setTypeUrl(typeUrl)
         .addAllResourceNames(names).setVersionInfo(version).setResponseNonce(nonce);
     if (nodeSent.compareAndSet(false, true)) {
       request.setNode(node);
@@ -118,6 +123,12 @@ final class XdsTestClient implements AutoCloseable {
     await().atMost(WAIT).until(() -> ofType(type).size() > index);
     consumed.put(type, index + 1);
     return ofType(type).get(index);
+  }
+
+  /** The first SotW response of this type URL (a debug type's only answer). */
+  DiscoveryResponse first(String typeUrl) {
+    await().atMost(WAIT).until(() -> responses.stream().anyMatch(r -> r.getTypeUrl().equals(typeUrl)));
+    return responses.stream().filter(r -> r.getTypeUrl().equals(typeUrl)).findFirst().orElseThrow();
   }
 
   /** The next Delta response of this type not yet returned by this method. */
