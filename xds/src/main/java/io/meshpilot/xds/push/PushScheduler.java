@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,8 +73,12 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     }
     if (!change.configs().isEmpty()) {
       // an Istio config change is a full push to the proxies that depend on it
-      Map<String, Integer> reasons = change.services().isEmpty() ? Map.of(PushRequest.CONFIG, 1)
-          : Map.of(PushRequest.CONFIG, 1, PushRequest.SERVICE, 1);
+      Map<String, Integer> reasons = new TreeMap<>(Map.of(PushRequest.CONFIG, 1));
+      if (!change.services().isEmpty()) {
+        reasons.put(PushRequest.SERVICE, 1);
+      } else if (!change.endpoints().isEmpty()) {
+        reasons.put(PushRequest.ENDPOINT, 1);
+      }
       request(new PushRequest(true, false, change.services(), change.endpoints(), change.configs(), reasons));
       return;
     }

@@ -65,18 +65,6 @@ class PushSchedulerTest {
   }
 
   @Test
-  void trafficConfigChangeIsAFullPushToEveryone() throws Exception {
-    scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
-
-    scheduler.onChange(new RegistryChange(Set.of(), Set.of(),
-        Set.of(new io.meshpilot.registry.ObjectKey("DestinationRule", "shop", "reviews"))));
-    advanceClockTo(100 * MS);
-
-    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
-    assertThat(target.byConnection.get("a-1")).containsExactly(PushRequest.fullPush(PushRequest.CONFIG));
-  }
-
-  @Test
   void serviceChangeInTheBurstMakesThePushFull() throws Exception {
     scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
 
@@ -91,7 +79,7 @@ class PushSchedulerTest {
   }
 
   @Test
-  void trafficConfigChangeIsAFullPushToEveryoneWithTheConfigTrigger() throws Exception {
+  void trafficConfigChangeIsAFullPushWithTheConfigTrigger() throws Exception {
     scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
 
     scheduler.onChange(new RegistryChange(Set.of(), Set.of(),
@@ -99,7 +87,10 @@ class PushSchedulerTest {
     advanceClockTo(100 * MS);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
-    assertThat(target.byConnection.get("a-1")).containsExactly(PushRequest.fullPush(PushRequest.CONFIG));
+    // not global: XdsResources.affects sends it to the proxies a Sidecar change concerns, and any
+    // other config change to everyone
+    assertThat(target.byConnection.get("a-1"))
+        .containsExactly(PushRequest.configs(Set.of(new ObjectKey("DestinationRule", "shop", "reviews"))));
   }
 
   @Test
@@ -112,7 +103,8 @@ class PushSchedulerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
     assertThat(target.byConnection.get("a-1")).containsExactly(
-        new PushRequest(true, true, Set.of(), Set.of(), Map.of("config", 1, "endpoint", 1)));
+        new PushRequest(true, false, Set.of(), Set.of("reviews"), Set.of(new ObjectKey("VirtualService", "shop", "reviews")),
+            Map.of("config", 1, "endpoint", 1)));
   }
 
   @Test
