@@ -18,6 +18,8 @@ import io.meshpilot.xds.server.SyncStatusRegistry;
 import io.meshpilot.xds.server.XdsTlsOptions;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.why.ChangeTracer;
+import io.meshpilot.xds.why.WhyReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -45,6 +47,7 @@ public final class MeshDiscovery implements AutoCloseable {
   private final XdsResources resources;
   private final AdsServer server;
   private final PushScheduler scheduler;
+  private final ChangeTracer tracer;
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
@@ -60,12 +63,14 @@ public final class MeshDiscovery implements AutoCloseable {
       return context;
     };
     this.resources = new XdsResources(timedContext.get());
-    this.server = new AdsServer(address, tls, decorate.apply(resources), events, adsSettings);
+    ResourceSource served = decorate.apply(resources);
+    this.server = new AdsServer(address, tls, served, events, adsSettings);
     this.scheduler = new PushScheduler(pushSettings, () -> {
       PushContext next = timedContext.get();
       resources.advance(next);
       return next;
     }, PushTarget.of(server), events);
+    this.tracer = new ChangeTracer(registry, settings, resources::current, served, scheduler.history());
   }
 
   /**
@@ -182,6 +187,17 @@ public final class MeshDiscovery implements AutoCloseable {
    */
   public List<? extends Message> generate(Proxy proxy, XdsType type, Set<String> names) {
     return resources.messages(proxy, type, names);
+  }
+
+  /**
+   * Where the last change to a hostname stands for the first connected proxy the debug pattern
+   * names (as {@link #proxy}): registry, visibility, push and what the proxy holds. Empty when no
+   * such proxy is connected.
+   */
+  public Optional<WhyReport> why(String idOrGlob, String hostname) {
+    return proxy(idOrGlob)
+        .flatMap(p -> syncStatus().holdings(p.connectionId()))
+        .map(holdings -> tracer.trace(holdings, hostname));
   }
 
   /** Pushes everything to every proxy after the debounce (e.g. once the registry has synced). */
