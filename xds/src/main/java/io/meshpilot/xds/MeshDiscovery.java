@@ -70,6 +70,7 @@ public final class MeshDiscovery implements AutoCloseable {
       resources.advance(next);
       return next;
     }, PushTarget.of(server), events);
+    scheduler.history().initial(resources.current().version(), Instant.now());
     this.tracer = new ChangeTracer(registry, settings, resources::current, served, scheduler.history());
   }
 
@@ -190,14 +191,11 @@ public final class MeshDiscovery implements AutoCloseable {
   }
 
   /**
-   * Where the last change to a hostname stands for the first connected proxy the debug pattern
-   * names (as {@link #proxy}): registry, visibility, push and what the proxy holds. Empty when no
-   * such proxy is connected.
+   * Where the last change to a hostname stands for one connection's proxy: registry, visibility,
+   * push and what the proxy holds. Empty when the connection is gone.
    */
-  public Optional<WhyReport> why(String idOrGlob, String hostname) {
-    return proxy(idOrGlob)
-        .flatMap(p -> syncStatus().holdings(p.connectionId()))
-        .map(holdings -> tracer.trace(holdings, hostname));
+  public Optional<WhyReport> why(String connectionId, String hostname) {
+    return syncStatus().holdings(connectionId).map(holdings -> tracer.trace(holdings, hostname));
   }
 
   /** Pushes everything to every proxy after the debounce (e.g. once the registry has synced). */

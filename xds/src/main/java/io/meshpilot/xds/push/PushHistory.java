@@ -36,6 +36,14 @@ public final class PushHistory {
     }
   };
 
+  /**
+   * Records the push context the server starts from as a global push with no reasons: it carries
+   * every change made before it to every proxy that connects.
+   */
+  public void initial(String version, Instant builtAt) {
+    record(new PushRecord(version, builtAt, true, true, Map.of(), 0), PushRequest.fullPush());
+  }
+
   /** Records a push as it begins. */
   synchronized void record(PushRecord push, PushRequest request) {
     recent.addLast(push);
