@@ -9,18 +9,28 @@ import java.util.function.UnaryOperator;
 /**
  * The last change per hostname ({@link HostnameChanges}), for {@code /debug/why}. Only the latest
  * change of each kind is kept, never a log, and at most {@link #MAX_HOSTNAMES} hostnames: when
- * more have changed since start, the one changed longest ago is forgotten first. Thread-safe.
+ * more have changed since start, the one changed longest ago is forgotten first (a hostname
+ * changing often stays). Thread-safe.
  */
 final class HostnameHistory {
   static final int MAX_HOSTNAMES = 65_536;
 
   // guarded by this
-  private final Map<String, HostnameChanges> byHostname = new LinkedHashMap<>(256, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, HostnameChanges> eldest) {
-      return size() > MAX_HOSTNAMES;
-    }
-  };
+  private final Map<String, HostnameChanges> byHostname;
+
+  HostnameHistory() {
+    this(MAX_HOSTNAMES);
+  }
+
+  /** @param limit how many hostnames are kept at most */
+  HostnameHistory(int limit) {
+    this.byHostname = new LinkedHashMap<>(256, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, HostnameChanges> eldest) {
+        return size() > limit;
+      }
+    };
+  }
 
   /** The service definitions of these hostnames changed because of {@code cause}. */
   void services(Collection<String> hostnames, ObjectChange cause) {
