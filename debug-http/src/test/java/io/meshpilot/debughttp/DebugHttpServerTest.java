@@ -201,7 +201,7 @@ class DebugHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("[\"adsz\",\"config_dump\",\"endpointShardz\",\"endpointz\","
-        + "\"push_status\",\"registryz\",\"rejectedz\",\"syncz\"]");
+        + "\"push_status\",\"registryz\",\"rejectedz\",\"syncz\",\"why\"]");
   }
 
   @Test
