@@ -60,9 +60,18 @@ final class ProxyStages {
       return ResourceStatus.ACKED;
     }
     if (Objects.equals(holding.sent().versionOf(name), version)) {
-      return sync.lastError().isPresent() ? ResourceStatus.NACKED : ResourceStatus.SENT;
+      return lastResponseRejected(sync) ? ResourceStatus.NACKED : ResourceStatus.SENT;
     }
     return ResourceStatus.NOT_SENT;
+  }
+
+  /**
+   * True when the proxy NACKed the last response: a NACK stays recorded until the next ACK, but a
+   * response sent after it is not answered yet.
+   */
+  private static boolean lastResponseRejected(TypeSyncState sync) {
+    return sync.lastErrorAt().isPresent()
+        && sync.lastSent().map(sent -> !sent.isAfter(sync.lastErrorAt().get())).orElse(true);
   }
 
   /** A removed resource's status: its removal is ACKed once the proxy no longer holds it. */
@@ -70,7 +79,7 @@ final class ProxyStages {
     if (holding.sent().versionOf(name) != null) {
       return ResourceStatus.NOT_SENT;
     }
-    return sync.lastError().isPresent() ? ResourceStatus.NACKED : ResourceStatus.SENT;
+    return lastResponseRejected(sync) ? ResourceStatus.NACKED : ResourceStatus.SENT;
   }
 
   private static String detail(XdsType type, ResourceStatus worst, List<ResourceState> resources,

@@ -80,6 +80,17 @@ class ProxyStagesTest {
   }
 
   @Test
+  void aVersionSentAfterANackIsSentUntilTheProxyAnswersIt() {
+    TypeSyncState nackedEarlier = new TypeSyncState(XdsType.CLUSTER, "n3", "n1", "v3", "v1",
+        Optional.of(SENT.plusSeconds(5)), Optional.of("Invalid duration"), Optional.of(SENT.plusSeconds(1)), Set.of());
+
+    TypeStage stage = ProxyStages.of(XdsType.CLUSTER, V2, List.of(CLUSTER), OF_HOST,
+        holdings(XdsType.CLUSTER, nackedEarlier, new TypeHolding(false, false, V2, V1), true));
+
+    assertThat(stage.status()).contains(ResourceStatus.SENT);
+  }
+
+  @Test
   void aVersionNotSentWaitsForTheAnswerToTheResponseInFlight() {
     TypeStage stage = cds(V2, new TypeHolding(false, true, V1, V1), Optional.empty(), true);
 
