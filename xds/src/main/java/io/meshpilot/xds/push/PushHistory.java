@@ -5,6 +5,7 @@ import io.meshpilot.xds.server.PushRequest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class PushHistory {
     Stream<PushRecord> global = recent.stream().filter(PushRecord::global);
     return Stream.concat(named, global)
         .filter(p -> !p.startedAt().isBefore(since))
-        .min(java.util.Comparator.comparing(PushRecord::startedAt));
+        .min(Comparator.comparing(PushRecord::startedAt));
   }
 
   /** The last pushes, oldest first. */

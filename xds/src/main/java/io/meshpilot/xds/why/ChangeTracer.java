@@ -28,6 +28,7 @@ import io.meshpilot.xds.why.WhyReport.RegistryStatus;
 import io.meshpilot.xds.why.WhyReport.SourceObject;
 import io.meshpilot.xds.why.WhyReport.TypeStage;
 import io.meshpilot.xds.why.WhyReport.VisibilityStage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -168,7 +169,7 @@ public final class ChangeTracer {
       return new PushStage(kind, change, push, Reach.CONNECTED_AFTER,
           "the proxy connected after push " + record.version() + " began and got the state of then");
     }
-    Optional<java.time.Instant> lastPush = holdings.lastPush().filter(t -> !t.isBefore(record.startedAt()));
+    Optional<Instant> lastPush = holdings.lastPush().filter(t -> !t.isBefore(record.startedAt()));
     if (lastPush.isPresent()) {
       return new PushStage(kind, change, push, Reach.REACHED,
           "push " + record.version() + " reached the proxy at " + lastPush.get());
