@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * The per-proxy debug views of the discovery side: {@code /debug/syncz}, {@code /debug/adsz},
- * {@code /debug/config_dump} and {@code /debug/why}. A namespace-scoped {@link Caller} sees only proxies of its namespace;
- * any other proxy is answered as not connected, as istiod does.
+ * {@code /debug/config_dump} and {@code /debug/why}. A namespace-scoped {@link Caller} sees only
+ * proxies of its namespace; any other proxy is answered as not connected, as istiod does.
  */
 @Controller("/debug")
 @ExecuteOn(TaskExecutors.BLOCKING) // config generation and large proxy lists stay off the event loop
