@@ -2,6 +2,7 @@ package io.meshpilot.controlplane;
 
 import io.meshpilot.controlplane.cli.ProxyConfigCommand;
 import io.meshpilot.controlplane.cli.ProxyStatusCommand;
+import io.meshpilot.controlplane.cli.WhyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.class,
     description = "An istiod-compatible service-mesh control plane.",
-    subcommands = {ServerCommand.class, ProxyStatusCommand.class, ProxyConfigCommand.class})
+    subcommands = {ServerCommand.class, ProxyStatusCommand.class, ProxyConfigCommand.class, WhyCommand.class})
 public final class Meshpilot {
   public static void main(String[] args) {
     int exit = commandLine().execute(args);

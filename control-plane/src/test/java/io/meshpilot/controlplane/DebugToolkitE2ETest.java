@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.meshpilot.debughttp.DebugHttpOptions;
 import io.meshpilot.debughttp.DebugHttpServer;
 import io.meshpilot.debughttp.DebugSources;
@@ -19,10 +15,7 @@ import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.MeshSettings;
-import io.meshpilot.xds.proxy.InvalidProxyException;
-import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.push.PushSettings;
-import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.server.ResourcePart;
 import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
@@ -32,8 +25,6 @@ import io.meshpilot.xds.e2e.EnvoyBootstrap;
 import io.meshpilot.xds.e2e.EnvoyBootstrap.AdsMode;
 import io.meshpilot.xds.e2e.EnvoyProcess;
 import io.meshpilot.xds.e2e.SidecarNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +33,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -152,31 +142,17 @@ class DebugToolkitE2ETest {
 
   /** The test-only generator hook: while armed, CDS carries a cluster Envoy rejects. */
   private ResourceSource withInjectableBadCluster(ResourceSource real) {
-    return new ResourceSource() {
-      @Override
-      public Proxy proxy(io.envoyproxy.envoy.config.core.v3.Node node) throws InvalidProxyException {
-        return real.proxy(node);
+    return new TamperedSource(real, (type, resources) -> {
+      if (!injectBadCluster.get() || type != XdsType.CLUSTER) {
+        return resources;
       }
-
-      @Override
-      public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
-        ResourceSet resources = real.generate(proxy, type, names);
-        if (!injectBadCluster.get() || type != XdsType.CLUSTER) {
-          return resources;
-        }
-        List<ResourcePart> withBad = new java.util.ArrayList<>(resources.parts());
-        // A STATIC cluster with a negative connect timeout fails Envoy's proto validation.
-        withBad.add(ResourcePart.of(List.of(Cluster.newBuilder().setName("bad-cluster")
-            .setType(Cluster.DiscoveryType.STATIC)
-            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(-1)).build())));
-        return ResourceSet.of(withBad);
-      }
-
-      @Override
-      public boolean affects(PushRequest request, Proxy proxy) {
-        return real.affects(request, proxy);
-      }
-    };
+      List<ResourcePart> withBad = new java.util.ArrayList<>(resources.parts());
+      // A STATIC cluster with a negative connect timeout fails Envoy's proto validation.
+      withBad.add(ResourcePart.of(List.of(Cluster.newBuilder().setName("bad-cluster")
+          .setType(Cluster.DiscoveryType.STATIC)
+          .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(-1)).build())));
+      return ResourceSet.of(withBad);
+    });
   }
 
   private Map<String, String> statuses() throws Exception {
@@ -203,12 +179,7 @@ class DebugToolkitE2ETest {
   }
 
   private static String cli(String... args) {
-    StringWriter out = new StringWriter();
-    picocli.CommandLine commandLine = Meshpilot.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(out, true));
-    commandLine.execute(args);
-    return out.toString();
+    return CliRun.output(args);
   }
 
   private static String hostPort(java.net.SocketAddress address) {
@@ -217,20 +188,6 @@ class DebugToolkitE2ETest {
   }
 
   private void service(String name, String clusterIp, int port) {
-    registry.upsert("test", new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default")
-        .withCreationTimestamp("2026-11-01T09:00:00Z").endMetadata()
-        .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp).withClusterIPs(clusterIp)
-        .withSelector(Map.of("app", name)).addNewPort().withName("http").withPort(port).endPort().endSpec().build());
-    String ip = "10.244.0." + clusterIp.substring(clusterIp.lastIndexOf('.') + 1);
-    registry.upsert("test", new PodBuilder().withNewMetadata().withName(name + "-v1").withNamespace("default")
-        .withLabels(Map.of("app", name)).endMetadata().withNewSpec().withServiceAccountName(name).endSpec()
-        .withNewStatus().withPodIP(ip).addNewPodIP(ip)
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
-    registry.upsert("test", new EndpointSliceBuilder().withNewMetadata().withName(name + "-abc")
-        .withNamespace("default").withLabels(Map.of("kubernetes.io/service-name", name)).endMetadata()
-        .withAddressType("IPv4").addNewPort().withName("http").withPort(port).endPort()
-        .addToEndpoints(new EndpointBuilder().withAddresses(ip).withNewConditions().withReady(true).endConditions()
-            .withNewTargetRef().withKind("Pod").withName(name + "-v1").withNamespace("default").endTargetRef().build())
-        .build());
+    TestMesh.service(registry, name, clusterIp, port, "");
   }
 }

@@ -6,6 +6,7 @@ import io.meshpilot.xds.dump.ConfigDumpBuilder;
 import io.meshpilot.xds.dump.ConfigDumpJson;
 import io.meshpilot.xds.dump.ProxyIdPattern;
 import io.meshpilot.xds.server.ProxySyncState;
+import io.meshpilot.xds.why.WhyReport;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -22,13 +23,14 @@ import java.util.stream.Stream;
 
 /**
  * The per-proxy debug views of the discovery side: {@code /debug/syncz}, {@code /debug/adsz},
- * {@code /debug/config_dump} and {@code /debug/sidecarz}. A namespace-scoped {@link Caller} sees only proxies of its namespace;
- * any other proxy is answered as not connected, as istiod does.
+ * {@code /debug/config_dump}, {@code /debug/sidecarz} and {@code /debug/why}. A namespace-scoped
+ * {@link Caller} sees only proxies of its namespace; any other proxy is answered as not connected, as istiod does.
  */
 @Controller("/debug")
 @ExecuteOn(TaskExecutors.BLOCKING) // config generation and large proxy lists stay off the event loop
 final class ProxyDebugController {
   static final String NO_PROXY_ID = "You must provide a proxyID in the query string\n";
+  static final String NO_HOSTNAME = "You must provide a hostname in the query string\n";
   static final String NOT_CONNECTED = "Proxy not connected to this Pilot instance. It may be connected to another instance.\n";
   private static final MediaType TEXT = MediaType.of("text/plain; charset=utf-8");
   /** istiod's SortedClients order: cluster, namespace, proxy id (then connection, for reconnects). */
@@ -131,6 +133,28 @@ final class ProxyDebugController {
       return text(HttpStatus.NOT_FOUND, NOT_CONNECTED);
     }
     return json(SidecarzJson.write(discovery.get().sidecarScope(proxy.get().proxy()), pretty(request)));
+  }
+
+  /**
+   * meshpilot's own {@code /debug/why?proxyID=&hostname=}: where the last change to a hostname
+   * stands for the first proxy the pattern names — registry, visibility, push, and per xDS type
+   * whether the proxy has it (see {@link WhyJson} for the shape).
+   */
+  @Get(uri = "/why", produces = MediaType.APPLICATION_JSON)
+  HttpResponse<String> why(HttpRequest<?> request) {
+    Optional<String> proxyId = param(request, "proxyID");
+    if (proxyId.isEmpty()) {
+      return text(HttpStatus.BAD_REQUEST, NO_PROXY_ID);
+    }
+    Optional<String> hostname = param(request, "hostname");
+    if (hostname.isEmpty()) {
+      return text(HttpStatus.BAD_REQUEST, NO_HOSTNAME);
+    }
+    ProxyIdPattern pattern = new ProxyIdPattern(proxyId.get());
+    Optional<WhyReport> report = visible(request).filter(pattern::matches).findFirst()
+        .flatMap(p -> discovery.flatMap(d -> d.why(p.connectionId(), hostname.get())));
+    return report.map(r -> json(WhyJson.write(r, pretty(request))))
+        .orElseGet(() -> text(HttpStatus.NOT_FOUND, NOT_CONNECTED));
   }
 
   /** The connected proxies this caller may see, in istiod's order. */

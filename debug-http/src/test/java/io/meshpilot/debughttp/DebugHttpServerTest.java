@@ -210,7 +210,7 @@ class DebugHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("[\"adsz\",\"config_dump\",\"configz\",\"endpointShardz\",\"endpointz\","
-        + "\"push_status\",\"registryz\",\"rejectedz\",\"sidecarz\",\"syncz\"]");
+        + "\"push_status\",\"registryz\",\"rejectedz\",\"sidecarz\",\"syncz\",\"why\"]");
   }
 
   @Test

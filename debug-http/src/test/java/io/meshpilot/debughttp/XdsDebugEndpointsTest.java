@@ -213,7 +213,7 @@ class XdsDebugEndpointsTest {
   void debugListNamesEveryDebugEndpoint() throws Exception {
     assertThat(get(server, "/debug/list").body()).isEqualTo(
         "[\"adsz\",\"config_dump\",\"configz\",\"endpointShardz\",\"endpointz\",\"push_status\",\"registryz\","
-        + "\"rejectedz\",\"sidecarz\",\"syncz\"]");
+        + "\"rejectedz\",\"sidecarz\",\"syncz\",\"why\"]");
   }
 
   // ---- protection, with every caller treated as remote -------------------------------------
@@ -231,6 +231,38 @@ class XdsDebugEndpointsTest {
   void remoteCallersWithAFullAccessTokenSeeEverything() throws Exception {
     assertThat(get(guarded, "/debug/registryz", "Bearer ops-token").statusCode()).isEqualTo(200);
     assertThat(get(guarded, "/debug/syncz", "Bearer ops-token").body()).contains("productpage-v1.default");
+  }
+
+  @Test
+  void whyTellsTheAckedClusterFromTheNackedRouteWithTheProxysError() throws Exception {
+    HttpResponse<String> response = get(server, "/debug/why?proxyID=productpage&hostname=reviews.default.svc.cluster.local");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    String body = response.body();
+    assertThat(body).startsWith("{\"proxyID\":\"productpage-v1.default\",\"connectionID\":\"productpage-v1.default-")
+        .contains("\"registry\":{\"status\":\"KNOWN\"", "\"kind\":\"EndpointSlice\"",
+            "\"visibility\":{\"visible\":true", "\"clusters\":[\"" + REVIEWS_CLUSTER + "\"]",
+            "\"cds\":{\"status\":\"ACKED\"", "\"eds\":{\"status\":\"ACKED\"",
+            "\"rds\":{\"status\":\"NACKED\"", "\"error\":\"route 9080: unknown cluster\"");
+  }
+
+  @Test
+  void whyOfAHostnameTheProxyCannotSeeSaysSoAndYieldsNothing() throws Exception {
+    String body = get(server, "/debug/why?proxyID=productpage&hostname=nothing.example.com").body();
+
+    assertThat(body).contains("\"registry\":{\"status\":\"UNKNOWN\",\"objects\":[]",
+        "\"visibility\":{\"visible\":false,\"reason\":\"not in the registry\",\"clusters\":[],\"listeners\":[],\"routes\":[]}",
+        "\"pushes\":[]", "\"cds\":{\"status\":\"NONE\",\"resources\":[]");
+  }
+
+  @Test
+  void whyNeedsAProxyAndAHostnameAndAConnectedProxy() throws Exception {
+    assertThat(get(server, "/debug/why?hostname=reviews.default.svc.cluster.local").statusCode()).isEqualTo(400);
+    assertThat(get(server, "/debug/why?proxyID=productpage").body()).isEqualTo(ProxyDebugController.NO_HOSTNAME);
+    assertThat(get(server, "/debug/why?proxyID=nobody&hostname=x").statusCode()).isEqualTo(404);
+    // it shows registry objects of every namespace: full-access callers only
+    assertThat(get(guarded, "/debug/why?proxyID=productpage&hostname=x", "Bearer shop-token").statusCode())
+        .isEqualTo(403);
   }
 
   @Test

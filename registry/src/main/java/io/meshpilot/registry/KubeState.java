@@ -270,7 +270,7 @@ final class KubeState {
   }
 
   private String hostname(String namespace, String name) {
-    return name + "." + namespace + ".svc." + config.domainSuffix();
+    return config.serviceHostname(namespace, name);
   }
 
   private static String serviceRef(String namespace, String name) {

@@ -68,6 +68,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   private final Map<String, AtomicLong> rejectionCounts = new ConcurrentHashMap<>();
   private final Set<String> pendingSources = ConcurrentHashMap.newKeySet();
   private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+  private final HostnameHistory history = new HostnameHistory();
 
   public MeshRegistry(RegistryConfig config) {
     this(config, Clock.systemUTC());
@@ -94,6 +95,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       return;
     }
     ObjectKey key = ObjectKey.of(object);
+    ObjectChange cause = cause(source, key, object, ObjectChange.Action.UPSERT);
     ChangeSet changes = new ChangeSet();
     try {
       synchronized (this) {
@@ -107,7 +109,8 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
             serviceEntries.podChanged(key.namespace(), changes);
           }
           case Node node -> kube.putNode(NodeInfo.from(node), changes);
-          case GenericKubernetesResource resource when isServiceEntry(resource) -> putServiceEntry(source, key, resource, changes);
+          case GenericKubernetesResource resource when isServiceEntry(resource) ->
+              putServiceEntry(source, key, resource, changes, cause);
           case GenericKubernetesResource resource when trafficKind(resource).isPresent() ->
               putTrafficConfig(source, key, trafficKind(resource).get(), resource, changes);
           default -> {
@@ -120,6 +123,9 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
         clearRejection(key);
       }
     } catch (InvalidObjectException e) {
+      if (object instanceof io.fabric8.kubernetes.api.model.Service) {
+        history.rejected(List.of(config.serviceHostname(key.namespace(), key.name())), cause);
+      }
       reject(source, key, e.getMessage());
     } catch (RuntimeException e) {
       // A converter bug must not take the source down; the object is reported like invalid input.
@@ -129,7 +135,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     if (key.kind().equals(IstioKind.SIDECAR.kind())) {
       reportShadowedSidecars();
     }
-    publish(changes);
+    publish(changes, cause);
   }
 
   /**
@@ -164,11 +170,12 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   /** A spec field of one object that meshpilot does not know. */
   private record UnknownField(ObjectKey object, String field) {}
 
-  private void putServiceEntry(String source, ObjectKey key, GenericKubernetesResource resource, ChangeSet changes)
-      throws InvalidObjectException {
+  private void putServiceEntry(String source, ObjectKey key, GenericKubernetesResource resource, ChangeSet changes,
+      ObjectChange cause) throws InvalidObjectException {
     ServiceEntry entry = ServiceEntryParser.parse(resource);
     Validation validation = ServiceEntryValidator.validate(entry);
     if (!validation.valid()) {
+      history.rejected(entry.hosts(), cause);
       throw new InvalidObjectException(String.join("; ", validation.errors()));
     }
     for (String warning : validation.warnings()) {
@@ -184,6 +191,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       return;
     }
     ObjectKey key = ObjectKey.of(object);
+    ObjectChange cause = cause(source, key, object, ObjectChange.Action.DELETE);
     ChangeSet changes = new ChangeSet();
     synchronized (this) {
       switch (object) {
@@ -212,7 +220,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     if (key.kind().equals(IstioKind.SIDECAR.kind())) {
       reportShadowedSidecars();
     }
-    publish(changes);
+    publish(changes, cause);
   }
 
   @Override
@@ -295,6 +303,11 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   }
 
   @Override
+  public Optional<HostnameChanges> changes(String hostname) {
+    return history.of(hostname);
+  }
+
+  @Override
   public boolean synced() {
     return pendingSources.isEmpty();
   }
@@ -338,11 +351,18 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
     }
   }
 
-  private void publish(ChangeSet changes) {
+  private ObjectChange cause(String source, ObjectKey key, HasMetadata object, ObjectChange.Action action) {
+    return new ObjectChange(key, source, object.getMetadata().getResourceVersion(), action, clock.instant());
+  }
+
+  private void publish(ChangeSet changes, ObjectChange cause) {
     if (changes.isEmpty()) {
       return;
     }
     RegistryChange change = changes.toChange();
+    // recorded before the listeners run, so a push started by this change is never older than it
+    history.services(change.services(), cause);
+    history.endpoints(change.endpoints(), cause);
     for (RegistryListener listener : listeners) {
       try {
         listener.onChange(change);

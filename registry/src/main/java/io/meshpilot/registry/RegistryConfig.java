@@ -33,6 +33,11 @@ public record RegistryConfig(
     return new RegistryConfig(DEFAULT_DOMAIN_SUFFIX, DEFAULT_CLUSTER_ID, DEFAULT_TRUST_DOMAIN, List.of("*"));
   }
 
+  /** The hostname of a Kubernetes Service: {@code <name>.<namespace>.svc.<domainSuffix>}. */
+  public String serviceHostname(String namespace, String name) {
+    return name + "." + namespace + ".svc." + domainSuffix;
+  }
+
   /** {@code spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>}. */
   public String spiffeId(String namespace, String serviceAccount) {
     return "spiffe://" + trustDomain + "/ns/" + namespace + "/sa/" + serviceAccount;

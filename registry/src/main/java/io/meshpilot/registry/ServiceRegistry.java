@@ -6,6 +6,7 @@ import io.meshpilot.registry.networking.StoredConfig;
 import io.meshpilot.registry.networking.TrafficConfigs;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The read side of the registry, used by xds and debug-http. Every returned value is immutable. */
 public interface ServiceRegistry {
@@ -44,6 +45,14 @@ public interface ServiceRegistry {
   /** How many objects were rejected since start, by kind: a counter that never goes down. */
   default Map<String, Long> rejectionCounts() {
     return Map.of();
+  }
+
+  /**
+   * The last changes to this hostname: which object changed its service or its endpoints and
+   * when, and the last object claiming it that was rejected. Empty if none was recorded.
+   */
+  default Optional<HostnameChanges> changes(String hostname) {
+    return Optional.empty();
   }
 
   /** True once every source has delivered its initial state. */

@@ -22,6 +22,8 @@ import io.meshpilot.xds.server.XdsTlsOptions;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.SidecarScope;
+import io.meshpilot.xds.why.ChangeTracer;
+import io.meshpilot.xds.why.WhyReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -49,6 +51,7 @@ public final class MeshDiscovery implements AutoCloseable {
   private final XdsResources resources;
   private final AdsServer server;
   private final PushScheduler scheduler;
+  private final ChangeTracer tracer;
 
   private MeshDiscovery(ServiceRegistry registry, MeshSettings settings, PushSettings pushSettings,
       InetSocketAddress address, Optional<XdsTlsOptions> tls, XdsEvents events,
@@ -64,13 +67,16 @@ public final class MeshDiscovery implements AutoCloseable {
       return context;
     };
     this.resources = new XdsResources(timedContext.get());
-    this.server = new AdsServer(address, tls, decorate.apply(resources), events, adsSettings,
+    ResourceSource served = decorate.apply(resources);
+    this.server = new AdsServer(address, tls, served, events, adsSettings,
         new StatusGenerator(debugSettings, new ConfigDumpBuilder(resources::messages), () -> resources.current().version()));
     this.scheduler = new PushScheduler(pushSettings, () -> {
       PushContext next = timedContext.get();
       resources.advance(next);
       return next;
     }, PushTarget.of(server), events);
+    scheduler.history().initial(resources.current().version(), Instant.now());
+    this.tracer = new ChangeTracer(registry, settings, resources::current, served, scheduler.history());
   }
 
   /**
@@ -205,6 +211,14 @@ public final class MeshDiscovery implements AutoCloseable {
    */
   public List<? extends Message> generate(Proxy proxy, XdsType type, Set<String> names) {
     return resources.messages(proxy, type, names);
+  }
+
+  /**
+   * Where the last change to a hostname stands for one connection's proxy: registry, visibility,
+   * push and what the proxy holds. Empty when the connection is gone.
+   */
+  public Optional<WhyReport> why(String connectionId, String hostname) {
+    return syncStatus().holdings(connectionId).map(holdings -> tracer.trace(holdings, hostname));
   }
 
   /** Pushes everything to every proxy after the debounce (e.g. once the registry has synced). */

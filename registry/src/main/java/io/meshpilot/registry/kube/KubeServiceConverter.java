@@ -90,7 +90,7 @@ public final class KubeServiceConverter {
         ports(name, spec.getPorts()),
         serviceAccounts(annotations, namespace, config),
         creationTime(name, meta.getCreationTimestamp()),
-        name + "." + namespace + ".svc." + config.domainSuffix(),
+        config.serviceHostname(namespace, name),
         Map.of(config.clusterId(), addresses),
         addresses.get(0),
         "",

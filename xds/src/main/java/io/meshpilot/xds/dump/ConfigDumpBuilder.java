@@ -133,7 +133,7 @@ public final class ConfigDumpBuilder {
   }
 
   /** The RDS names the listeners' HTTP connection managers point at, sorted. */
-  static Set<String> routeNames(List<Listener> listeners) {
+  public static Set<String> routeNames(List<Listener> listeners) {
     Set<String> names = new TreeSet<>();
     for (Listener listener : listeners) {
       List<FilterChain> chains = new ArrayList<>(listener.getFilterChainsList());
@@ -152,7 +152,7 @@ public final class ConfigDumpBuilder {
   }
 
   /** The EDS names of the clusters that take their endpoints from EDS, sorted. */
-  static Set<String> edsNames(List<Cluster> clusters) {
+  public static Set<String> edsNames(List<Cluster> clusters) {
     Set<String> names = new TreeSet<>();
     for (Cluster cluster : clusters) {
       if (cluster.hasType() && cluster.getType() == Cluster.DiscoveryType.EDS) {
@@ -163,7 +163,8 @@ public final class ConfigDumpBuilder {
     return names;
   }
 
-  private static Optional<HttpConnectionManager> httpConnectionManager(Filter filter) {
+  /** The HTTP connection manager a network filter configures, if it is one. */
+  public static Optional<HttpConnectionManager> httpConnectionManager(Filter filter) {
     if (!filter.hasTypedConfig() || !filter.getTypedConfig().getTypeUrl().equals(HCM_TYPE_URL)) {
       return Optional.empty();
     }

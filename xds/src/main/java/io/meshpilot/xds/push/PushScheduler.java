@@ -39,6 +39,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
   private final LongSupplier nanoTime;
   private final Debouncer debouncer;
   private final PushQueue queue;
+  private final PushHistory history = new PushHistory();
 
   /**
    * @param contextFactory builds the PushContext for a push and makes it the one the resource
@@ -131,11 +132,19 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
         request.full() ? "full" : "eds", context.version(), merged, waited.toMillis(),
         connections.size(), request.reasons(),
         request.global() ? "" : " hosts " + abbreviated(request.hostnames()));
-    events.pushStarted(new XdsEvents.PushStart(context.version(), Instant.now(), request.full(),
+    Instant startedAt = Instant.now();
+    history.record(new PushRecord(context.version(), startedAt, request.full(), request.global(),
+        request.reasons(), connections.size()), request);
+    events.pushStarted(new XdsEvents.PushStart(context.version(), startedAt, request.full(),
         request.reasons(), connections.size()));
     for (String id : connections) {
       queue.enqueue(id, request, start);
     }
+  }
+
+  /** Which pushes carried which hostnames (bounded), for {@code /debug/why}. */
+  public PushHistory history() {
+    return history;
   }
 
   @Override

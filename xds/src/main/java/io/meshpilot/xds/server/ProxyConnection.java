@@ -81,6 +81,8 @@ final class ProxyConnection {
   private Set<String> edsHosts;
   private long nonces;
   private boolean closed;
+  // When a push last reached this connection (for /debug/why: did the push of a change get here).
+  private Instant lastPush;
   // The flush under way answers the proxy's own request (istiod's "proxyrequest" trigger), not a push.
   private boolean answeringRequest;
 
@@ -228,6 +230,7 @@ final class ProxyConnection {
 
   /** Marks what the push covers as changed and answers what can be answered now. */
   synchronized void push(PushRequest request) {
+    lastPush = clock.instant();
     if (request.full()) {
       dirty.addAll(EnumSet.allOf(XdsType.class));
       edsHosts = null;
@@ -274,6 +277,14 @@ final class ProxyConnection {
     Map<XdsType, TypeSyncState> types = new EnumMap<>(XdsType.class);
     subscriptions.forEach((type, subscription) -> types.put(type, subscription.syncState()));
     return new ProxySyncState(id, proxy, peer, connectedAt, types);
+  }
+
+  /** What the proxy was sent and accepted per type, and what is still owed, for {@code /debug/why}. */
+  synchronized ProxyHoldings holdings() {
+    Map<XdsType, ProxyHoldings.TypeHolding> types = new EnumMap<>(XdsType.class);
+    subscriptions.forEach((type, subscription) -> types.put(type, new ProxyHoldings.TypeHolding(
+        subscription.requested, dirty.contains(type), subscription.sent, subscription.acked)));
+    return new ProxyHoldings(syncState(), !closed && sender.isReady(), java.util.Optional.ofNullable(lastPush), types);
   }
 
   private Subscription subscription(XdsType type) {

@@ -32,6 +32,11 @@ public final class SyncStatusRegistry {
     return Optional.ofNullable(connections.get(connectionId)).map(ProxyConnection::syncState);
   }
 
+  /** What one connection's proxy holds and is owed, if it is connected (see {@link ProxyHoldings}). */
+  public Optional<ProxyHoldings> holdings(String connectionId) {
+    return Optional.ofNullable(connections.get(connectionId)).map(ProxyConnection::holdings);
+  }
+
   /** Number of connected proxies ({@code pilot_xds}). */
   public int connectedCount() {
     return connections.size();
