@@ -37,8 +37,8 @@ class LauncherIT {
 
   @Test
   void onlyAnOldJdkOnThePathFailsNamingTheVersionNeeded() throws Exception {
-    Path oldJdk = oldJdk().orElseThrow(() -> MissingPeer.report(System.getenv(), "no JDK older than 21 under /usr/lib/jvm to stand a user's"
-        + " default JDK (Debian's openjdk-17-jdk-headless is one)"));
+    Path oldJdk = oldJdk().orElseThrow(() -> MissingPeer.report(System.getenv(),
+        "no JDK older than 21 under /usr/lib/jvm to stand a user's default JDK (Debian's openjdk-17-jdk-headless)"));
     for (String tool : SHELL_TOOLS) {
       Files.createSymbolicLink(fakeBin.resolve(tool), which(tool));
     }

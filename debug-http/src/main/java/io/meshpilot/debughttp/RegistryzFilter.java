@@ -12,8 +12,8 @@ import java.util.Optional;
  * (exact), {@code ?hostname=} (a glob where {@code *} matches any run of characters and {@code ?}
  * one character, ignoring ASCII case as DNS does), {@code ?registry=} ({@code Kubernetes} or
  * {@code External}, any case) and {@code ?autoAllocation=} ({@code status}, {@code in-memory} or
- * {@code none}: where a service's {@code autoAllocatedIPv4Address} came from). A parameter that is absent or empty does not filter, so a request
- * without them gets istiod's unfiltered output.
+ * {@code none}: where a service's {@code autoAllocatedIPv4Address} came from). A parameter that is
+ * absent or empty does not filter, so a request without them gets istiod's unfiltered output.
  *
  * @param namespace the namespace a service must be in
  * @param hostnameGlob the glob a service's hostname must match

@@ -98,7 +98,8 @@ public final class ServiceEntryParser {
     for (int i = 0; i < raw.size(); i++) {
       String path = "status.addresses[" + i + "]";
       Map<String, Object> address = requiredObject(raw.get(i), path);
-      out.add(new StatusAddress(string(address.get("host"), path + ".host"), string(address.get("value"), path + ".value")));
+      out.add(new StatusAddress(string(address.get("host"), path + ".host"),
+          string(address.get("value"), path + ".value")));
     }
     return out;
   }
