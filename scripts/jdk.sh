@@ -1,5 +1,7 @@
-# Sourced by ./mvnw and ./dev.sh: export JAVA_HOME/PATH for a JDK >= 21, or exit with a clear message.
-# JAVA_HOME wins when it is new enough; otherwise the newest JDK in the usual places is used.
+# Sourced by ./mvnw, ./dev.sh and bin/meshpilot: export JAVA_HOME/PATH for a JDK >= 21, or exit with a
+# clear message. JAVA_HOME wins when it is new enough; otherwise the newest JDK among the PATH's javac
+# and the usual install places is used. MESHPILOT_JDK_DIRS (space-separated JDK homes, may be empty)
+# replaces those install places, so a test can stand a machine with only an old JDK.
 meshpilot_java_major() {
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1
 }
@@ -10,7 +12,10 @@ meshpilot_select_jdk() {
   if command -v javac >/dev/null 2>&1; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
   fi
-  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
+  local places=(/usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*)
+  # shellcheck disable=SC2206 # word splitting is the format of MESHPILOT_JDK_DIRS
+  if [ -n "${MESHPILOT_JDK_DIRS+set}" ]; then places=(${MESHPILOT_JDK_DIRS}); fi
+  for c in "${places[@]}"; do
     [ -d "$c" ] && candidates+=("$c")
   done
   for c in "${candidates[@]}"; do

@@ -1,5 +1,6 @@
 package io.meshpilot.debughttp;
 
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Service;
 import java.util.List;
 import java.util.Map;
@@ -9,25 +10,29 @@ import java.util.Optional;
 /**
  * meshpilot's optional filters on {@code /debug/registryz} (istiod has none): {@code ?namespace=}
  * (exact), {@code ?hostname=} (a glob where {@code *} matches any run of characters and {@code ?}
- * one character, ignoring ASCII case as DNS does) and {@code ?registry=} ({@code Kubernetes} or
- * {@code External}, any case). A parameter that is absent or empty does not filter, so a request
- * without them gets istiod's unfiltered output.
+ * one character, ignoring ASCII case as DNS does), {@code ?registry=} ({@code Kubernetes} or
+ * {@code External}, any case) and {@code ?autoAllocation=} ({@code status}, {@code in-memory} or
+ * {@code none}: where a service's {@code autoAllocatedIPv4Address} came from). A parameter that is
+ * absent or empty does not filter, so a request without them gets istiod's unfiltered output.
  *
  * @param namespace the namespace a service must be in
  * @param hostnameGlob the glob a service's hostname must match
  * @param registry the registry ({@code Attributes.ServiceRegistry}) a service must come from
+ * @param autoAllocation the source of auto-allocated VIPs a service must have ({@link AutoAllocation#wireName})
  */
-public record RegistryzFilter(Optional<String> namespace, Optional<String> hostnameGlob, Optional<String> registry) {
+public record RegistryzFilter(Optional<String> namespace, Optional<String> hostnameGlob, Optional<String> registry,
+    Optional<String> autoAllocation) {
 
   public RegistryzFilter {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(hostnameGlob, "hostnameGlob");
     Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(autoAllocation, "autoAllocation");
   }
 
   /** A filter that lets every service through. */
   public static RegistryzFilter none() {
-    return new RegistryzFilter(Optional.empty(), Optional.empty(), Optional.empty());
+    return new RegistryzFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
@@ -36,19 +41,21 @@ public record RegistryzFilter(Optional<String> namespace, Optional<String> hostn
    * @param query parameter name to its values, as decoded from the request's query string
    */
   public static RegistryzFilter fromQuery(Map<String, List<String>> query) {
-    return new RegistryzFilter(first(query, "namespace"), first(query, "hostname"), first(query, "registry"));
+    return new RegistryzFilter(first(query, "namespace"), first(query, "hostname"), first(query, "registry"),
+        first(query, "autoAllocation"));
   }
 
   /** True when the service passes every filter that is set. */
   public boolean matches(Service s) {
     return namespace.map(ns -> ns.equals(s.attributes().namespace())).orElse(true)
         && hostnameGlob.map(glob -> globMatches(glob, s.hostname())).orElse(true)
-        && registry.map(r -> r.equalsIgnoreCase(s.attributes().registry().wireName())).orElse(true);
+        && registry.map(r -> r.equalsIgnoreCase(s.attributes().registry().wireName())).orElse(true)
+        && autoAllocation.map(a -> a.equalsIgnoreCase(s.autoAllocation().wireName())).orElse(true);
   }
 
   /** True when no parameter is set. */
   public boolean isEmpty() {
-    return namespace.isEmpty() && hostnameGlob.isEmpty() && registry.isEmpty();
+    return namespace.isEmpty() && hostnameGlob.isEmpty() && registry.isEmpty() && autoAllocation.isEmpty();
   }
 
   private static Optional<String> first(Map<String, List<String>> query, String name) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The body of {@code /debug/registryz}: services serialized exactly as istiod 1.30 serializes its
+ * The body of {@code /debug/registryz}: services serialized exactly as istiod 1.31 serializes its
  * {@code model.Service} list with Go's {@code encoding/json} (reference §1): the same keys in the
  * same order and casing, the same null-versus-omitted rules, sorted map keys and HTML escaping.
  */
@@ -78,7 +78,7 @@ public final class RegistryzJson {
     json.endObject();
   }
 
-  // 1.30 field order; K8sAttributes is embedded in Go, so its fields follow flattened from Type on.
+  // 1.31 field order; K8sAttributes is embedded in Go, so its fields follow flattened from Type on.
   private static void writeAttributes(GoJsonWriter json, ServiceAttributes a) throws IOException {
     json.startObject();
     json.name("ServiceRegistry").string(a.registry().wireName());
@@ -86,6 +86,7 @@ public final class RegistryzJson {
     json.name("Namespace").string(a.namespace());
     json.name("Labels").stringMapOrNull(a.labels());
     json.name("ExportTo").setOrNull(a.exportTo());
+    json.name("Visibility").number(a.visibility().code());
     json.name("LabelSelectors").stringMapOrNull(a.labelSelectors());
     json.name("Aliases").nullValue(); // only push-context copies fill aliases, never the registry
     json.name("ClusterExternalAddresses");

@@ -2,6 +2,7 @@ package io.meshpilot.debughttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Service;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,20 @@ class RegistryzFilterTest {
     RegistryzFilter filter = RegistryzFilter.fromQuery(Map.of("registry", List.of("consul")));
 
     assertThat(List.of(REVIEWS, RATINGS, API)).noneMatch(filter::matches);
+  }
+
+  @Test
+  void autoAllocationKeepsServicesWhoseVipsCameFromThatSource() {
+    Service fromStatus = API.withAutoAllocatedAddresses("240.240.0.1", "2001:2::1", AutoAllocation.STATUS);
+    Service inMemory = API.withAutoAllocatedAddresses("240.240.0.2", "2001:2::f0f0:2", AutoAllocation.IN_MEMORY);
+    RegistryzFilter status = RegistryzFilter.fromQuery(Map.of("autoAllocation", List.of("status")));
+
+    assertThat(status.isEmpty()).isFalse();
+    assertThat(List.of(REVIEWS, fromStatus, inMemory)).filteredOn(status::matches).containsExactly(fromStatus);
+    assertThat(List.of(REVIEWS, fromStatus, inMemory))
+        .filteredOn(RegistryzFilter.fromQuery(Map.of("autoAllocation", List.of("IN-MEMORY")))::matches)
+        .containsExactly(inMemory);
+    assertThat(RegistryzFilter.fromQuery(Map.of("autoAllocation", List.of("none"))).matches(REVIEWS)).isTrue();
   }
 
   @Test

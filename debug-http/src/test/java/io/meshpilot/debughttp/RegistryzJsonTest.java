@@ -8,6 +8,7 @@ import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.ServiceAttributes;
+import io.meshpilot.registry.model.ServiceVisibility;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Golden tests of registryz JSON. The files under {@code registryz/} were checked byte for byte
- * against Go's {@code encoding/json} marshalling mirror structs of istiod 1.30's model.
+ * against Go's {@code encoding/json} marshalling mirror structs of istiod 1.31's model (1.31 added {@code Visibility}).
  */
 class RegistryzJsonTest {
 
@@ -131,6 +132,18 @@ class RegistryzJsonTest {
 
     assertThat(RegistryzJson.write(List.of(timed), false))
         .contains("\"creationTime\":\"2024-01-02T03:04:05.12345678Z\"");
+  }
+
+  @Test
+  void visibilitySitsBetweenExportToAndLabelSelectorsAsIstiodsInteger() {
+    Service s = TestServices.externalApi();
+    Service scoped = new Service(s.attributes().withVisibility(ServiceVisibility.NAMESPACE), s.ports(),
+        s.serviceAccounts(), s.creationTime(), s.hostname(), s.clusterVIPs(), s.defaultAddress(),
+        s.autoAllocatedIPv4Address(), s.autoAllocatedIPv6Address(), s.resolution(), s.meshExternal(), "");
+
+    assertThat(RegistryzJson.write(List.of(s), false)).contains("\"ExportTo\":null,\"Visibility\":0,\"LabelSelectors\"");
+    assertThat(RegistryzJson.write(List.of(scoped), false))
+        .contains("\"ExportTo\":null,\"Visibility\":1,\"LabelSelectors\"");
   }
 
   private static Service withPorts(List<Port> ports) {

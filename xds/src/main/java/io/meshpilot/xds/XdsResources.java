@@ -6,6 +6,9 @@ import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterGenerator;
+import io.meshpilot.xds.dns.NameTableBuilder;
+import io.meshpilot.xds.dns.NameTableKey;
+import io.meshpilot.xds.dns.NameTableProto;
 import io.meshpilot.xds.endpoint.EndpointGenerator;
 import io.meshpilot.xds.grpc.GrpcClusterGenerator;
 import io.meshpilot.xds.grpc.GrpcEndpointGenerator;
@@ -49,6 +52,7 @@ import org.slf4j.LoggerFactory;
  * the context's resource cache. A part whose content did not change keeps its instance from the
  * previous push, so comparing what a proxy holds with what it should hold costs nothing then.
  * Proxyless gRPC clients (GENERATOR=grpc) get the {@code grpc} generators, by name for every type.
+ * The DNS name table (NDS) is one per {@link NameTableKey} and push, for sidecars and gRPC clients alike.
  */
 public final class XdsResources implements ResourceSource {
   private static final Logger LOG = LoggerFactory.getLogger(XdsResources.class);
@@ -111,6 +115,10 @@ public final class XdsResources implements ResourceSource {
   public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
     PushContext push = current;
     Memo m = memoFor(push);
+    if (type == XdsType.NAME_TABLE) {
+      return ResourceSet.of(m.part(NameTableKey.of(proxy),
+          () -> List.of(NameTableProto.message(NameTableBuilder.build(proxy, push)))));
+    }
     if (proxy.proxyless()) {
       return ResourceSet.ofMessages(grpc(m, push, proxy, type, names));
     }
@@ -126,6 +134,7 @@ public final class XdsResources implements ResourceSource {
           name -> EndpointGenerator.generate(name, proxy, push)));
       case ROUTE -> ResourceSet.of(m.named(type, scope, names,
           name -> RouteGenerator.generate(name, proxy, push)));
+      case NAME_TABLE -> throw new IllegalStateException("answered above");
     };
   }
 
@@ -194,6 +203,7 @@ public final class XdsResources implements ResourceSource {
           .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy, scope)),
               k -> List.of(GrpcRouteGenerator.generate(name, proxy, push))).getFirst())
           .toList();
+      case NAME_TABLE -> throw new IllegalStateException("answered in generate");
     };
   }
 

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code --mesh-config}: Istio MeshConfig YAML (the {@code mesh} key of istiod's ConfigMap, or
@@ -16,6 +18,7 @@ import java.util.Locale;
  */
 public final class MeshConfigLoader {
   private static final YAMLMapper YAML = new YAMLMapper();
+  private static final Logger log = LoggerFactory.getLogger(MeshConfigLoader.class);
 
   private MeshConfigLoader() {}
 
@@ -44,6 +47,11 @@ public final class MeshConfigLoader {
         throw new IOException(origin + ": outboundTrafficPolicy.mode must be ALLOW_ANY or REGISTRY_ONLY, got \""
             + modeNode.asText() + "\"");
       }
+    }
+    if (!root.path("serviceEntryVisibility").isMissingNode()) {
+      // it can narrow what sidecars see (applyToSidecars): say so rather than serve more than asked
+      log.warn("{}: serviceEntryVisibility is not supported yet and is ignored: every ServiceEntry stays "
+          + "visible as its exportTo says (Attributes.Visibility 0)", origin);
     }
     return new MeshConfig(mode, stringList(root, "defaultServiceExportTo", origin),
         root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""),

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param resolution how clients reach the endpoints
  * @param meshExternal true for services outside the mesh (MESH_EXTERNAL, ExternalName)
  * @param resourceVersion Kubernetes resourceVersion; {@code ""} for ServiceEntries
+ * @param autoAllocation where the auto-allocated addresses came from (not in istiod's JSON)
  */
 public record Service(
     ServiceAttributes attributes,
@@ -33,7 +34,8 @@ public record Service(
     String autoAllocatedIPv6Address,
     Resolution resolution,
     boolean meshExternal,
-    String resourceVersion) {
+    String resourceVersion,
+    AutoAllocation autoAllocation) {
 
   /** Go's zero {@code time.Time}, which istiod prints for an unknown creation time. */
   public static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
@@ -53,12 +55,30 @@ public record Service(
     autoAllocatedIPv4Address = Objects.requireNonNullElse(autoAllocatedIPv4Address, "");
     autoAllocatedIPv6Address = Objects.requireNonNullElse(autoAllocatedIPv6Address, "");
     resourceVersion = Objects.requireNonNullElse(resourceVersion, "");
+    Objects.requireNonNull(autoAllocation, "autoAllocation");
   }
 
-  /** This service with the given auto-allocated addresses. */
-  public Service withAutoAllocatedAddresses(String ipv4, String ipv6) {
+  /**
+   * A service whose auto-allocated addresses, if any, come from the in-memory scheme (as every
+   * service did before meshpilot read ServiceEntry status).
+   */
+  public Service(ServiceAttributes attributes, List<Port> ports, List<String> serviceAccounts, Instant creationTime,
+      String hostname, Map<String, List<String>> clusterVIPs, String defaultAddress, String autoAllocatedIPv4Address,
+      String autoAllocatedIPv6Address, Resolution resolution, boolean meshExternal, String resourceVersion) {
+    this(attributes, ports, serviceAccounts, creationTime, hostname, clusterVIPs, defaultAddress,
+        autoAllocatedIPv4Address, autoAllocatedIPv6Address, resolution, meshExternal, resourceVersion,
+        isEmpty(autoAllocatedIPv4Address) && isEmpty(autoAllocatedIPv6Address)
+            ? AutoAllocation.NONE : AutoAllocation.IN_MEMORY);
+  }
+
+  /** This service with the given auto-allocated addresses, and where they came from. */
+  public Service withAutoAllocatedAddresses(String ipv4, String ipv6, AutoAllocation source) {
     return new Service(attributes, ports, serviceAccounts, creationTime, hostname, clusterVIPs,
-        defaultAddress, ipv4, ipv6, resolution, meshExternal, resourceVersion);
+        defaultAddress, ipv4, ipv6, resolution, meshExternal, resourceVersion, source);
+  }
+
+  private static boolean isEmpty(String address) {
+    return address == null || address.isEmpty();
   }
 
   /** The port with this number, if the service has one. */

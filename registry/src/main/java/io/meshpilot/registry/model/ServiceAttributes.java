@@ -14,6 +14,8 @@ import java.util.Set;
  * @param namespace the namespace of the source object
  * @param labels the source object's labels
  * @param exportTo explicit visibility ({@code *}, {@code .}, {@code ~} or namespaces); empty = mesh default
+ * @param visibility what MeshConfig {@code serviceEntryVisibility} resolved for a ServiceEntry; {@code PUBLIC}
+ *     otherwise
  * @param labelSelectors Service {@code spec.selector} or ServiceEntry {@code workloadSelector.labels}
  * @param clusterExternalAddresses cluster ID → LoadBalancer ingress and external IPs
  * @param clusterExternalPorts cluster ID → (service port → node port), for nodeSelector gateways
@@ -32,6 +34,7 @@ public record ServiceAttributes(
     String namespace,
     Map<String, String> labels,
     Set<String> exportTo,
+    ServiceVisibility visibility,
     Map<String, String> labelSelectors,
     Map<String, List<String>> clusterExternalAddresses,
     Map<String, Map<Integer, Integer>> clusterExternalPorts,
@@ -50,6 +53,7 @@ public record ServiceAttributes(
     namespace = Objects.requireNonNullElse(namespace, "");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     exportTo = exportTo == null ? Set.of() : Set.copyOf(exportTo);
+    visibility = Objects.requireNonNullElse(visibility, ServiceVisibility.PUBLIC);
     labelSelectors = labelSelectors == null ? Map.of() : Map.copyOf(labelSelectors);
     clusterExternalAddresses = clusterExternalAddresses == null ? Map.of() : Map.copyOf(clusterExternalAddresses);
     clusterExternalPorts = clusterExternalPorts == null ? Map.of() : Map.copyOf(clusterExternalPorts);
@@ -57,5 +61,35 @@ public record ServiceAttributes(
     type = Objects.requireNonNullElse(type, "");
     externalName = Objects.requireNonNullElse(externalName, "");
     objectName = Objects.requireNonNullElse(objectName, "");
+  }
+
+  /** Attributes with {@link ServiceVisibility#PUBLIC} visibility, as every Kubernetes Service has. */
+  public ServiceAttributes(
+      RegistryKind registry,
+      String name,
+      String namespace,
+      Map<String, String> labels,
+      Set<String> exportTo,
+      Map<String, String> labelSelectors,
+      Map<String, List<String>> clusterExternalAddresses,
+      Map<String, Map<Integer, Integer>> clusterExternalPorts,
+      Map<Integer, Integer> passthroughTargetPorts,
+      String type,
+      String externalName,
+      boolean nodeLocal,
+      int trafficDistribution,
+      String objectName,
+      int dnsConnectStrategy,
+      boolean publishNotReadyAddresses) {
+    this(registry, name, namespace, labels, exportTo, ServiceVisibility.PUBLIC, labelSelectors,
+        clusterExternalAddresses, clusterExternalPorts, passthroughTargetPorts, type, externalName, nodeLocal,
+        trafficDistribution, objectName, dnsConnectStrategy, publishNotReadyAddresses);
+  }
+
+  /** These attributes with another resolved visibility. */
+  public ServiceAttributes withVisibility(ServiceVisibility resolved) {
+    return new ServiceAttributes(registry, name, namespace, labels, exportTo, resolved, labelSelectors,
+        clusterExternalAddresses, clusterExternalPorts, passthroughTargetPorts, type, externalName, nodeLocal,
+        trafficDistribution, objectName, dnsConnectStrategy, publishNotReadyAddresses);
   }
 }

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param workloadSelector spec.workloadSelector.labels; present (possibly empty) when a selector is set
  * @param exportTo spec.exportTo
  * @param subjectAltNames spec.subjectAltNames
+ * @param statusAddresses status.addresses, the VIPs istiod's IP autoallocate controller wrote
  */
 public record ServiceEntry(
     String namespace,
@@ -40,7 +41,8 @@ public record ServiceEntry(
     List<WorkloadEntry> endpoints,
     Optional<Map<String, String>> workloadSelector,
     List<String> exportTo,
-    List<String> subjectAltNames) {
+    List<String> subjectAltNames,
+    List<StatusAddress> statusAddresses) {
 
   public ServiceEntry {
     Objects.requireNonNull(namespace, "namespace");
@@ -57,6 +59,7 @@ public record ServiceEntry(
     workloadSelector = workloadSelector == null ? Optional.empty() : workloadSelector.map(Map::copyOf);
     exportTo = exportTo == null ? List.of() : List.copyOf(exportTo);
     subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);
+    statusAddresses = statusAddresses == null ? List.of() : List.copyOf(statusAddresses);
   }
 
   /** {@code namespace/name}, the form used in logs. */

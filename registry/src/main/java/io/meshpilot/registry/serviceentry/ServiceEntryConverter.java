@@ -1,6 +1,7 @@
 package io.meshpilot.registry.serviceentry;
 
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Protocol;
@@ -33,7 +34,8 @@ public final class ServiceEntryConverter {
   /**
    * One Service per host × address, in hosts order then addresses order. A {@code /32} or
    * {@code /128} CIDR becomes the bare IP; an address that is neither an IP nor a CIDR is skipped. With
-   * no addresses each host gets one Service with default address {@code 0.0.0.0}. No VIP allocation.
+   * no addresses each host gets one Service with default address {@code 0.0.0.0}, carrying the VIPs
+   * istiod's controller wrote into the entry's status for it ({@link StatusVips}); no VIP allocation.
    */
   public static List<Service> services(ServiceEntry se, RegistryConfig config) {
     List<Port> ports = new ArrayList<>();
@@ -45,10 +47,14 @@ public final class ServiceEntryConverter {
       }
     }
     List<String> addresses = usableAddresses(se);
+    Map<String, StatusVips.HostVips> statusVips = StatusVips.of(se);
     List<Service> out = new ArrayList<>();
     for (String host : se.hosts()) {
       if (se.addresses().isEmpty()) {
-        out.add(service(se, host, Service.UNSPECIFIED_ADDRESS, ports, passthroughTargetPorts));
+        Service service = service(se, host, Service.UNSPECIFIED_ADDRESS, ports, passthroughTargetPorts);
+        StatusVips.HostVips vips = statusVips.get(host);
+        out.add(vips == null ? service
+            : service.withAutoAllocatedAddresses(vips.ipv4(), vips.ipv6(), AutoAllocation.STATUS));
       } else {
         for (String address : addresses) {
           out.add(service(se, host, address, ports, passthroughTargetPorts));

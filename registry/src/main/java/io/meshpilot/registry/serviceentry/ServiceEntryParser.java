@@ -83,7 +83,25 @@ public final class ServiceEntryParser {
         endpoints(spec.get("endpoints")),
         workloadSelector(spec.get("workloadSelector")),
         stringList(spec.get("exportTo"), "spec.exportTo"),
-        stringList(spec.get("subjectAltNames"), "spec.subjectAltNames"));
+        stringList(spec.get("subjectAltNames"), "spec.subjectAltNames"),
+        statusAddresses(additional.get("status")));
+  }
+
+  /** {@code status.addresses[]} ({@code value}, {@code host}); no status is no addresses. */
+  private static List<StatusAddress> statusAddresses(Object status) throws InvalidObjectException {
+    Map<String, Object> statusObject = object(status, "status");
+    List<?> raw = statusObject == null ? null : list(statusObject.get("addresses"), "status.addresses");
+    List<StatusAddress> out = new ArrayList<>();
+    if (raw == null) {
+      return out;
+    }
+    for (int i = 0; i < raw.size(); i++) {
+      String path = "status.addresses[" + i + "]";
+      Map<String, Object> address = requiredObject(raw.get(i), path);
+      out.add(new StatusAddress(string(address.get("host"), path + ".host"),
+          string(address.get("value"), path + ".value")));
+    }
+    return out;
   }
 
   private static Instant creationTime(String timestamp) throws InvalidObjectException {

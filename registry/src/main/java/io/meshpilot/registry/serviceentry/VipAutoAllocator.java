@@ -1,12 +1,15 @@
 package io.meshpilot.registry.serviceentry;
 
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,10 @@ public final class VipAutoAllocator {
 
   /**
    * Gives every eligible service (default address {@code 0.0.0.0}, a hostname that is not a
-   * wildcard, resolution other than passthrough) an IPv4 and IPv6 VIP. Services with the same
-   * namespace and hostname get the same VIPs.
+   * wildcard, resolution other than passthrough, no VIPs from its ServiceEntry's status) an IPv4 and
+   * IPv6 VIP. Services with the same namespace and hostname get the same VIPs. Addresses that status
+   * VIPs hold are stepped over, so the two schemes never hand out one address twice; without status
+   * VIPs the result is exactly istiod's V1 allocation.
    *
    * @param externalServices all ServiceEntry services, in registry order (collisions depend on it)
    * @return the same services in the same order, eligible ones with auto-allocated addresses
@@ -60,6 +65,7 @@ public final class VipAutoAllocator {
       slots[slot] = index;
     }
 
+    Set<String> taken = statusAddresses(externalServices);
     Service[] out = externalServices.toArray(new Service[0]);
     Map<String, int[]> octetsByKey = new HashMap<>();
     int x = 0;
@@ -73,15 +79,36 @@ public final class VipAutoAllocator {
       if (x % 255 == 0) {
         x++;
       }
-      int[] fresh = {x / 255, x % 255};
-      int[] octets = octetsByKey.computeIfAbsent(key(svc), k -> fresh);
-      out[slots[slot]] = svc.withAutoAllocatedAddresses(ipv4(octets), ipv6(octets));
+      int[] octets = octetsByKey.get(key(svc));
+      if (octets == null) {
+        octets = new int[] {x / 255, x % 255};
+        // only where some entry's status holds addresses: step over them (istiod runs one scheme at a time)
+        while (taken.contains(ipv4(octets)) || taken.contains(ipv6(octets))) {
+          x += (x + 1) % 255 == 0 ? 2 : 1;
+          octets = new int[] {x / 255, x % 255};
+        }
+        octetsByKey.put(key(svc), octets);
+      }
+      out[slots[slot]] = svc.withAutoAllocatedAddresses(ipv4(octets), ipv6(octets), AutoAllocation.IN_MEMORY);
     }
     return List.of(out);
   }
 
+  /** The addresses istiod's controller gave services (in their ServiceEntry's status). */
+  private static Set<String> statusAddresses(List<Service> services) {
+    Set<String> taken = new HashSet<>();
+    for (Service svc : services) {
+      if (svc.autoAllocation() == AutoAllocation.STATUS) {
+        taken.add(svc.autoAllocatedIPv4Address());
+        taken.add(svc.autoAllocatedIPv6Address());
+      }
+    }
+    return taken;
+  }
+
   static boolean eligible(Service svc) {
-    return Service.UNSPECIFIED_ADDRESS.equals(svc.defaultAddress())
+    return svc.autoAllocation() != AutoAllocation.STATUS
+        && Service.UNSPECIFIED_ADDRESS.equals(svc.defaultAddress())
         && !svc.hostname().startsWith("*")
         && svc.resolution() != Resolution.PASSTHROUGH;
   }

@@ -3,7 +3,8 @@
  * turns a Kubernetes object into a {@link io.meshpilot.registry.serviceentry.ServiceEntry},
  * {@link io.meshpilot.registry.serviceentry.ServiceEntryValidator} applies istiod's rules,
  * {@link io.meshpilot.registry.serviceentry.ServiceEntryConverter} produces model services and endpoints,
- * {@link io.meshpilot.registry.serviceentry.VipAutoAllocator} gives hostnames without an address a VIP, and
+ * {@link io.meshpilot.registry.serviceentry.VipAutoAllocator} gives hostnames without an address (and without one in the
+ * entry's status, {@link io.meshpilot.registry.serviceentry.StatusVips}) a VIP, and
  * {@link io.meshpilot.registry.serviceentry.HostnameConflicts} picks one service per hostname and namespace.
  */
 package io.meshpilot.registry.serviceentry;

@@ -7,6 +7,7 @@ import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.registry.Rejection;
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
 import java.io.IOException;
@@ -85,6 +86,40 @@ class FileSourceTest {
         """);
     start();
     assertThat(hostnames()).containsExactly("one.ns1.svc.cluster.local", "two.ns2.svc.cluster.local");
+  }
+
+  @Test
+  void serviceEntryStatusVipsFromIstiodAreKeptAndAnEntryWithoutThemGetsInMemoryOnes() throws IOException {
+    // what `kubectl get serviceentries -o yaml` prints in a mesh istiod's IP autoallocate controller ran in
+    Files.writeString(dir.resolve("se.yaml"), """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: moved, namespace: default, creationTimestamp: "2024-01-01T00:00:00Z"}
+        spec:
+          hosts: [moved.example.com]
+          ports: [{number: 443, name: https, protocol: TLS}]
+          resolution: DNS
+        status:
+          addresses:
+          - {host: moved.example.com, value: 240.240.0.3}
+          - {host: moved.example.com, value: "2001:2::3"}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: fresh, namespace: default, creationTimestamp: "2024-01-02T00:00:00Z"}
+        spec:
+          hosts: [fresh.example.com]
+          ports: [{number: 443, name: https, protocol: TLS}]
+          resolution: DNS
+        """);
+
+    start();
+
+    assertThat(registry.services())
+        .extracting(Service::hostname, Service::autoAllocatedIPv4Address, Service::autoAllocation)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("moved.example.com", "240.240.0.3", AutoAllocation.STATUS),
+            org.assertj.core.groups.Tuple.tuple("fresh.example.com", "240.240.225.52", AutoAllocation.IN_MEMORY));
   }
 
   @Test

@@ -25,13 +25,19 @@ final class Fixtures {
 
   /** A ServiceEntry {@code ext} in namespace {@code default} with these metadata lines and spec. */
   static ServiceEntry entry(String extraMetadata, String specYaml) {
+    return entry(extraMetadata, specYaml, "");
+  }
+
+  /** The same with a {@code status} (indented by 2), as istiod's IP autoallocate controller writes one. */
+  static ServiceEntry entry(String extraMetadata, String specYaml, String statusYaml) {
     String yaml = """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata:
           name: ext
           namespace: default
-        """ + indent(extraMetadata, "  ") + "spec:\n" + indent(specYaml, "  ");
+        """ + indent(extraMetadata, "  ") + "spec:\n" + indent(specYaml, "  ")
+        + (statusYaml.isEmpty() ? "" : "status:\n" + indent(statusYaml, "  "));
     try {
       return ServiceEntryParser.parse(resource(yaml));
     } catch (InvalidObjectException e) {

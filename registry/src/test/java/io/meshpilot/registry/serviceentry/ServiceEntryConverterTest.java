@@ -6,6 +6,7 @@ import static io.meshpilot.registry.serviceentry.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.registry.model.RegistryKind;
@@ -196,5 +197,43 @@ class ServiceEntryConverterTest {
     ServiceEntry se = entry("annotations: {istio.io/connect-strategy: '" + value + "'}", "{hosts: [api.example.com]}");
 
     assertThat(ServiceEntryConverter.services(se, CONFIG).get(0).attributes().dnsConnectStrategy()).isEqualTo(expected);
+  }
+
+  private static final String STATUS = """
+      addresses:
+      - {host: a.example.com, value: 240.240.0.1}
+      - {host: a.example.com, value: "2001:2::1"}
+      - {host: b.example.com, value: 240.240.0.2}
+      - {host: b.example.com, value: 240.240.0.9}
+      - {host: b.example.com, value: not-an-ip}
+      """;
+
+  @Test
+  void statusAddressesFromIstiodsControllerAreEachHostsVipsTheLastOfEachFamilyWinning() {
+    List<Service> services = ServiceEntryConverter.services(
+        entry("", "{hosts: [a.example.com, b.example.com, c.example.com], resolution: DNS}", STATUS), CONFIG);
+
+    assertThat(services)
+        .extracting(Service::hostname, Service::defaultAddress, Service::autoAllocatedIPv4Address,
+            Service::autoAllocatedIPv6Address, Service::autoAllocation)
+        .containsExactly(
+            tuple("a.example.com", "0.0.0.0", "240.240.0.1", "2001:2::1", AutoAllocation.STATUS),
+            tuple("b.example.com", "0.0.0.0", "240.240.0.9", "", AutoAllocation.STATUS),
+            // no status address: left to the in-memory scheme
+            tuple("c.example.com", "0.0.0.0", "", "", AutoAllocation.NONE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "spec addresses win      | ''                                                         | {hosts: [a.example.com], resolution: DNS, addresses: [10.0.0.1]}",
+      "resolution NONE         | ''                                                         | {hosts: [a.example.com], resolution: NONE}",
+      "opted out by label      | 'labels: {networking.istio.io/enable-autoallocate-ip: FALSE}' | {hosts: [a.example.com], resolution: DNS}"})
+  void statusAddressesAreIgnoredWhereIstiodWouldNotAllocate(String why, String metadata, String spec) {
+    List<Service> services = ServiceEntryConverter.services(entry(metadata, spec, STATUS), CONFIG);
+
+    assertThat(services).allSatisfy(s -> {
+      assertThat(s.autoAllocatedIPv4Address()).isEmpty();
+      assertThat(s.autoAllocation()).isEqualTo(AutoAllocation.NONE);
+    });
   }
 }

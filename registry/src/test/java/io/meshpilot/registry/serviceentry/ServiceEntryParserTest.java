@@ -220,6 +220,32 @@ class ServiceEntryParserTest {
   }
 
   @Test
+  void statusAddressesAreReadAsIstiodsControllerWritesThem() {
+    ServiceEntry se = Fixtures.entry("", "{hosts: [a.example.com], resolution: DNS}", """
+        addresses: [{host: a.example.com, value: 240.240.0.1}, {host: a.example.com, value: "2001:2::1"}]
+        conditions: [{type: Reconciled, status: "True"}]
+        """);
+
+    assertThat(se.statusAddresses()).containsExactly(
+        new StatusAddress("a.example.com", "240.240.0.1"), new StatusAddress("a.example.com", "2001:2::1"));
+    assertThat(Fixtures.spec("{hosts: [a.example.com]}").statusAddresses()).isEmpty();
+  }
+
+  @Test
+  void statusAddressOfTheWrongTypeNamesItsPath() {
+    GenericKubernetesResource resource = resource("""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: ext}
+        spec: {hosts: [a.example.com]}
+        status: {addresses: [{host: a.example.com, value: [240.240.0.1]}]}
+        """);
+
+    assertThatThrownBy(() -> ServiceEntryParser.parse(resource))
+        .hasMessage("status.addresses[0].value: expected a string, got a list");
+  }
+
+  @Test
   void missingSpecIsAnError() {
     GenericKubernetesResource resource = resource("""
         apiVersion: networking.istio.io/v1

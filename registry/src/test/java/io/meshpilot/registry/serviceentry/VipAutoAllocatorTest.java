@@ -5,6 +5,7 @@ import static io.meshpilot.registry.serviceentry.Services.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
@@ -142,5 +143,31 @@ class VipAutoAllocatorTest {
   @Test
   void emptyInputGivesEmptyOutput() {
     assertThat(VipAutoAllocator.allocate(List.of())).isEmpty();
+  }
+
+  @Test
+  void servicesWithStatusVipsKeepThemAndTheInMemorySchemeStepsOverTheirAddresses() {
+    // api.example.com alone gets 240.240.131.162 in memory; status already gave that address to another host
+    Service fromStatus = external("default", "old.example.com")
+        .withAutoAllocatedAddresses("240.240.131.162", "2001:2::1", AutoAllocation.STATUS);
+    Service api = external("default", "api.example.com");
+
+    List<Service> out = VipAutoAllocator.allocate(List.of(fromStatus, api));
+
+    assertThat(out.get(0)).isEqualTo(fromStatus);
+    assertThat(out.get(1)).satisfies(s -> {
+      assertThat(s.autoAllocatedIPv4Address()).isEqualTo("240.240.131.163");
+      assertThat(s.autoAllocatedIPv6Address()).isEqualTo("2001:2::f0f0:83a3");
+      assertThat(s.autoAllocation()).isEqualTo(AutoAllocation.IN_MEMORY);
+    });
+  }
+
+  @Test
+  void withoutStatusVipsTheAllocationIsIstiodsInMemoryOneExactly() {
+    Service unrelated = external("default", "old.example.com")
+        .withAutoAllocatedAddresses("240.240.0.1", "2001:2::1", AutoAllocation.STATUS);
+
+    assertThat(VipAutoAllocator.allocate(List.of(unrelated, external("default", "api.example.com"))).get(1))
+        .extracting(Service::autoAllocatedIPv4Address).isEqualTo("240.240.131.162");
   }
 }

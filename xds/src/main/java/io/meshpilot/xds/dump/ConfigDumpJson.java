@@ -26,6 +26,7 @@ import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.meshpilot.xds.dns.NameTableProto;
 import java.util.List;
 
 /**
@@ -49,6 +50,7 @@ public final class ConfigDumpJson {
       ClusterLoadAssignment.getDescriptor(),
       Listener.getDescriptor(),
       RouteConfiguration.getDescriptor(),
+      NameTableProto.NAME_TABLE,
       HttpConnectionManager.getDescriptor(),
       Router.getDescriptor(),
       TcpProxy.getDescriptor(),

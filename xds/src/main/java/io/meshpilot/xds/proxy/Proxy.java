@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param interceptionMode metadata INTERCEPTION_MODE
  * @param generator metadata GENERATOR ({@code grpc} for proxyless), {@code ""} otherwise
  * @param nodeId the full node id
+ * @param dnsCapture metadata DNS_CAPTURE (pilot-agent answers the workload's DNS from the name table;
+ *     the proxy then uses auto-allocated ServiceEntry VIPs, as istiod's {@code nodeUsesAutoallocatedIPs})
  */
 public record Proxy(
     String type,
@@ -33,7 +35,8 @@ public record Proxy(
     String istioVersion,
     InterceptionMode interceptionMode,
     String generator,
-    String nodeId) {
+    String nodeId,
+    boolean dnsCapture) {
 
   public Proxy {
     Objects.requireNonNull(type, "type");
@@ -50,12 +53,33 @@ public record Proxy(
     nodeId = Objects.requireNonNullElse(nodeId, "");
   }
 
+  /** A proxy without DNS capture. */
+  public Proxy(String type, String ipAddress, String id, String dnsDomain, String namespace, Map<String, String> labels,
+      List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
+      String generator, String nodeId) {
+    this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
+        generator, nodeId, false);
+  }
+
   /**
    * True when the proxy has an IPv4 address (or none known): DNS clusters then resolve IPv4
    * ({@code V4_ONLY}), else IPv6.
    */
   public boolean ipv4() {
     return instanceIps.isEmpty() || instanceIps.stream().anyMatch(ip -> !ip.contains(":"));
+  }
+
+  /** True when one of the proxy's addresses is IPv6 (with {@link #ipv4} too: a dual-stack proxy). */
+  public boolean ipv6() {
+    return instanceIps.stream().anyMatch(ip -> ip.contains(":"));
+  }
+
+  /**
+   * True when the proxy resolves ServiceEntry hosts to their auto-allocated VIPs: it captures DNS, or is
+   * a waypoint (istiod's {@code nodeUsesAutoallocatedIPs} with auto-allocation on, its default).
+   */
+  public boolean usesAutoAllocatedVips() {
+    return dnsCapture || type.equals("waypoint");
   }
 
   /** True for proxyless gRPC clients (GENERATOR=grpc). */

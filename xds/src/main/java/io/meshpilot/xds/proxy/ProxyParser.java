@@ -70,7 +70,12 @@ public final class ProxyParser {
     return new Proxy(parts[0], ips.get(0), parts[2], dnsDomain, namespace, labels(nodeId, metadata), ips,
         string(metadata, "CLUSTER_ID").isEmpty() ? "Kubernetes" : string(metadata, "CLUSTER_ID"),
         string(metadata, "ISTIO_VERSION"), interceptionMode(string(metadata, "INTERCEPTION_MODE")),
-        string(metadata, "GENERATOR"), nodeId);
+        string(metadata, "GENERATOR"), nodeId, goBool(string(metadata, "DNS_CAPTURE")));
+  }
+
+  /** Go's {@code strconv.ParseBool} true values, as istiod's {@code StringBool} metadata reads them. */
+  private static boolean goBool(String value) {
+    return List.of("1", "t", "T", "TRUE", "true", "True").contains(value);
   }
 
   /** The IP literals of INSTANCE_IPS; other entries are skipped, as istiod skips them with a warning. */

@@ -4,14 +4,16 @@ import io.envoyproxy.controlplane.cache.Resources;
 import java.util.Optional;
 
 /**
- * The xDS resource types meshpilot serves, declared in istiod's push order (CDS, EDS, LDS, RDS):
+ * The xDS resource types meshpilot serves, declared in istiod's push order (CDS, EDS, LDS, RDS, NDS):
  * iterating {@link #values()} gives the order in which a push sends them.
  */
 public enum XdsType {
   CLUSTER(Resources.V3.CLUSTER_TYPE_URL, "cds", true),
   ENDPOINT(Resources.V3.ENDPOINT_TYPE_URL, "eds", false),
   LISTENER(Resources.V3.LISTENER_TYPE_URL, "lds", true),
-  ROUTE(Resources.V3.ROUTE_TYPE_URL, "rds", false);
+  ROUTE(Resources.V3.ROUTE_TYPE_URL, "rds", false),
+  /** Istio's DNS name table (NDS), asked for by pilot-agent when DNS capture is on: one unnamed resource. */
+  NAME_TABLE("type.googleapis.com/istio.networking.nds.v1.NameTable", "nds", true);
 
   private final String typeUrl;
   private final String shortName;
@@ -28,12 +30,12 @@ public enum XdsType {
     return typeUrl;
   }
 
-  /** istiod's short name used in metric labels and logs: cds, eds, lds, rds. */
+  /** istiod's short name used in metric labels and logs: cds, eds, lds, rds, nds. */
   public String shortName() {
     return shortName;
   }
 
-  /** True for CDS and LDS: the client always gets the complete set, whatever names it asks for. */
+  /** True for CDS, LDS and NDS: the client always gets the complete set, whatever names it asks for. */
   public boolean wildcard() {
     return wildcard;
   }

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Assumptions;
  * ({@code CI=true}) it fails, because CI must prove the product against the real thing; on a developer
  * machine it is skipped (aborted) with the same message.
  */
-final class MissingPeer {
+public final class MissingPeer {
 
   static final String INSTALL_HINT = "run scripts/install-peers.sh (./dev.sh test does it)";
 
   private MissingPeer() {}
 
   /** Never returns: fails under CI, aborts otherwise. */
-  static RuntimeException report(Map<String, String> env, String message) {
+  public static RuntimeException report(Map<String, String> env, String message) {
     if ("true".equalsIgnoreCase(env.getOrDefault("CI", ""))) {
       Assertions.fail(message);
     }

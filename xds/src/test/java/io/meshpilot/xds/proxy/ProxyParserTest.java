@@ -41,6 +41,15 @@ class ProxyParserTest {
   }
 
   @Test
+  void dnsCaptureIsPilotAgentsStringBool() throws InvalidProxyException {
+    String id = "sidecar~10.0.0.9~p.shop~shop.svc.cluster.local";
+    assertThat(ProxyParser.parse(node(id, Map.of("DNS_CAPTURE", text("true")))).dnsCapture()).isTrue();
+    assertThat(ProxyParser.parse(node(id, Map.of("DNS_CAPTURE", text("1")))).usesAutoAllocatedVips()).isTrue();
+    assertThat(ProxyParser.parse(node(id, Map.of("DNS_CAPTURE", text("false")))).dnsCapture()).isFalse();
+    assertThat(ProxyParser.parse(node(id, Map.of())).usesAutoAllocatedVips()).isFalse();
+  }
+
+  @Test
   void defaultsNamespaceFromTheDnsDomainAndIpFromTheNodeIdAndModeToRedirect() throws InvalidProxyException {
     Proxy proxy = ProxyParser.parse(node("sidecar~10.0.0.9~p.shop~shop.svc.cluster.local", Map.of(
         "INTERCEPTION_MODE", text("bogus"), "GENERATOR", text("grpc"))));

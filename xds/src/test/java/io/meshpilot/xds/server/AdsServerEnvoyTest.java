@@ -140,6 +140,7 @@ class AdsServerEnvoyTest {
                 .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
                     .setRoute(RouteAction.newBuilder().setCluster(CLUSTER))))
             .build()).toList();
+        case NAME_TABLE -> List.of(); // Envoy never asks for it
       };
     }
 
