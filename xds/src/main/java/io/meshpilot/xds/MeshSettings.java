@@ -11,12 +11,15 @@ import java.util.Objects;
  * @param defaultServiceExportTo visibility of services without their own exportTo, {@code ["*"]}
  * @param domainSuffix the cluster domain, {@code cluster.local}
  * @param connectTimeout upstream connect timeout, 10 s
+ * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo,
+ *     {@code ["*"]} (MeshConfig {@code defaultVirtualServiceExportTo})
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
     List<String> defaultServiceExportTo,
     String domainSuffix,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    List<String> defaultVirtualServiceExportTo) {
 
   public MeshSettings {
     Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
@@ -24,6 +27,14 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultServiceExportTo);
     domainSuffix = domainSuffix == null || domainSuffix.isEmpty() ? "cluster.local" : domainSuffix;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
+        ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+  }
+
+  /** Settings with istiod's default VirtualService visibility ({@code *}). */
+  public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
+      String domainSuffix, Duration connectTimeout) {
+    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, List.of("*"));
   }
 
   /** istiod's defaults. */
@@ -33,6 +44,7 @@ public record MeshSettings(
 
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
-    return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout);
+    return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout,
+        defaultVirtualServiceExportTo);
   }
 }

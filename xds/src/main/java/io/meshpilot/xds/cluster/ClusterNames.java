@@ -18,6 +18,11 @@ public final class ClusterNames {
     return "outbound|" + port + "||" + hostname;
   }
 
+  /** {@code outbound|<port>|<subset>|<hostname>}; subset {@code ""} or {@code null} is the default cluster. */
+  public static String outbound(int port, String subset, String hostname) {
+    return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + hostname;
+  }
+
   /** {@code inbound|<targetPort>||}. */
   public static String inbound(int targetPort) {
     return "inbound|" + targetPort + "||";

@@ -6,6 +6,7 @@ import io.meshpilot.registry.model.Port;
 import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.registry.serviceentry.HostnameConflicts;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.cache.Ref;
@@ -48,6 +49,11 @@ public final class PushContext {
 
   private record Workload(String namespace, Map<String, String> labels) {}
   private volatile Set<String> headlessAddresses;
+  private final TrafficConfigs traffic;
+  private volatile VirtualServices virtualServices;
+
+  /** The mesh VirtualServices depend only on the registry's config snapshot (by identity) and mesh defaults. */
+  private record VirtualServicesKey(Ref<TrafficConfigs> configs, String domainSuffix, List<String> defaultExportTo) {}
 
   /** A service by what identifies it in the registry (a hostname may exist in several namespaces). */
   private record ServiceKey(String namespace, String hostname) {}
@@ -61,6 +67,7 @@ public final class PushContext {
     this.version = version;
     this.cache = cache;
     List<Service> all = registry.services();
+    this.traffic = registry.trafficConfigs();
     this.totalServices = all.size();
     this.passthroughHostnames = all.stream()
         .filter(s -> s.resolution() == Resolution.PASSTHROUGH)
@@ -87,6 +94,22 @@ public final class PushContext {
   public static PushContext create(ServiceRegistry registry, MeshSettings settings, String version,
       XdsCache cache) {
     return new PushContext(registry, settings, version, cache);
+  }
+
+  /**
+   * The VirtualServices bound to the mesh gateway, built once per config snapshot: pushes that did
+   * not change a VirtualService, DestinationRule or Sidecar share one index.
+   */
+  public VirtualServices virtualServices() {
+    VirtualServices index = virtualServices;
+    if (index == null) {
+      TrafficConfigs configs = traffic;
+      index = cache.get(new VirtualServicesKey(Ref.to(configs), settings.domainSuffix(),
+              settings.defaultVirtualServiceExportTo()),
+          () -> VirtualServices.of(configs, settings.domainSuffix(), settings.defaultVirtualServiceExportTo()));
+      virtualServices = index;
+    }
+    return index;
   }
 
   /** The resource cache shared by every push. */
