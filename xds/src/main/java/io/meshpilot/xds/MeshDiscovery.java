@@ -193,7 +193,7 @@ public final class MeshDiscovery implements AutoCloseable {
     // Headless services get per-pod listeners (LDS), so their endpoint changes need a full push.
     Set<String> headless = resources.current().passthroughHostnames();
     if (change.services().isEmpty() && change.endpoints().stream().anyMatch(headless::contains)) {
-      change = new RegistryChange(change.endpoints(), Set.of());
+      change = new RegistryChange(change.endpoints(), Set.of(), change.configs());
     }
     scheduler.onChange(change);
   }

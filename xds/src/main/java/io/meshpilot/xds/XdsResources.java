@@ -2,6 +2,7 @@ package io.meshpilot.xds;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterGenerator;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class XdsResources implements ResourceSource {
   private static final Logger LOG = LoggerFactory.getLogger(XdsResources.class);
 
+  private static final String VIRTUAL_SERVICE = "VirtualService";
+
   private volatile PushContext current;
   private volatile PushContext previous;
   private volatile Memo memo;
@@ -75,7 +78,9 @@ public final class XdsResources implements ResourceSource {
 
   /**
    * A push reaches a proxy when a changed hostname is visible to it now or was before (a deleted
-   * service must leave its config), or names a service in its own namespace (its inbound side).
+   * service must leave its config), or names a service in its own namespace (its inbound side), or
+   * when a changed VirtualService shapes its routes now or did before (visible in its namespace,
+   * directly or as a delegate of one that is).
    */
   @Override
   public boolean affects(PushRequest request, Proxy proxy) {
@@ -90,6 +95,15 @@ public final class XdsResources implements ResourceSource {
     String ownDomain = "." + namespace + ".svc.";
     for (String hostname : request.hostnames()) {
       if (visibleNow.contains(hostname) || visibleBefore.contains(hostname) || hostname.contains(ownDomain)) {
+        return true;
+      }
+    }
+    for (ObjectKey config : request.configs()) {
+      if (!config.kind().equals(VIRTUAL_SERVICE)) {
+        return true; // DestinationRules and Sidecars: every proxy, until their generators scope them
+      }
+      if (now.virtualServices().shapes(config, namespace)
+          || (before != null && before.virtualServices().shapes(config, namespace))) {
         return true;
       }
     }
@@ -160,7 +174,7 @@ public final class XdsResources implements ResourceSource {
           : names.stream().sorted()
               // a server's inbound listener depends on its workload; a channel's only on its namespace
               .flatMap(name -> named(m, "grpc-lds", Set.of(name),
-                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy) : Shape.routes(proxy),
+                  GrpcListenerGenerator.isServerListener(name) ? Shape.of(proxy) : Shape.routes(proxy, push),
                   n -> GrpcListenerGenerator.generate(n, proxy, push)).stream())
               .toList();
       case ENDPOINT -> names.stream().sorted()
@@ -168,7 +182,7 @@ public final class XdsResources implements ResourceSource {
               k -> List.of(GrpcEndpointGenerator.generate(name, proxy, push))).getFirst())
           .toList();
       case ROUTE -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-rds", name, Shape.routes(proxy, push)),
               k -> List.of(GrpcRouteGenerator.generate(name, proxy, push))).getFirst())
           .toList();
     };
@@ -291,8 +305,10 @@ public final class XdsResources implements ResourceSource {
       return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of());
     }
 
-    static Shape routes(Proxy p) {
-      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of());
+    /** Routes depend on the labels only when some VirtualService matches on source labels. */
+    static Shape routes(Proxy p, PushContext push) {
+      Map<String, String> labels = push.virtualServices().sourceSelectors().isEmpty() ? Map.of() : p.labels();
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), labels, List.of());
     }
   }
 }

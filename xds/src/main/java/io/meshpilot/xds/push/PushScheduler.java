@@ -70,6 +70,13 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     if (change.isEmpty()) {
       return;
     }
+    if (!change.configs().isEmpty()) {
+      // a config change is a full push to the proxies it shapes (istiod's ConfigsUpdated)
+      Map<String, Integer> reasons = change.services().isEmpty() ? Map.of(PushRequest.CONFIG, 1)
+          : Map.of(PushRequest.CONFIG, 1, PushRequest.SERVICE, 1);
+      request(new PushRequest(true, false, change.services(), change.endpoints(), reasons, change.configs()));
+      return;
+    }
     request(change.services().isEmpty()
         ? PushRequest.endpoints(change.endpoints())
         : new PushRequest(true, false, change.services(), change.endpoints(), Map.of(PushRequest.SERVICE, 1)));

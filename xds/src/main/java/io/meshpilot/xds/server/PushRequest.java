@@ -1,5 +1,6 @@
 package io.meshpilot.xds.server;
 
+import io.meshpilot.registry.ObjectKey;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
@@ -17,23 +18,34 @@ import java.util.TreeMap;
  * @param edsHostnames the hostnames whose endpoints changed; proxies that can see one are pushed
  * @param reasons istiod's trigger names ({@code endpoint}, {@code service}, {@code global}, ...)
  *     with how many requests of each were merged into this one ({@code pilot_push_triggers})
+ * @param configs for a full push that is not global: the Istio config objects (VirtualServices,
+ *     DestinationRules, Sidecars) that changed; proxies they shape (now or before) are pushed
  */
 public record PushRequest(boolean full, boolean global, Set<String> serviceHostnames, Set<String> edsHostnames,
-    Map<String, Integer> reasons) {
+    Map<String, Integer> reasons, Set<ObjectKey> configs) {
   /** Trigger of an endpoints-only push. */
   public static final String ENDPOINT = "endpoint";
   /** Trigger of a push after services changed. */
   public static final String SERVICE = "service";
+  /** Trigger of a push after Istio config objects changed (istiod's {@code config}). */
+  public static final String CONFIG = "config";
   /** Trigger of a push of everything to everyone (istiod's GlobalUpdate). */
   public static final String GLOBAL = "global";
 
   public PushRequest {
     serviceHostnames = Set.copyOf(serviceHostnames);
     edsHostnames = Set.copyOf(edsHostnames);
+    configs = Set.copyOf(configs);
     reasons = Collections.unmodifiableMap(new TreeMap<>(reasons)); // sorted, for logs and debug views
     if (global && !full) {
       throw new IllegalArgumentException("a global push is a full push");
     }
+  }
+
+  /** A request about services and endpoints only. */
+  public PushRequest(boolean full, boolean global, Set<String> serviceHostnames, Set<String> edsHostnames,
+      Map<String, Integer> reasons) {
+    this(full, global, serviceHostnames, edsHostnames, reasons, Set.of());
   }
 
   /** A push of every type to every proxy, for istiod's {@code global} reason. */
@@ -73,12 +85,15 @@ public record PushRequest(boolean full, boolean global, Set<String> serviceHostn
     boolean mergedGlobal = global || other.global;
     Set<String> services = new HashSet<>();
     Set<String> endpoints = new HashSet<>();
+    Set<ObjectKey> mergedConfigs = new HashSet<>();
     if (!mergedGlobal) {
+      mergedConfigs.addAll(configs);
+      mergedConfigs.addAll(other.configs);
       services.addAll(serviceHostnames);
       services.addAll(other.serviceHostnames);
       endpoints.addAll(edsHostnames);
       endpoints.addAll(other.edsHostnames);
     }
-    return new PushRequest(full || other.full, mergedGlobal, services, endpoints, mergedReasons);
+    return new PushRequest(full || other.full, mergedGlobal, services, endpoints, mergedReasons, mergedConfigs);
   }
 }

@@ -1,7 +1,9 @@
 package io.meshpilot.xds.view;
 
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.networking.ConfigMeta;
 import io.meshpilot.registry.networking.VirtualService;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,10 +13,14 @@ import java.util.Set;
  * did not change it.
  *
  * @param exportTo namespaces it is visible in ({@code *} for all, {@code ~} for none), {@code .} resolved
+ * @param delegates the delegate VirtualServices its routes name (found or not): a change to one of
+ *     them changes this one
  */
-public record MeshVirtualService(ConfigMeta meta, VirtualService spec, Set<String> exportTo) {
+public record MeshVirtualService(ConfigMeta meta, VirtualService spec, Set<String> exportTo,
+    List<ObjectKey> delegates) {
   public MeshVirtualService {
     exportTo = Set.copyOf(exportTo);
+    delegates = List.copyOf(delegates);
   }
 
   public String name() {

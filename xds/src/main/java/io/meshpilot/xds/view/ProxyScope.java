@@ -2,6 +2,8 @@ package io.meshpilot.xds.view;
 
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
@@ -12,15 +14,17 @@ import io.meshpilot.xds.proxy.Proxy;
  *
  * @param ownHeadlessAddress the proxy's address when it is itself an endpoint of a headless service
  *     (its per-endpoint listeners then leave it out), else {@code ""}
+ * @param routeSelectors the VirtualService {@code sourceLabels} its labels satisfy: its labels matter
+ *     to its routes only through them (empty unless some VirtualService matches on source labels)
  */
 public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
-    boolean ipv4, String generator, String ownHeadlessAddress) {
+    boolean ipv4, String generator, String ownHeadlessAddress, List<Map<String, String>> routeSelectors) {
 
   /** The scope of a proxy in this push. */
   public static ProxyScope of(Proxy proxy, PushContext push) {
     String address = proxy.ipAddress();
     String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
     return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
-        proxy.ipv4(), proxy.generator(), own);
+        proxy.ipv4(), proxy.generator(), own, push.virtualServices().selectorsMatching(proxy.labels()));
   }
 }

@@ -110,9 +110,13 @@ public final class VirtualServices {
     });
   }
 
-  /** True when the root VirtualService with this key is used by proxies of this namespace. */
-  public boolean visibleIn(ObjectKey key, String namespace) {
-    return all.stream().anyMatch(vs -> vs.meta().key().equals(key) && vs.visibleIn(namespace));
+  /**
+   * True when the VirtualService with this key shapes the routes of proxies in this namespace: it is
+   * a root visible there, or a delegate of one.
+   */
+  public boolean shapes(ObjectKey key, String namespace) {
+    return all.stream().anyMatch(vs -> (vs.meta().key().equals(key) || vs.delegates().contains(key))
+        && vs.visibleIn(namespace));
   }
 
   /** True when there is no mesh VirtualService at all. */
@@ -157,7 +161,7 @@ public final class VirtualServices {
     if (effective.contains("~")) {
       effective = Set.of("~");
     }
-    return new MeshVirtualService(config.meta(), resolved, effective);
+    return new MeshVirtualService(config.meta(), resolved, effective, List.of());
   }
 
   private static HttpRoute resolve(HttpRoute h, String ns, String suffix) {
@@ -189,6 +193,7 @@ public final class VirtualServices {
       return root;
     }
     List<HttpRoute> merged = new ArrayList<>();
+    List<ObjectKey> used = new ArrayList<>();
     for (HttpRoute http : spec.http()) {
       if (http.delegate() == null) {
         merged.add(http);
@@ -197,6 +202,7 @@ public final class VirtualServices {
       String ns = http.delegate().namespace() == null || http.delegate().namespace().isEmpty()
           ? root.namespace() : http.delegate().namespace();
       ObjectKey key = new ObjectKey(root.meta().key().kind(), ns, http.delegate().name());
+      used.add(key);
       MeshVirtualService delegate = delegates.get(key);
       if (delegate == null) {
         LOG.warn("VirtualService {}/{}: delegate {} not found; its route is skipped", root.namespace(), root.name(),
@@ -211,6 +217,6 @@ public final class VirtualServices {
       merged.addAll(DelegateRoutes.merge(http, delegate.spec().http()));
     }
     return new MeshVirtualService(root.meta(), new VirtualService(spec.hosts(), spec.gateways(), merged, spec.tls(),
-        spec.tcp(), spec.exportTo()), root.exportTo());
+        spec.tcp(), spec.exportTo()), root.exportTo(), used);
   }
 }

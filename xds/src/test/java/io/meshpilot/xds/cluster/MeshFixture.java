@@ -30,6 +30,11 @@ import java.util.Map;
 public final class MeshFixture {
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
 
+  /** The registry the fixture feeds (to wrap it, e.g. with traffic configs). */
+  public MeshRegistry registry() {
+    return registry;
+  }
+
   /** Adds (or replaces) objects in the registry. */
   public MeshFixture with(HasMetadata... objects) {
     for (HasMetadata object : objects) {
