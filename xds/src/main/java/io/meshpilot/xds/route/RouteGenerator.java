@@ -89,17 +89,16 @@ public final class RouteGenerator {
 
   /** The port's virtual hosts before the catch-all, sorted by name. */
   private static List<VirtualHost> virtualHosts(String routeName, int port, Proxy proxy, PushContext push) {
-    Map<String, Service> services = new LinkedHashMap<>();
-    for (Service service : push.services(proxy)) {
-      if (OutboundPorts.routed(service, port).isPresent()) {
-        services.putIfAbsent(lower(service.hostname()), service);
-      }
-    }
+    List<Service> routed = push.services(proxy).stream()
+        .filter(s -> OutboundPorts.routed(s, port).isPresent()).toList();
+    Map<String, Service> services = new LinkedHashMap<>(); // by lower-cased hostname, for VirtualService hosts
+    routed.forEach(s -> services.putIfAbsent(lower(s.hostname()), s));
     VirtualServices index = push.virtualServices();
     RouteSource source = source(proxy, push);
     List<VirtualHostSources.Claim> claims = VirtualHostSources.claims(port, services,
         index.visibleFrom(proxy.namespace()));
-    Builder builder = new Builder(routeName, port, proxy, push, services.keySet());
+    Builder builder = new Builder(routeName, port, proxy, push,
+        routed.stream().map(s -> lower(s.hostname())).collect(java.util.stream.Collectors.toSet()));
     Set<Service> claimed = new HashSet<>();
     for (VirtualHostSources.Claim claim : claims) {
       List<Route> routes = routes(claim.virtualService(), port, source, push, VirtualServiceRoutes.Client.SIDECAR);
@@ -114,7 +113,7 @@ public final class RouteGenerator {
         builder.addService(service, routes);
       }
     }
-    for (Service service : services.values()) {
+    for (Service service : routed) {
       if (!claimed.contains(service)) {
         builder.addService(service, null);
       }
