@@ -1,13 +1,18 @@
 package io.meshpilot.xds.traffic;
 
+import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.Rejection;
 import io.meshpilot.registry.RegistryListener;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.networking.TrafficConfigs;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A registry whose services come from another one and whose traffic configs a test sets: the
@@ -15,16 +20,32 @@ import java.util.Map;
  */
 public final class TrafficRegistry implements ServiceRegistry {
   private final ServiceRegistry services;
+  private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
   private volatile TrafficConfigs traffic = TrafficConfigs.EMPTY;
 
   public TrafficRegistry(ServiceRegistry services) {
     this.services = services;
   }
 
-  /** Publishes a new snapshot (a new instance, as the real registry does on every change). */
+  /**
+   * Publishes a new snapshot (a new instance, as the real registry does on every change) and tells
+   * listeners which configs it changed, as the registry's config sources do.
+   */
   public TrafficRegistry set(TrafficConfigs configs) {
+    Set<ObjectKey> changed = new HashSet<>(keys(traffic));
+    changed.addAll(keys(configs));
     this.traffic = configs;
+    RegistryChange change = new RegistryChange(Set.of(), Set.of(), changed);
+    listeners.forEach(l -> l.onChange(change));
     return this;
+  }
+
+  private static Set<ObjectKey> keys(TrafficConfigs configs) {
+    Set<ObjectKey> keys = new HashSet<>();
+    configs.virtualServices().forEach(c -> keys.add(c.meta().key()));
+    configs.destinationRules().forEach(c -> keys.add(c.meta().key()));
+    configs.sidecars().forEach(c -> keys.add(c.meta().key()));
+    return keys;
   }
 
   @Override
@@ -59,6 +80,7 @@ public final class TrafficRegistry implements ServiceRegistry {
 
   @Override
   public void addListener(RegistryListener listener) {
+    listeners.add(listener);
     services.addListener(listener);
   }
 }
