@@ -13,7 +13,11 @@ import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.route.RouteGenerator;
 import io.meshpilot.xds.route.RouteNames;
+import io.meshpilot.xds.route.RouteSource;
+import io.meshpilot.xds.view.MeshVirtualService;
+import java.util.function.Function;
 import io.meshpilot.xds.route.ServiceAddresses;
 import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
@@ -41,7 +45,8 @@ final class OutboundListeners {
   static List<Listener> build(Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
     boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
     Map<String, OutboundSlot> slots = new LinkedHashMap<>();
-    ChainOwners owners = new ChainOwners();
+    ChainOwners owners = new ChainOwners(new L4Routes(push.virtualServices().visibleFrom(proxy.namespace()),
+        RouteGenerator.source(proxy, push), host -> push.service(proxy, host)));
     for (Service service : push.services(proxy)) {
       // one address spelled two ways (FD00::A, fd00::a) is one listener address to Envoy
       String vip = canonical(ServiceAddresses.primary(service, proxy));
@@ -83,6 +88,11 @@ final class OutboundListeners {
   private static final class ChainOwners {
     private final Map<String, Service> byCluster = new HashMap<>();
     private final Set<Conflict> conflicts = new HashSet<>();
+    private final L4Routes routes;
+
+    ChainOwners(L4Routes routes) {
+      this.routes = routes;
+    }
 
     void added(OutboundSlot slot, Service service, OutboundSlot.TcpChain chain, Optional<OutboundSlot.TcpChain> holder) {
       if (holder.isEmpty()) {
@@ -99,8 +109,9 @@ final class OutboundListeners {
     }
 
     private static String describe(OutboundSlot.TcpChain chain) {
-      return chain.cidr().isEmpty() ? "SNI " + chain.sni()
-          : chain.sni().isEmpty() ? "destination " + chain.cidr() : "destination " + chain.cidr() + " and SNI " + chain.sni();
+      String cidrs = String.join(",", chain.cidrs());
+      String sni = String.join(",", chain.sni());
+      return cidrs.isEmpty() ? "SNI " + sni : sni.isEmpty() ? "destination " + cidrs : "destination " + cidrs + " and SNI " + sni;
     }
   }
 
@@ -125,17 +136,25 @@ final class OutboundListeners {
     static final Match ALL = new Match("", "");
   }
 
+  /** What VirtualService TCP and TLS routes are chosen from for this proxy. */
+  private record L4Routes(List<MeshVirtualService> virtualServices, RouteSource source,
+      Function<String, Optional<Service>> lookup) {}
+
   private static void add(OutboundSlot slot, ChainOwners owners, Service service, Port port,
       ListenerProtocol protocol, Match match) {
     String cluster = ClusterNames.outbound(port.port(), service.hostname());
-    OutboundSlot.TcpChain tcp = new OutboundSlot.TcpChain(match.cidr(), match.sni(), cluster);
-    switch (protocol) {
-      case HTTP -> slot.addHttp(RouteNames.forPort(port.port()));
-      case TCP -> owners.added(slot, service, tcp, slot.addTcp(tcp));
-      case AUTO -> {
-        // on the wildcard the port's shared route serves it; on a VIP, a route of its own
-        slot.addHttp(slot.bind().equals(OutboundListenerBuilder.WILDCARD)
-            ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
+    OutboundSlot.TcpChain own = new OutboundSlot.TcpChain(
+        match.cidr().isEmpty() ? List.of() : List.of(match.cidr()),
+        match.sni().isEmpty() ? List.of() : List.of(match.sni()), TcpTarget.cluster(cluster));
+    if (protocol != ListenerProtocol.TCP) {
+      // on the wildcard the port's shared route serves it; on a VIP, a sniffed port has a route of its own
+      slot.addHttp(protocol == ListenerProtocol.HTTP || slot.bind().equals(OutboundListenerBuilder.WILDCARD)
+          ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
+    }
+    if (protocol != ListenerProtocol.HTTP) {
+      L4Routes routes = owners.routes;
+      for (OutboundSlot.TcpChain tcp : TcpRoutes.chains(service, port, own, routes.virtualServices(), routes.source(),
+          routes.lookup())) {
         owners.added(slot, service, tcp, slot.addTcp(tcp));
       }
     }

@@ -23,17 +23,33 @@ final class OutboundSlot {
   }
 
   /**
-   * One tcp_proxy chain, matched by destination CIDR and/or TLS SNI; both {@code ""} make it the
-   * match-all chain.
+   * One tcp_proxy chain, matched by destination CIDRs and/or TLS server names; both empty make it
+   * the match-all chain.
    */
-  record TcpChain(String cidr, String sni, String cluster) {
+  record TcpChain(List<String> cidrs, List<String> sni, TcpTarget target) {
+    TcpChain {
+      cidrs = List.copyOf(cidrs);
+      sni = List.copyOf(sni);
+    }
+
     boolean matchesAll() {
-      return cidr.isEmpty() && sni.isEmpty();
+      return cidrs.isEmpty() && sni.isEmpty();
+    }
+
+    /** The first cluster it sends to. */
+    String cluster() {
+      return target.cluster();
     }
 
     /** Envoy compares server names case-insensitively, and refuses a listener with two equal matches. */
     boolean sameMatch(TcpChain other) {
-      return cidr.equals(other.cidr) && sni.equalsIgnoreCase(other.sni);
+      return new java.util.HashSet<>(cidrs).equals(new java.util.HashSet<>(other.cidrs)) && lower(sni).equals(lower(other.sni));
+    }
+
+    private static java.util.Set<String> lower(List<String> names) {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      names.forEach(n -> out.add(n.toLowerCase(java.util.Locale.ROOT)));
+      return out;
     }
   }
 

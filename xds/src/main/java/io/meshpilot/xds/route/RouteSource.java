@@ -17,7 +17,7 @@ public record RouteSource(String namespace, List<Map<String, String>> matchedSel
   }
 
   /** istiod's {@code sourceMatchHTTP} without gateways: labels a subset of the proxy's, and its namespace. */
-  boolean matches(Map<String, String> sourceLabels, String sourceNamespace) {
+  public boolean matches(Map<String, String> sourceLabels, String sourceNamespace) {
     if (!sourceLabels.isEmpty() && !matchedSelectors.contains(sourceLabels)) {
       return false;
     }

@@ -3,12 +3,9 @@ package io.meshpilot.xds.route;
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
-import com.google.protobuf.Value;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
-import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.Decorator;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
@@ -78,11 +75,6 @@ public final class VirtualServiceRoutes {
     return List.copyOf(out);
   }
 
-  /** {@code /apis/networking.istio.io/v1/namespaces/<ns>/virtual-service/<name>}, as istiod tags its routes. */
-  public static String configPath(MeshVirtualService vs) {
-    return "/apis/networking.istio.io/v1/namespaces/" + vs.namespace() + "/virtual-service/" + vs.name();
-  }
-
   private static Optional<Route> translate(MeshVirtualService vs, HttpRoute in, HttpMatchRequest match,
       int listenPort, RouteSource source, HashPolicies hashes, Client client) {
     if (match != null) {
@@ -101,8 +93,7 @@ public final class VirtualServiceRoutes {
     Route.Builder out = Route.newBuilder()
         .setName(name)
         .setMatch(RouteMatches.of(match))
-        .setMetadata(Metadata.newBuilder().putFilterMetadata("istio", Struct.newBuilder()
-            .putFields("config", Value.newBuilder().setStringValue(configPath(vs)).build()).build()));
+        .setMetadata(ConfigMetadata.of(ConfigMetadata.path(vs)));
     if (match != null && match.statPrefix() != null && !match.statPrefix().isEmpty()) {
       out.setStatPrefix(match.statPrefix());
     }

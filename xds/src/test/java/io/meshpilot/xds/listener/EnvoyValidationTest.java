@@ -65,13 +65,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Envoy binary is installed, except under {@code CI=true}, where a missing binary fails.
  */
 class EnvoyValidationTest {
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
-      .add(List.of(HttpConnectionManager.getDescriptor(), TcpProxy.getDescriptor(), Router.getDescriptor(),
-          HttpInspector.getDescriptor(),
-          io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor(), OriginalDst.getDescriptor(), OriginalSrc.getDescriptor(),
-          HttpProtocolOptions.getDescriptor(), PreviousHostsPredicate.getDescriptor(),
-          CaresDnsResolverConfig.getDescriptor()))
-      .build());
+  // the type registry of config dumps knows every extension the generators pack
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().usingTypeRegistry(io.meshpilot.xds.dump.ConfigDumpJson.typeRegistry());
 
   private static final List<String> ISTIOD_DEPRECATED_FIELDS = List.of(
       "envoy.config.cluster.v3.Cluster.dns_refresh_rate", "envoy.config.cluster.v3.Cluster.dns_jitter",
