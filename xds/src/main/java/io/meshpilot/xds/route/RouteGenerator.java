@@ -87,6 +87,32 @@ public final class RouteGenerator {
         () -> VirtualServiceRoutes.build(vs, port, source, HashPolicies.NONE, client));
   }
 
+  /**
+   * The routes the proxy's VirtualServices give this service on this port, if one claims it (the
+   * same choice as for sidecars, istiod's {@code BuildSidecarOutboundVirtualHosts}); empty when the
+   * service keeps its default route.
+   */
+  public static Optional<List<Route>> virtualServiceRoutes(Service service, int port, Proxy proxy, PushContext push,
+      VirtualServiceRoutes.Client client) {
+    List<MeshVirtualService> visible = push.virtualServices().visibleFrom(proxy.namespace());
+    if (visible.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Service> services = new LinkedHashMap<>();
+    push.services(proxy).stream().filter(s -> OutboundPorts.routed(s, port).isPresent())
+        .forEach(s -> services.putIfAbsent(lower(s.hostname()), s));
+    RouteSource source = source(proxy, push);
+    for (VirtualHostSources.Claim claim : VirtualHostSources.claims(port, services, visible)) {
+      if (claim.services().contains(service)) {
+        List<Route> routes = routes(claim.virtualService(), port, source, push, client);
+        if (!routes.isEmpty()) {
+          return Optional.of(routes);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The port's virtual hosts before the catch-all, sorted by name. */
   private static List<VirtualHost> virtualHosts(String routeName, int port, Proxy proxy, PushContext push) {
     List<Service> routed = push.services(proxy).stream()

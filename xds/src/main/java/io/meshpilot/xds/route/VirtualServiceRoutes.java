@@ -115,7 +115,8 @@ public final class VirtualServiceRoutes {
     out.setDecorator(Decorator.newBuilder().setOperation(operation(out, vs.name(), listenPort)));
     RouteFilterConfigs.fault(in.fault()).ifPresent(f -> out.putTypedPerFilterConfig(RouteFilterConfigs.FAULT,
         Any.pack(f)));
-    if (in.corsPolicy() != null) {
+    // grpc-java refuses a route config for a filter it does not know, and it has no CORS filter
+    if (in.corsPolicy() != null && client == Client.SIDECAR) {
       out.putTypedPerFilterConfig(RouteFilterConfigs.CORS, Any.pack(RouteFilterConfigs.cors(in.corsPolicy())));
     }
     return Optional.of(out.build());
