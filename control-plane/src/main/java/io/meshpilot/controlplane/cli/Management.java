@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The Istio config that produced a cluster or route, from its {@code filter_metadata.istio.config}
- * ({@code /apis/networking.istio.io/v1alpha3/namespaces/<ns>/<kind>/<name>}), shown as
+ * ({@code /apis/networking.istio.io/<version>/namespaces/<ns>/<kind>/<name>}, any version), shown as
  * {@code <name>.<ns>} in istioctl's DESTINATION RULE and VIRTUAL SERVICE columns.
  */
 final class Management {
-  private static final String PREFIX = "/apis/networking.istio.io/v1alpha3/namespaces/";
+  private static final String PREFIX = "/apis/networking.istio.io/";
 
   private Management() {}
 
