@@ -3,6 +3,7 @@ package io.meshpilot.xds.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.RegistryListener;
 import io.meshpilot.registry.Rejection;
@@ -75,6 +76,19 @@ class PushSchedulerTest {
     assertThat(target.byConnection.get("a-1"))
         .containsExactly(new PushRequest(true, false, Set.of("ratings"), Set.of("reviews"),
             Map.of("endpoint", 1, "service", 1)));
+  }
+
+  @Test
+  void configChangeIsAFullPushNamingTheChangedConfigs() throws Exception {
+    scheduler = scheduler(new PushSettings(Duration.ofMillis(100), Duration.ofSeconds(10), true, 10));
+    ObjectKey vs = new ObjectKey("VirtualService", "default", "reviews");
+
+    scheduler.onChange(new RegistryChange(Set.of(), Set.of(), Set.of(vs)));
+    advanceClockTo(100 * MS);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushes.size() == 2);
+    assertThat(target.byConnection.get("a-1"))
+        .containsExactly(new PushRequest(true, false, Set.of(), Set.of(), Map.of("config", 1), Set.of(vs)));
   }
 
   @Test
