@@ -1,7 +1,6 @@
 package io.meshpilot.xds.listener;
 
 import com.google.protobuf.Any;
-
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Filter;

@@ -16,9 +16,8 @@ import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.RouteGenerator;
 import io.meshpilot.xds.route.RouteNames;
 import io.meshpilot.xds.route.RouteSource;
-import io.meshpilot.xds.view.MeshVirtualService;
-import java.util.function.Function;
 import io.meshpilot.xds.route.ServiceAddresses;
+import io.meshpilot.xds.view.MeshVirtualService;
 import io.meshpilot.xds.view.OutboundPorts;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Comparator;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The per-port outbound listeners (reference istio-xds.md §1.3, §1.6): HTTP ports share a wildcard
@@ -45,8 +45,9 @@ final class OutboundListeners {
   static List<Listener> build(Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
     boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
     Map<String, OutboundSlot> slots = new LinkedHashMap<>();
-    ChainOwners owners = new ChainOwners(new L4Routes(push.virtualServices().visibleFrom(proxy.namespace()),
-        RouteGenerator.source(proxy, push), host -> push.service(proxy, host)));
+    ChainOwners owners = new ChainOwners();
+    L4Routes routes = new L4Routes(push.virtualServices().visibleFrom(proxy.namespace()),
+        RouteGenerator.source(proxy, push), host -> push.service(proxy, host));
     for (Service service : push.services(proxy)) {
       // one address spelled two ways (FD00::A, fd00::a) is one listener address to Envoy
       String vip = canonical(ServiceAddresses.primary(service, proxy));
@@ -58,7 +59,7 @@ final class OutboundListeners {
         if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
             && protocol.get() != ListenerProtocol.HTTP) {
           try {
-            addPerEndpoint(slots, owners, service, port, protocol.get(), proxy, push);
+            addPerEndpoint(slots, owners, routes, service, port, protocol.get(), proxy, push);
           } catch (RuntimeException e) {
             owners.conflicts.add(Conflict.generationFailed(service, "listeners of port " + port.port(), e));
           }
@@ -69,7 +70,7 @@ final class OutboundListeners {
           // TLS services the destination IP cannot tell apart are told apart by SNI
           String sni = port.protocol().isTls() && (vip.equals(Service.UNSPECIFIED_ADDRESS) || vip.contains("/"))
               ? service.hostname() : "";
-          add(slot(slots, bind, port.port()), owners, service, port, protocol.get(), new Match(cidr, sni));
+          add(slot(slots, bind, port.port()), owners, routes, service, port, protocol.get(), new Match(cidr, sni));
         }
       }
     }
@@ -88,11 +89,6 @@ final class OutboundListeners {
   private static final class ChainOwners {
     private final Map<String, Service> byCluster = new HashMap<>();
     private final Set<Conflict> conflicts = new HashSet<>();
-    private final L4Routes routes;
-
-    ChainOwners(L4Routes routes) {
-      this.routes = routes;
-    }
 
     void added(OutboundSlot slot, Service service, OutboundSlot.TcpChain chain, Optional<OutboundSlot.TcpChain> holder) {
       if (holder.isEmpty()) {
@@ -120,14 +116,15 @@ final class OutboundListeners {
   }
 
   /** Headless TCP/sniffed ports: one listener per endpoint IP, so each pod is addressable (not the proxy's own). */
-  private static void addPerEndpoint(Map<String, OutboundSlot> slots, ChainOwners owners, Service service,
+  private static void addPerEndpoint(Map<String, OutboundSlot> slots, ChainOwners owners, L4Routes routes,
+      Service service,
       Port port, ListenerProtocol protocol, Proxy proxy, PushContext push) {
     for (Endpoint endpoint : push.endpoints(service, port)) {
       String ip = endpoint.address();
       if (endpoint.health() == HealthStatus.TERMINATING || !isIp(ip) || ip.equals(proxy.ipAddress())) {
         continue;
       }
-      add(slot(slots, canonical(ip), port.port()), owners, service, port, protocol, Match.ALL);
+      add(slot(slots, canonical(ip), port.port()), owners, routes, service, port, protocol, Match.ALL);
     }
   }
 
@@ -140,7 +137,7 @@ final class OutboundListeners {
   private record L4Routes(List<MeshVirtualService> virtualServices, RouteSource source,
       Function<String, Optional<Service>> lookup) {}
 
-  private static void add(OutboundSlot slot, ChainOwners owners, Service service, Port port,
+  private static void add(OutboundSlot slot, ChainOwners owners, L4Routes routes, Service service, Port port,
       ListenerProtocol protocol, Match match) {
     String cluster = ClusterNames.outbound(port.port(), service.hostname());
     OutboundSlot.TcpChain own = new OutboundSlot.TcpChain(
@@ -152,7 +149,6 @@ final class OutboundListeners {
           ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
     }
     if (protocol != ListenerProtocol.HTTP) {
-      L4Routes routes = owners.routes;
       for (OutboundSlot.TcpChain tcp : TcpRoutes.chains(service, port, own, routes.virtualServices(), routes.source(),
           routes.lookup())) {
         owners.added(slot, service, tcp, slot.addTcp(tcp));

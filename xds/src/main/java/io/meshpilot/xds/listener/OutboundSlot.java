@@ -2,9 +2,12 @@ package io.meshpilot.xds.listener;
 
 import io.meshpilot.xds.route.RouteNames;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the services want of one outbound listener key {@code (bind, port)}: an HTTP chain (with
@@ -43,12 +46,12 @@ final class OutboundSlot {
 
     /** Envoy compares server names case-insensitively, and refuses a listener with two equal matches. */
     boolean sameMatch(TcpChain other) {
-      return new java.util.HashSet<>(cidrs).equals(new java.util.HashSet<>(other.cidrs)) && lower(sni).equals(lower(other.sni));
+      return new HashSet<>(cidrs).equals(new HashSet<>(other.cidrs)) && lower(sni).equals(lower(other.sni));
     }
 
-    private static java.util.Set<String> lower(List<String> names) {
-      java.util.Set<String> out = new java.util.HashSet<>();
-      names.forEach(n -> out.add(n.toLowerCase(java.util.Locale.ROOT)));
+    private static Set<String> lower(List<String> names) {
+      Set<String> out = new HashSet<>();
+      names.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
       return out;
     }
   }

@@ -64,12 +64,23 @@ public final class RouteGenerator {
       return configuration(routeName).addAllVirtualHosts(hosts).build();
     }
     return RouteNames.parseService(routeName)
-        .filter(sp -> push.service(proxy, sp.hostname()).flatMap(s -> OutboundPorts.routed(s, sp.port())).isPresent())
-        .flatMap(sp -> virtualHosts(routeName, sp.port(), proxy, push).stream()
-            .filter(vh -> vh.getDomainsList().contains(sp.hostname()))
-            .findFirst()
-            .map(vh -> configuration(routeName).addVirtualHosts(vh.toBuilder().clearDomains().addDomains("*")).build()))
+        .flatMap(sp -> push.service(proxy, sp.hostname())
+            .filter(s -> OutboundPorts.routed(s, sp.port()).isPresent())
+            .map(s -> forService(routeName, s, sp.port(), proxy, push)))
         .orElseGet(() -> empty(routeName));
+  }
+
+  /**
+   * A sniffed service's own route (istiod's {@code getVirtualHostsForSniffedServicePort}): its
+   * virtual host of the port, with the routes its VirtualService gives it, matching any authority.
+   */
+  private static RouteConfiguration forService(String routeName, Service service, int port, Proxy proxy,
+      PushContext push) {
+    List<Route> routes = virtualServiceRoutes(service, port, proxy, push, VirtualServiceRoutes.Client.SIDECAR)
+        .orElseGet(() -> List.of(DefaultRoute.of(service.hostname(), port)));
+    return configuration(routeName)
+        .addVirtualHosts(virtualHost(RouteNames.forService(service.hostname(), port), List.of("*"), routes))
+        .build();
   }
 
   /** The proxy's route source: its namespace and the VirtualService source selectors its labels satisfy. */
