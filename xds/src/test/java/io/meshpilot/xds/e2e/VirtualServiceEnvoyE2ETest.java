@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * VirtualService routes through real Envoy (INTERCEPTION_MODE NONE, SotW and Delta ADS): a weighted
- * split, a header match, retries, a timeout, fault abort and delay, redirect, rewrite and mirroring,
- * each observed at the client, the backends or Envoy's counters; then a VirtualService change moves
- * traffic. Two plain services (reviews, ratings) stand in for subsets until DestinationRules exist.
+ * split, a header match, retries, a timeout, fault abort and delay, redirect, rewrite, mirroring and
+ * a weighted TCP route, each observed at the client, the backends or Envoy's counters; then a
+ * VirtualService change moves traffic. Two plain services (reviews, ratings) stand in for subsets until DestinationRules exist.
  */
 @Timeout(300)
 class VirtualServiceEnvoyE2ETest {
@@ -104,6 +104,18 @@ class VirtualServiceEnvoyE2ETest {
             weight: %d
           - destination: {host: ratings}
             weight: %d
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: echo, namespace: default}
+      spec:
+        hosts: [echo-a]
+        tcp:
+        - route:
+          - destination: {host: echo-a}
+            weight: 50
+          - destination: {host: echo-b}
+            weight: 50
       """;
 
   private final MeshRegistry services = new MeshRegistry(RegistryConfig.defaults());
@@ -123,6 +135,10 @@ class VirtualServiceEnvoyE2ETest {
     HttpBackend ratings = closer.track(HttpBackend.start("ratings-v1", "127.0.0.12", workloadPort));
     workload("reviews", "10.96.0.12", "127.0.0.11", workloadPort);
     workload("ratings", "10.96.0.13", "127.0.0.12", workloadPort);
+    closer.track(TcpEchoBackend.start("echo-a-v1", "127.0.0.31", workloadPort));
+    closer.track(TcpEchoBackend.start("echo-b-v1", "127.0.0.32", workloadPort));
+    workload("echo-a", "10.96.0.31", "127.0.0.31", "tcp-echo", 9090, workloadPort);
+    workload("echo-b", "10.96.0.32", "127.0.0.32", "tcp-echo", 9091, workloadPort);
     registry.set(TrafficYaml.virtualServices(ROUTES.formatted(80, 20)));
 
     MeshDiscovery discovery = closer.track(MeshDiscovery.start(registry, MeshSettings.defaults(),
@@ -176,6 +192,14 @@ class VirtualServiceEnvoyE2ETest {
     assertThat(get("/mirror", Map.of()).headers()).containsEntry(HttpBackend.SERVED_BY_HEADER, "reviews-v1");
     await().atMost(AT_MOST).until(() -> ratings.requestCount() == ratingsBefore + 1);
 
+    // a weighted TCP route: connections to echo-a's listener reach both services
+    java.util.Set<String> echoedBy = new java.util.HashSet<>();
+    for (int i = 0; i < 60 && echoedBy.size() < 2; i++) {
+      echoedBy.add(TcpEchoBackend.call(new InetSocketAddress("127.0.0.1", 9090), "ping", Duration.ofSeconds(5))
+          .servedBy());
+    }
+    assertThat(echoedBy).containsExactlyInAnyOrder("echo-a-v1", "echo-b-v1");
+
     // a VirtualService change is pushed: all traffic of the split moves to ratings
     registry.set(TrafficYaml.virtualServices(ROUTES.formatted(0, 100)));
     await().atMost(AT_MOST).until(() -> "ratings-v1".equals(get("/", Map.of()).headers()
@@ -199,10 +223,15 @@ class VirtualServiceEnvoyE2ETest {
   }
 
   private void workload(String name, String clusterIp, String podIp, int port) {
+    workload(name, clusterIp, podIp, "http", 9080, port);
+  }
+
+  private void workload(String name, String clusterIp, String podIp, String portName, int servicePort, int port) {
     services.upsert("test", new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default")
         .withCreationTimestamp("2026-11-01T09:00:00Z").endMetadata()
         .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp).withClusterIPs(clusterIp)
-        .withSelector(Map.of("app", name)).addNewPort().withName("http").withPort(9080).endPort().endSpec().build());
+        .withSelector(Map.of("app", name)).addNewPort().withName(portName).withPort(servicePort).endPort().endSpec()
+        .build());
     services.upsert("test", new PodBuilder().withNewMetadata().withName(name + "-v1").withNamespace("default")
         .withLabels(Map.of("app", name, "version", "v1")).endMetadata()
         .withNewSpec().withServiceAccountName(name).endSpec()
@@ -210,7 +239,7 @@ class VirtualServiceEnvoyE2ETest {
         .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
     services.upsert("test", new EndpointSliceBuilder().withNewMetadata().withName(name + "-abc")
         .withNamespace("default").withLabels(Map.of("kubernetes.io/service-name", name)).endMetadata()
-        .withAddressType("IPv4").addNewPort().withName("http").withPort(port).endPort()
+        .withAddressType("IPv4").addNewPort().withName(portName).withPort(port).endPort()
         .addNewEndpoint().withAddresses(podIp).withNewConditions().withReady(true).endConditions().endEndpoint()
         .build());
   }
