@@ -189,13 +189,14 @@ public final class RouteGenerator {
     /** A host a VirtualService names that is no service: its routes under that name only. */
     void addHost(MeshVirtualService vs, String host, List<Route> routes) {
       String self = "VirtualService " + vs.namespace() + "/" + vs.name();
-      String name = RouteNames.forService(lower(host), port);
+      String domain = lower(host); // istiod lower-cases a VirtualService host it builds a virtual host for
+      String name = RouteNames.forService(domain, port);
       ObjectKey key = vs.meta().key();
       if (!names.add(name)) {
         conflicts.add(new Conflict(key, "route " + routeName + ": virtual host " + name + " already exists"));
         return;
       }
-      List<String> domains = claim(List.of(host), host, self, key, name);
+      List<String> domains = claim(List.of(domain), domain, self, key, name);
       if (!domains.isEmpty()) {
         hosts.add(push.cache().get(new RoutedVirtualHostKey(name, domains, Ref.to(routes)),
             () -> virtualHost(name, domains, routes)));
