@@ -16,6 +16,8 @@ import java.util.Objects;
  *     {@code istio-system}
  * @param defaultDestinationRuleExportTo MeshConfig {@code defaultDestinationRuleExportTo}: visibility
  *     of DestinationRules without their own exportTo, {@code ["*"]}
+ * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo,
+ *     {@code ["*"]} (MeshConfig {@code defaultVirtualServiceExportTo})
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
@@ -23,7 +25,8 @@ public record MeshSettings(
     String domainSuffix,
     Duration connectTimeout,
     String rootNamespace,
-    List<String> defaultDestinationRuleExportTo) {
+    List<String> defaultDestinationRuleExportTo,
+    List<String> defaultVirtualServiceExportTo) {
   /** istiod's root namespace when MeshConfig names none. */
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
@@ -36,13 +39,15 @@ public record MeshSettings(
     rootNamespace = rootNamespace == null || rootNamespace.isEmpty() ? DEFAULT_ROOT_NAMESPACE : rootNamespace;
     defaultDestinationRuleExportTo = defaultDestinationRuleExportTo == null || defaultDestinationRuleExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
+    defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
+        ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
   }
 
-  /** Settings with istiod's root namespace and DestinationRule visibility defaults. */
+  /** Settings with istiod's root namespace and DestinationRule and VirtualService visibility defaults. */
   public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
       String domainSuffix, Duration connectTimeout) {
     this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE,
-        List.of("*"));
+        List.of("*"), List.of("*"));
   }
 
   /** istiod's defaults. */
@@ -53,12 +58,12 @@ public record MeshSettings(
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
     return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
   }
 
   /** These settings with another root namespace. */
   public MeshSettings withRootNamespace(String namespace) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace,
-        defaultDestinationRuleExportTo);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
   }
 }

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class XdsResources implements ResourceSource {
   private static final Logger LOG = LoggerFactory.getLogger(XdsResources.class);
 
+  private static final String VIRTUAL_SERVICE = "VirtualService";
+
   private volatile PushContext current;
   private volatile PushContext previous;
   private volatile Memo memo;
@@ -85,23 +87,35 @@ public final class XdsResources implements ResourceSource {
   /**
    * A push reaches a proxy when a changed hostname is in its Sidecar scope now or was before (a
    * deleted service must leave its config), or names a service in its own namespace (its inbound
-   * side); when a changed Sidecar is the one its scope comes from now or came from before; and
-   * for any other changed Istio config (its generators scope those).
+   * side); when a changed Sidecar is the one its scope comes from now or came from before; when a
+   * changed VirtualService shapes its routes now or did before (visible in its namespace, directly
+   * or as a delegate of one that is); and for any other changed Istio config.
    */
   @Override
   public boolean affects(PushRequest request, Proxy proxy) {
     if (request.global()) {
       return true;
     }
+    PushContext pushNow = current;
     PushContext before = previous;
-    SidecarScope now = current.sidecarScope(proxy);
+    String namespace = proxy.namespace();
+    SidecarScope now = pushNow.sidecarScope(proxy);
     Optional<SidecarScope> then = Optional.ofNullable(before).map(b -> b.sidecarScope(proxy));
     for (ObjectKey config : request.configs()) {
-      if (!config.kind().equals(SidecarScope.KIND) || now.from(config) || then.filter(s -> s.from(config)).isPresent()) {
-        return true;
+      if (config.kind().equals(SidecarScope.KIND)) {
+        if (now.from(config) || then.filter(s -> s.from(config)).isPresent()) {
+          return true;
+        }
+      } else if (config.kind().equals(VIRTUAL_SERVICE)) {
+        if (pushNow.virtualServices().shapes(config, namespace)
+            || (before != null && before.virtualServices().shapes(config, namespace))) {
+          return true;
+        }
+      } else {
+        return true; // DestinationRules: every proxy, until their generator scopes them
       }
     }
-    String ownDomain = "." + proxy.namespace() + ".svc.";
+    String ownDomain = "." + namespace + ".svc.";
     for (String hostname : request.hostnames()) {
       if (now.service(hostname).isPresent() || then.flatMap(s -> s.service(hostname)).isPresent()
           || hostname.contains(ownDomain)) {
@@ -110,6 +124,7 @@ public final class XdsResources implements ResourceSource {
     }
     return false;
   }
+
 
   @Override
   public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
@@ -328,8 +343,10 @@ public final class XdsResources implements ResourceSource {
           scope.selectingRules(), scope.sidecar());
     }
 
+    /** Routes depend on the labels only when they satisfy some VirtualService's source labels. */
     static Shape routes(Proxy p, ProxyScope scope) {
-      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), Map.of(), List.of(),
+      Map<String, String> labels = scope.routeSelectors().isEmpty() ? Map.of() : p.labels();
+      return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), labels, List.of(),
           scope.selectingRules(), scope.sidecar());
     }
   }

@@ -96,6 +96,9 @@ final class RouteTable {
     if (!match.path("prefix").asText().isEmpty()) {
       conditions.add(match.path("prefix").asText() + "*");
     }
+    if (!match.path("pathSeparatedPrefix").asText().isEmpty()) {
+      conditions.add("PathPrefix:" + match.path("pathSeparatedPrefix").asText());
+    }
     if (!match.path("path").asText().isEmpty()) {
       conditions.add(match.path("path").asText());
     }

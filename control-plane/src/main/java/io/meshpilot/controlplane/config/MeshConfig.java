@@ -14,13 +14,15 @@ import java.util.Objects;
  * @param rootNamespace the config root / system namespace, {@code istio-system}
  * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
  * @param defaultDestinationRuleExportTo visibility of DestinationRules without their own exportTo, {@code ["*"]}
+ * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo, {@code ["*"]}
  */
 public record MeshConfig(
     OutboundTrafficPolicy outboundTrafficPolicyMode,
     List<String> defaultServiceExportTo,
     String rootNamespace,
     String trustDomain,
-    List<String> defaultDestinationRuleExportTo) {
+    List<String> defaultDestinationRuleExportTo,
+    List<String> defaultVirtualServiceExportTo) {
 
   public MeshConfig {
     Objects.requireNonNull(outboundTrafficPolicyMode, "outboundTrafficPolicyMode");
@@ -30,12 +32,14 @@ public record MeshConfig(
     trustDomain = trustDomain == null || trustDomain.isEmpty() ? "cluster.local" : trustDomain;
     defaultDestinationRuleExportTo = defaultDestinationRuleExportTo == null || defaultDestinationRuleExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
+    defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
+        ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
   }
 
-  /** The fields other than DestinationRule visibility, which keeps istiod's default. */
+  /** The fields other than DestinationRule and VirtualService visibility, which keep istiod's default. */
   public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
       String rootNamespace, String trustDomain) {
-    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"));
+    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"), List.of("*"));
   }
 
   /** istiod's {@code DefaultMeshConfig} for these fields. */
@@ -46,6 +50,6 @@ public record MeshConfig(
   /** The settings config generation uses, with the domain suffix given on the command line. */
   public MeshSettings toMeshSettings(String domainSuffix) {
     return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10),
-        rootNamespace, defaultDestinationRuleExportTo);
+        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
   }
 }

@@ -55,7 +55,8 @@ public final class MeshConfigLoader {
     }
     return new MeshConfig(mode, stringList(root, "defaultServiceExportTo", origin),
         root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""),
-        stringList(root, "defaultDestinationRuleExportTo", origin));
+        stringList(root, "defaultDestinationRuleExportTo", origin),
+        stringList(root, "defaultVirtualServiceExportTo", origin));
   }
 
   private static List<String> stringList(JsonNode root, String field, String origin) throws IOException {

@@ -14,19 +14,8 @@ import io.envoyproxy.envoy.admin.v3.ListenersConfigDump;
 import io.envoyproxy.envoy.admin.v3.RoutesConfigDump;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
-import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
-import io.envoyproxy.envoy.extensions.filters.listener.original_src.v3.OriginalSrc;
-import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig;
-import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
-import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.registry.file.FileSource;
@@ -54,15 +43,8 @@ final class ConfigDumpFixture {
   static final String PROXY = "productpage-v1-7d9f8b6c5d-v1x4k.default";
   static final Path RECORDED = Path.of("src/test/resources/cli/productpage-config_dump.json");
 
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
-      .add(List.of(ClustersConfigDump.getDescriptor(), ListenersConfigDump.getDescriptor(),
-          RoutesConfigDump.getDescriptor(), EndpointsConfigDump.getDescriptor(), BootstrapConfigDump.getDescriptor(),
-          Cluster.getDescriptor(), Listener.getDescriptor(), RouteConfiguration.getDescriptor(),
-          ClusterLoadAssignment.getDescriptor(), HttpConnectionManager.getDescriptor(), TcpProxy.getDescriptor(),
-          Router.getDescriptor(), HttpInspector.getDescriptor(), TlsInspector.getDescriptor(),
-          OriginalDst.getDescriptor(), OriginalSrc.getDescriptor(), HttpProtocolOptions.getDescriptor(),
-          PreviousHostsPredicate.getDescriptor(), CaresDnsResolverConfig.getDescriptor()))
-      .build());
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().usingTypeRegistry(io.meshpilot.xds.dump.ConfigDumpJson.typeRegistry());
 
   private ConfigDumpFixture() {}
 

@@ -103,6 +103,30 @@ class ProxyConfigTablesTest {
   }
 
   @Test
+  void routesTableNamesTheVirtualServiceOfEachRoute() {
+    com.fasterxml.jackson.databind.JsonNode config = ConfigDumpFixture.tree("""
+        {"name": "9080", "virtualHosts": [{"name": "reviews.default.svc.cluster.local:9080",
+          "domains": ["reviews.default.svc.cluster.local"],
+          "routes": [
+            {"match": {"prefix": "/api", "caseSensitive": true},
+             "route": {"cluster": "outbound|9080||ratings.default.svc.cluster.local"},
+             "metadata": {"filterMetadata": {"istio": {"config":
+               "/apis/networking.istio.io/v1/namespaces/default/virtual-service/reviews-split"}}}},
+            {"match": {"safeRegex": {"regex": "^/r/.*"}},
+             "route": {"cluster": "outbound|9080||reviews.default.svc.cluster.local"},
+             "metadata": {"filterMetadata": {"istio": {"config": "/somewhere/else"}}}},
+            {"match": {"prefix": "/"}, "route": {"cluster": "outbound|9080||reviews.default.svc.cluster.local"}}]}]}
+        """);
+
+    assertThat(RouteTable.render(java.util.List.of(config), "")).isEqualTo("""
+        NAME     VHOST NAME                                 DOMAINS                               MATCH            VIRTUAL SERVICE
+        9080     reviews.default.svc.cluster.local:9080     reviews.default.svc.cluster.local     /api*            reviews-split.default
+        9080     reviews.default.svc.cluster.local:9080     reviews.default.svc.cluster.local     regex ^/r/.*     <unknown>
+        9080     reviews.default.svc.cluster.local:9080     reviews.default.svc.cluster.local     /*              \s
+        """);
+  }
+
+  @Test
   void endpointsTableListsEachEndpointWithLocalityInClusterOrder() {
     assertThat(EndpointTable.render(dump.endpointConfigs(), EndpointTable.Filter.ALL)).isEqualTo("""
         ENDPOINT             STATUS      LOCALITY                CLUSTER

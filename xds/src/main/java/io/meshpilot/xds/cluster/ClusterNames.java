@@ -18,9 +18,9 @@ public final class ClusterNames {
     return "outbound|" + port + "||" + hostname;
   }
 
-  /** {@code outbound|<port>|<subset>|<hostname>}, a DestinationRule subset's cluster ({@code ""}: the default). */
+  /** {@code outbound|<port>|<subset>|<hostname>}; subset {@code ""} or {@code null} is the default cluster. */
   public static String outbound(int port, String subset, String hostname) {
-    return "outbound|" + port + "|" + subset + "|" + hostname;
+    return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + hostname;
   }
 
   /** {@code inbound|<targetPort>||}. */

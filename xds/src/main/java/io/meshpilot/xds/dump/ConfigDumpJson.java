@@ -63,7 +63,11 @@ public final class ConfigDumpJson {
       io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor(),
       io.envoyproxy.envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport.getDescriptor(),
       io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDescriptor(),
-      PreviousHostsPredicate.getDescriptor());
+      PreviousHostsPredicate.getDescriptor(),
+      io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor());
 
   private static final JsonFormat.TypeRegistry REGISTRY = JsonFormat.TypeRegistry.newBuilder().add(PACKED_TYPES).build();
   private static final JsonFormat.Printer COMPACT = JsonFormat.printer().usingTypeRegistry(REGISTRY)

@@ -27,6 +27,7 @@ final class ClientListener {
         .setRds(Rds.newBuilder()
             .setConfigSource(AdsConfigSource.ads())
             .setRouteConfigName(ClusterNames.outbound(port, service.hostname())))
+        .addHttpFilters(GrpcHttpFilters.FAULT)
         .addHttpFilters(GrpcHttpFilters.ROUTER)
         .build();
     return Listener.newBuilder()

@@ -4,14 +4,18 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.route.DefaultRoute;
+import io.meshpilot.xds.route.RouteGenerator;
+import io.meshpilot.xds.route.VirtualServiceRoutes;
+import java.util.List;
 import io.meshpilot.xds.route.RouteNames;
 import io.meshpilot.xds.view.PushContext;
 
 /**
  * RDS for proxyless gRPC (istio-xds.md §5.4). gRPC's API listeners name their routes in cluster
  * syntax, {@code outbound|<port>||<host>}; the answer is that service's one virtual host, with the
- * {@code :port} domain twins and the sidecar's default route, and no catch-all. A name that denotes
- * no cluster gets an empty configuration of that name.
+ * {@code :port} domain twins and the routes the sidecar generator would give it (its VirtualService's,
+ * with timeouts as {@code max_stream_duration}, else the default route), and no catch-all. A name
+ * that denotes no cluster gets an empty configuration of that name.
  */
 public final class GrpcRouteGenerator {
   private GrpcRouteGenerator() {}
@@ -24,7 +28,9 @@ public final class GrpcRouteGenerator {
       routes.addVirtualHosts(VirtualHost.newBuilder()
           .setName(RouteNames.forService(hostname, port))
           .addAllDomains(GrpcDomains.of(target.service(), port, proxy))
-          .addRoutes(DefaultRoute.of(hostname, port)));
+          .addAllRoutes(RouteGenerator.virtualServiceRoutes(target.service(), port, proxy, push,
+                  VirtualServiceRoutes.Client.PROXYLESS_GRPC)
+              .orElseGet(() -> List.of(DefaultRoute.of(hostname, port)))));
     });
     return routes.build();
   }

@@ -5,6 +5,8 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
@@ -14,12 +16,22 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.meshpilot.xds.cluster.AdsConfigSource;
+import io.meshpilot.xds.route.RouteFilterConfigs;
 
 /**
- * istiod's sidecar HTTP connection managers (reference istio-xds.md §1.3, §1.5), with the router as
- * the only HTTP filter: upstream Envoy has none of the {@code istio.*} filters.
+ * istiod's sidecar HTTP connection managers (reference istio-xds.md §1.3, §1.5), with istiod's
+ * upstream HTTP filters (fault, CORS, router): upstream Envoy has none of the {@code istio.*} ones.
  */
 final class HttpConnectionManagers {
+  // istiod puts the fault and CORS filters in every sidecar chain; routes configure them per route
+  private static final HttpFilter FAULT = HttpFilter.newBuilder()
+      .setName(RouteFilterConfigs.FAULT)
+      .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance()))
+      .build();
+  private static final HttpFilter CORS = HttpFilter.newBuilder()
+      .setName(RouteFilterConfigs.CORS)
+      .setTypedConfig(Any.pack(Cors.getDefaultInstance()))
+      .build();
   private static final HttpFilter ROUTER = HttpFilter.newBuilder()
       .setName("envoy.filters.http.router")
       .setTypedConfig(Any.pack(Router.getDefaultInstance()))
@@ -58,6 +70,8 @@ final class HttpConnectionManagers {
         .setStreamIdleTimeout(Durations.ZERO)
         .setProxy100Continue(true)
         .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
+        .addHttpFilters(FAULT)
+        .addHttpFilters(CORS)
         .addHttpFilters(ROUTER);
   }
 }

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.ClusterNames;
+import io.meshpilot.xds.route.ConfigMetadata;
 
 /** The network filters and small pieces listeners are made of. */
 final class NetworkFilters {
@@ -23,6 +24,27 @@ final class NetworkFilters {
         .setName(TCP_PROXY)
         .setTypedConfig(Any.pack(TcpProxy.newBuilder().setStatPrefix(statPrefix).setCluster(cluster).build()))
         .build();
+  }
+
+  /**
+   * A tcp_proxy chain to the target: its cluster, or weighted clusters as istiod splits a
+   * VirtualService TCP route, with the VirtualService in the chain's metadata.
+   */
+  static FilterChain tcpChain(TcpTarget target) {
+    FilterChain.Builder chain = FilterChain.newBuilder();
+    if (!target.weighted()) {
+      chain.addFilters(tcpProxy(target.statPrefix(), target.cluster()));
+    } else {
+      TcpProxy.WeightedCluster.Builder weighted = TcpProxy.WeightedCluster.newBuilder();
+      target.clusters().forEach(c -> weighted.addClusters(TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
+          .setName(c.cluster()).setWeight(c.weight())));
+      chain.addFilters(Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(Any.pack(TcpProxy.newBuilder()
+          .setStatPrefix(target.statPrefix()).setWeightedClusters(weighted).build())));
+    }
+    if (!target.configPath().isEmpty()) {
+      chain.setMetadata(ConfigMetadata.of(target.configPath()));
+    }
+    return chain.build();
   }
 
   static Filter httpConnectionManager(HttpConnectionManager hcm) {

@@ -50,21 +50,14 @@ final class OutboundListenerBuilder {
     for (OutboundSlot.TcpChain chain : slot.tcpChains()) {
       if (!chain.matchesAll()) {
         FilterChainMatch.Builder match = FilterChainMatch.newBuilder();
-        if (!chain.cidr().isEmpty()) {
-          match.addPrefixRanges(ListenerFilters.cidr(chain.cidr()));
-        }
-        if (!chain.sni().isEmpty()) {
-          match.addServerNames(chain.sni());
-        }
-        listener.addFilterChains(FilterChain.newBuilder()
-            .setFilterChainMatch(match)
-            .addFilters(NetworkFilters.tcpProxy(chain.cluster(), chain.cluster())));
+        chain.cidrs().forEach(cidr -> match.addPrefixRanges(ListenerFilters.cidr(cidr)));
+        match.addAllServerNames(chain.sni());
+        listener.addFilterChains(NetworkFilters.tcpChain(chain.target()).toBuilder().setFilterChainMatch(match));
       }
     }
     Optional<OutboundSlot.TcpChain> matchAll = slot.matchAllTcp();
     if (matchAll.isPresent()) {
-      FilterChain tcp = FilterChain.newBuilder()
-          .addFilters(NetworkFilters.tcpProxy(matchAll.get().cluster(), matchAll.get().cluster())).build();
+      FilterChain tcp = NetworkFilters.tcpChain(matchAll.get().target());
       if (listener.getFilterChainsCount() == 0) {
         listener.addFilterChains(tcp); // a lone match-all chain needs no default
       } else {

@@ -13,8 +13,11 @@ import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.route.RouteGenerator;
 import io.meshpilot.xds.route.RouteNames;
+import io.meshpilot.xds.route.RouteSource;
 import io.meshpilot.xds.route.ServiceAddresses;
+import io.meshpilot.xds.view.MeshVirtualService;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.SidecarScope;
 import java.util.Comparator;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The per-port outbound listeners (reference istio-xds.md §1.3, §1.6), per egress listener of the
@@ -43,14 +47,16 @@ final class OutboundListeners {
     SidecarScope scope = push.sidecarScope(proxy);
     Slots slots = new Slots();
     ChainOwners owners = new ChainOwners();
+    L4Routes routes = new L4Routes(push.virtualServices().visibleFrom(proxy.namespace()),
+        RouteGenerator.source(proxy, push), host -> push.service(proxy, host));
     for (SidecarScope.Egress egress : scope.egress()) {
       boolean captured = proxy.interceptionMode() != InterceptionMode.NONE && !egress.captureNone();
       if (egress.port().isPresent()) {
-        addPortListener(slots, owners, egress, captured, proxy, reservedPorts);
+        addPortListener(slots, owners, routes, egress, captured, proxy, reservedPorts);
       } else {
         // the catch-all adds nothing to the listeners the port-specific ones built (istiod locks them)
         slots.lockAll();
-        addCatchAll(slots, owners, egress, captured, proxy, push, reservedPorts);
+        addCatchAll(slots, owners, routes, egress, captured, proxy, push, reservedPorts);
       }
     }
     GenerationConflicts.shared().replace(new GeneratedResource("LDS", "outbound", proxy.namespace()),
@@ -66,8 +72,8 @@ final class OutboundListeners {
    * capture and 127.0.0.1 without) for every service it imports, with the listener's protocol;
    * TCP services on the wildcard are told apart by their VIP.
    */
-  private static void addPortListener(Slots slots, ChainOwners owners, SidecarScope.Egress egress, boolean captured,
-      Proxy proxy, Set<Integer> reservedPorts) {
+  private static void addPortListener(Slots slots, ChainOwners owners, L4Routes routes, SidecarScope.Egress egress,
+      boolean captured, Proxy proxy, Set<Integer> reservedPorts) {
     int number = egress.port().getAsInt();
     Optional<ListenerProtocol> protocol = ListenerProtocol.of(egress.protocol());
     if (protocol.isEmpty() || reservedPorts.contains(number)) {
@@ -80,13 +86,13 @@ final class OutboundListeners {
         String cidr = !captured || !bind.equals(OutboundListenerBuilder.WILDCARD) || protocol.get() == ListenerProtocol.HTTP
             || vip.equals(Service.UNSPECIFIED_ADDRESS) ? "" : vip.contains("/") ? vip : hostCidr(vip);
         slots.slot(bind, port.port(), captured).ifPresent(slot ->
-            add(slot, owners, service, port, protocol.get(), new Match(cidr, "")));
+            add(slot, owners, routes, service, port, protocol.get(), new Match(cidr, "")));
       }
     }
   }
 
-  private static void addCatchAll(Slots slots, ChainOwners owners, SidecarScope.Egress egress, boolean captured,
-      Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
+  private static void addCatchAll(Slots slots, ChainOwners owners, L4Routes routes, SidecarScope.Egress egress,
+      boolean captured, Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
     for (Service service : egress.services().services()) {
       // one address spelled two ways (FD00::A, fd00::a) is one listener address to Envoy
       String vip = canonical(ServiceAddresses.primary(service, proxy));
@@ -97,11 +103,11 @@ final class OutboundListeners {
         }
         if (!egress.bind().isEmpty()) {
           slots.slot(egress.bind(), port.port(), captured)
-              .ifPresent(slot -> add(slot, owners, service, port, protocol.get(), Match.ALL));
+              .ifPresent(slot -> add(slot, owners, routes, service, port, protocol.get(), Match.ALL));
         } else if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
             && protocol.get() != ListenerProtocol.HTTP) {
           try {
-            addPerEndpoint(slots, owners, service, port, protocol.get(), proxy, push);
+            addPerEndpoint(slots, owners, routes, service, port, protocol.get(), proxy, push);
           } catch (RuntimeException e) {
             owners.conflicts.add(Conflict.generationFailed(service, "listeners of port " + port.port(), e));
           }
@@ -113,7 +119,7 @@ final class OutboundListeners {
           String sni = port.protocol().isTls() && (vip.equals(Service.UNSPECIFIED_ADDRESS) || vip.contains("/"))
               ? service.hostname() : "";
           slots.slot(bind, port.port(), captured)
-              .ifPresent(slot -> add(slot, owners, service, port, protocol.get(), new Match(cidr, sni)));
+              .ifPresent(slot -> add(slot, owners, routes, service, port, protocol.get(), new Match(cidr, sni)));
         }
       }
     }
@@ -171,8 +177,9 @@ final class OutboundListeners {
     }
 
     private static String describe(OutboundSlot.TcpChain chain) {
-      return chain.cidr().isEmpty() ? "SNI " + chain.sni()
-          : chain.sni().isEmpty() ? "destination " + chain.cidr() : "destination " + chain.cidr() + " and SNI " + chain.sni();
+      String cidrs = String.join(",", chain.cidrs());
+      String sni = String.join(",", chain.sni());
+      return cidrs.isEmpty() ? "SNI " + sni : sni.isEmpty() ? "destination " + cidrs : "destination " + cidrs + " and SNI " + sni;
     }
   }
 
@@ -181,14 +188,14 @@ final class OutboundListeners {
   }
 
   /** Headless TCP/sniffed ports: one listener per endpoint IP, so each pod is addressable (not the proxy's own). */
-  private static void addPerEndpoint(Slots slots, ChainOwners owners, Service service,
+  private static void addPerEndpoint(Slots slots, ChainOwners owners, L4Routes routes, Service service,
       Port port, ListenerProtocol protocol, Proxy proxy, PushContext push) {
     for (Endpoint endpoint : push.endpoints(service, port)) {
       String ip = endpoint.address();
       if (endpoint.health() == HealthStatus.TERMINATING || !isIp(ip) || ip.equals(proxy.ipAddress())) {
         continue;
       }
-      slots.slot(canonical(ip), port.port(), true).ifPresent(slot -> add(slot, owners, service, port, protocol, Match.ALL));
+      slots.slot(canonical(ip), port.port(), true).ifPresent(slot -> add(slot, owners, routes, service, port, protocol, Match.ALL));
     }
   }
 
@@ -197,17 +204,24 @@ final class OutboundListeners {
     static final Match ALL = new Match("", "");
   }
 
-  private static void add(OutboundSlot slot, ChainOwners owners, Service service, Port port,
+  /** What VirtualService TCP and TLS routes are chosen from for this proxy. */
+  private record L4Routes(List<MeshVirtualService> virtualServices, RouteSource source,
+      Function<String, Optional<Service>> lookup) {}
+
+  private static void add(OutboundSlot slot, ChainOwners owners, L4Routes routes, Service service, Port port,
       ListenerProtocol protocol, Match match) {
     String cluster = ClusterNames.outbound(port.port(), service.hostname());
-    OutboundSlot.TcpChain tcp = new OutboundSlot.TcpChain(match.cidr(), match.sni(), cluster);
-    switch (protocol) {
-      case HTTP -> slot.addHttp(RouteNames.forPort(port.port()));
-      case TCP -> owners.added(slot, service, tcp, slot.addTcp(tcp));
-      case AUTO -> {
-        // on the wildcard the port's shared route serves it; on a VIP, a route of its own
-        slot.addHttp(slot.bind().equals(OutboundListenerBuilder.WILDCARD)
-            ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
+    OutboundSlot.TcpChain own = new OutboundSlot.TcpChain(
+        match.cidr().isEmpty() ? List.of() : List.of(match.cidr()),
+        match.sni().isEmpty() ? List.of() : List.of(match.sni()), TcpTarget.cluster(cluster));
+    if (protocol != ListenerProtocol.TCP) {
+      // on the wildcard the port's shared route serves it; on a VIP, a sniffed port has a route of its own
+      slot.addHttp(protocol == ListenerProtocol.HTTP || slot.bind().equals(OutboundListenerBuilder.WILDCARD)
+          ? RouteNames.forPort(port.port()) : RouteNames.forService(service.hostname(), port.port()));
+    }
+    if (protocol != ListenerProtocol.HTTP) {
+      for (OutboundSlot.TcpChain tcp : TcpRoutes.chains(service, port, own, routes.virtualServices(), routes.source(),
+          routes.lookup())) {
         owners.added(slot, service, tcp, slot.addTcp(tcp));
       }
     }

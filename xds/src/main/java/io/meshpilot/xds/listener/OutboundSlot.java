@@ -2,9 +2,12 @@ package io.meshpilot.xds.listener;
 
 import io.meshpilot.xds.route.RouteNames;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the services want of one outbound listener key {@code (bind, port)}: an HTTP chain (with
@@ -26,17 +29,33 @@ final class OutboundSlot {
   }
 
   /**
-   * One tcp_proxy chain, matched by destination CIDR and/or TLS SNI; both {@code ""} make it the
-   * match-all chain.
+   * One tcp_proxy chain, matched by destination CIDRs and/or TLS server names; both empty make it
+   * the match-all chain.
    */
-  record TcpChain(String cidr, String sni, String cluster) {
+  record TcpChain(List<String> cidrs, List<String> sni, TcpTarget target) {
+    TcpChain {
+      cidrs = List.copyOf(cidrs);
+      sni = List.copyOf(sni);
+    }
+
     boolean matchesAll() {
-      return cidr.isEmpty() && sni.isEmpty();
+      return cidrs.isEmpty() && sni.isEmpty();
+    }
+
+    /** The first cluster it sends to. */
+    String cluster() {
+      return target.cluster();
     }
 
     /** Envoy compares server names case-insensitively, and refuses a listener with two equal matches. */
     boolean sameMatch(TcpChain other) {
-      return cidr.equals(other.cidr) && sni.equalsIgnoreCase(other.sni);
+      return new HashSet<>(cidrs).equals(new HashSet<>(other.cidrs)) && lower(sni).equals(lower(other.sni));
+    }
+
+    private static Set<String> lower(List<String> names) {
+      Set<String> out = new HashSet<>();
+      names.forEach(n -> out.add(n.toLowerCase(Locale.ROOT)));
+      return out;
     }
   }
 

@@ -2,19 +2,21 @@ package io.meshpilot.xds.route;
 
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
-import io.meshpilot.xds.view.OutboundPorts;
+import io.meshpilot.xds.view.MeshVirtualService;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ScopedServices;
 import io.meshpilot.xds.view.SidecarScope;
+import io.meshpilot.xds.view.VirtualServices;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,61 +29,219 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * RDS for sidecars (reference istio-xds.md §2). {@code "<port>"}: a virtual host per visible HTTP
- * or sniffed service on that port, sorted by name, then the catch-all; a domain two services claim
- * (compared case-insensitively, as Envoy does) stays with the first and the other is reported to
- * {@link GenerationConflicts}. {@code "<host>:<port>"}:
- * only that service's virtual host, matching any authority. Anything else: an empty
- * configuration of that name, as istiod answers, so the listener can finish warming.
+ * RDS for sidecars (reference istio-xds.md §2). {@code "<port>"}: the virtual hosts of the port
+ * (sorted by name), then the catch-all. VirtualServices come first, in istiod's order: each gives
+ * its routes to the services it claims and a virtual host to each other host it names; every other
+ * HTTP or sniffed service gets its default route. A virtual host name or domain already taken
+ * (domains compared case-insensitively, as Envoy does) stays with the first, and the other is
+ * reported to {@link GenerationConflicts}. {@code "<host>:<port>"}: only that service's virtual
+ * host, matching any authority. Anything else: an empty configuration of that name, as istiod
+ * answers, so the listener can finish warming.
  */
 public final class RouteGenerator {
   private static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
 
-  /** A virtual host depends on its service, port and domains (chosen per route). */
+  /** A default virtual host depends on its service, port and domains (chosen per route). */
   private record VirtualHostKey(Ref<Service> service, int port, List<String> domains) {}
+
+  /** A VirtualService's virtual host: its name, domains and the (cached) routes it carries. */
+  private record RoutedVirtualHostKey(String name, List<String> domains, Ref<List<Route>> routes) {}
+
+  /**
+   * A VirtualService's routes depend on its merged spec and metadata (by value, so an unchanged
+   * VirtualService keeps its routes across config changes), the port, the proxy's route source and
+   * the client flavour.
+   */
+  private record RoutesKey(MeshVirtualService virtualService, int port, RouteSource source,
+      VirtualServiceRoutes.Client client) {}
 
   private RouteGenerator() {}
 
   public static RouteConfiguration generate(String routeName, Proxy proxy, PushContext push) {
     Optional<Integer> port = RouteNames.parsePort(routeName);
     if (port.isPresent()) {
-      return forPort(routeName, port.get(), proxy, push);
+      List<VirtualHost> hosts = new ArrayList<>(virtualHosts(routeName, port.get(), proxy, push));
+      hosts.add(CatchAllVirtualHost.of(push.sidecarScope(proxy).outboundTrafficPolicy()));
+      return configuration(routeName).addAllVirtualHosts(hosts).build();
     }
     return RouteNames.parseService(routeName)
         .flatMap(sp -> push.service(proxy, sp.hostname())
             .filter(s -> push.sidecarScope(proxy).services().routed(s, sp.port()).isPresent())
-            .map(s -> forService(routeName, s, sp.port())))
-        .flatMap(c -> c)
+            .map(s -> forService(routeName, s, sp.port(), proxy, push)))
         .orElseGet(() -> empty(routeName));
   }
 
-  private static RouteConfiguration forPort(String routeName, int port, Proxy proxy, PushContext push) {
-    SidecarScope scope = push.sidecarScope(proxy);
+  /**
+   * A sniffed service's own route (istiod's {@code getVirtualHostsForSniffedServicePort}): its
+   * virtual host of the port, with the routes its VirtualService gives it, matching any authority.
+   */
+  private static RouteConfiguration forService(String routeName, Service service, int port, Proxy proxy,
+      PushContext push) {
+    List<Route> routes = virtualServiceRoutes(service, port, proxy, push, VirtualServiceRoutes.Client.SIDECAR)
+        .orElseGet(() -> List.of(DefaultRoute.of(service.hostname(), port)));
+    return configuration(routeName)
+        .addVirtualHosts(virtualHost(RouteNames.forService(service.hostname(), port), List.of("*"), routes))
+        .build();
+  }
+
+  /** The proxy's route source: its namespace and the VirtualService source selectors its labels satisfy. */
+  public static RouteSource source(Proxy proxy, PushContext push) {
+    return new RouteSource(proxy.namespace(), push.virtualServices().selectorsMatching(proxy.labels()));
+  }
+
+  /**
+   * A VirtualService's routes on a port for a source, built once and shared while the
+   * VirtualService is unchanged.
+   */
+  public static List<Route> routes(MeshVirtualService vs, int port, RouteSource source, PushContext push,
+      VirtualServiceRoutes.Client client) {
+    return push.cache().get(new RoutesKey(vs, port, source, client),
+        () -> VirtualServiceRoutes.build(vs, port, source, HashPolicies.NONE, client));
+  }
+
+  /**
+   * The routes the proxy's VirtualServices give this service on this port, if one claims it (the
+   * same choice as for sidecars, istiod's {@code BuildSidecarOutboundVirtualHosts}); empty when the
+   * service keeps its default route.
+   */
+  public static Optional<List<Route>> virtualServiceRoutes(Service service, int port, Proxy proxy, PushContext push,
+      VirtualServiceRoutes.Client client) {
+    List<MeshVirtualService> visible = push.virtualServices().visibleFrom(proxy.namespace());
+    if (visible.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Service> services = new LinkedHashMap<>();
+    ScopedServices scoped = push.sidecarScope(proxy).services();
+    scoped.services().stream().filter(s -> scoped.routed(s, port).isPresent())
+        .forEach(s -> services.putIfAbsent(lower(s.hostname()), s));
+    RouteSource source = source(proxy, push);
+    for (VirtualHostSources.Claim claim : VirtualHostSources.claims(port, services, visible)) {
+      if (claim.services().contains(service)) {
+        List<Route> routes = routes(claim.virtualService(), port, source, push, client);
+        if (!routes.isEmpty()) {
+          return Optional.of(routes);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The port's virtual hosts before the catch-all, sorted by name. */
+  private static List<VirtualHost> virtualHosts(String routeName, int port, Proxy proxy, PushContext push) {
     // a port-specific egress listener's route holds only its own hosts (istiod's GetEgressListenerForRDS)
-    ScopedServices imported = scope.egressForRoute(port).map(SidecarScope.Egress::services).orElse(ScopedServices.NONE);
-    List<Service> services = imported.services().stream().filter(s -> imported.routed(s, port).isPresent()).toList();
-    // Envoy matches domains case-insensitively and refuses the whole route configuration on a
-    // duplicate, so domains are compared as istiod's dedupeDomains compares them: lower-cased.
-    Set<String> hostnames = new HashSet<>();
-    services.forEach(s -> hostnames.add(lower(s.hostname())));
-    Map<String, String> holders = new HashMap<>(); // lower-cased domain -> who serves it
-    holders.put("*", "the catch-all virtual host"); // appended last, it must keep "*"
-    Set<Conflict> conflicts = new HashSet<>();
-    List<VirtualHost> hosts = new ArrayList<>();
-    for (Service service : services) {
-      String self = Conflict.describe(service);
-      List<String> domains = new ArrayList<>();
-      Map<String, List<String>> lost = new LinkedHashMap<>(); // holder -> domains it kept from this service
+    ScopedServices imported = push.sidecarScope(proxy).egressForRoute(port).map(SidecarScope.Egress::services)
+        .orElse(ScopedServices.NONE);
+    List<Service> routed = imported.services().stream().filter(s -> imported.routed(s, port).isPresent()).toList();
+    Map<String, Service> services = new LinkedHashMap<>(); // by lower-cased hostname, for VirtualService hosts
+    routed.forEach(s -> services.putIfAbsent(lower(s.hostname()), s));
+    VirtualServices index = push.virtualServices();
+    RouteSource source = source(proxy, push);
+    List<VirtualHostSources.Claim> claims = VirtualHostSources.claims(port, services,
+        index.visibleFrom(proxy.namespace()));
+    Builder builder = new Builder(routeName, port, proxy, push,
+        routed.stream().map(s -> lower(s.hostname())).collect(java.util.stream.Collectors.toSet()));
+    Set<Service> claimed = new HashSet<>();
+    for (VirtualHostSources.Claim claim : claims) {
+      List<Route> routes = routes(claim.virtualService(), port, source, push, VirtualServiceRoutes.Client.SIDECAR);
+      if (routes.isEmpty()) {
+        continue; // no route applies on this port or to this source: the services keep their defaults
+      }
+      claimed.addAll(claim.services());
+      for (String host : claim.otherHosts()) {
+        builder.addHost(claim.virtualService(), host, routes);
+      }
+      for (Service service : claim.services()) {
+        builder.addService(service, routes);
+      }
+    }
+    for (Service service : routed) {
+      if (!claimed.contains(service)) {
+        builder.addService(service, null);
+      }
+    }
+    GenerationConflicts.shared().replace(new GeneratedResource("RDS", routeName, proxy.namespace()),
+        builder.conflicts);
+    List<VirtualHost> hosts = builder.hosts;
+    hosts.sort(Comparator.comparing(VirtualHost::getName));
+    return hosts;
+  }
+
+  /**
+   * Collects virtual hosts in order, keeping each name and domain with its first holder (istiod's
+   * {@code dedupeDomains}); the losers are reported.
+   */
+  private static final class Builder {
+    private final String routeName;
+    private final int port;
+    private final Proxy proxy;
+    private final PushContext push;
+    private final Set<String> hostnames;
+    private final Set<String> names = new HashSet<>();
+    private final Map<String, String> holders = new HashMap<>(); // lower-cased domain -> who serves it
+    private final Set<Conflict> conflicts = new HashSet<>();
+    private final List<VirtualHost> hosts = new ArrayList<>();
+
+    Builder(String routeName, int port, Proxy proxy, PushContext push, Set<String> hostnames) {
+      this.routeName = routeName;
+      this.port = port;
+      this.proxy = proxy;
+      this.push = push;
+      this.hostnames = hostnames;
+      holders.put("*", "the catch-all virtual host"); // appended last, it must keep "*"
+    }
+
+    /** A host a VirtualService names that is no service: its routes under that name only. */
+    void addHost(MeshVirtualService vs, String host, List<Route> routes) {
+      String self = "VirtualService " + vs.namespace() + "/" + vs.name();
+      String domain = lower(host); // istiod lower-cases a VirtualService host it builds a virtual host for
+      String name = RouteNames.forService(domain, port);
+      ObjectKey key = vs.meta().key();
+      if (!names.add(name)) {
+        conflicts.add(new Conflict(key, "route " + routeName + ": virtual host " + name + " already exists"));
+        return;
+      }
+      List<String> domains = claim(List.of(domain), domain, self, key, name);
+      if (!domains.isEmpty()) {
+        hosts.add(push.cache().get(new RoutedVirtualHostKey(name, domains, Ref.to(routes)),
+            () -> virtualHost(name, domains, routes)));
+      }
+    }
+
+    /** A service's virtual host, with the VirtualService routes it was claimed with, else its default. */
+    void addService(Service service, List<Route> routes) {
+      String name = RouteNames.forService(service.hostname(), port);
+      if (!names.add(name)) {
+        conflicts.add(new Conflict(Conflict.objectOf(service), "route " + routeName + ": virtual host " + name
+            + " already exists"));
+        return;
+      }
       List<String> candidates;
       try {
         candidates = VirtualHostDomains.of(service, proxy);
       } catch (RuntimeException e) {
         conflicts.add(Conflict.generationFailed(service, "virtual host of route " + routeName, e));
-        continue;
+        return;
       }
+      List<String> domains = claim(candidates, service.hostname(), Conflict.describe(service),
+          Conflict.objectOf(service), name);
+      if (domains.isEmpty()) {
+        return;
+      }
+      hosts.add(routes == null
+          ? push.cache().get(new VirtualHostKey(Ref.to(service), port, domains),
+              () -> virtualHost(name, domains, List.of(DefaultRoute.of(service.hostname(), port))))
+          : push.cache().get(new RoutedVirtualHostKey(name, domains, Ref.to(routes)),
+              () -> virtualHost(name, domains, routes)));
+    }
+
+    /** The candidates no earlier virtual host holds; first in order wins, the loser is reported. */
+    private List<String> claim(List<String> candidates, String hostname, String self, ObjectKey owner,
+        String vhostName) {
+      List<String> domains = new ArrayList<>();
+      Map<String, List<String>> lost = new LinkedHashMap<>(); // holder -> domains it kept from this one
       for (String domain : candidates) {
         String key = lower(domain);
-        if (!key.equals(lower(service.hostname())) && hostnames.contains(key)) {
+        if (!key.equals(lower(hostname)) && hostnames.contains(key)) {
           continue; // a short name never shadows another service's FQDN (istiod drops it silently)
         }
         String holder = holders.putIfAbsent(key, self);
@@ -91,42 +251,23 @@ public final class RouteGenerator {
           lost.computeIfAbsent(holder, h -> new ArrayList<>()).add(domain);
         }
       }
-      String vhostName = RouteNames.forService(service.hostname(), port);
-      if (!domains.isEmpty()) {
-        hosts.add(push.cache().get(new VirtualHostKey(Ref.to(service), port, domains),
-            () -> virtualHost(service, port, domains)));
-      }
-      // first in service order wins; the loser is reported, never sent to Envoy
-      lost.forEach((holder, dropped) -> conflicts.add(new Conflict(Conflict.objectOf(service),
-          "route " + routeName + ": " + (dropped.size() == 1 ? "domain " : "domains ") + String.join(", ", dropped)
-              + " already served by " + holder
-              + (domains.isEmpty() ? "; virtual host " + vhostName + " dropped" : "; dropped from " + vhostName))));
+      lost.forEach((holder, dropped) -> conflicts.add(new Conflict(owner, "route " + routeName + ": "
+          + (dropped.size() == 1 ? "domain " : "domains ") + String.join(", ", dropped)
+          + " already served by " + holder
+          + (domains.isEmpty() ? "; virtual host " + vhostName + " dropped" : "; dropped from " + vhostName))));
+      return domains;
     }
-    GenerationConflicts.shared().replace(new GeneratedResource("RDS", routeName, proxy.namespace()), conflicts);
-    hosts.sort(Comparator.comparing(VirtualHost::getName));
-    hosts.add(CatchAllVirtualHost.of(scope.outboundTrafficPolicy()));
-    return configuration(routeName).addAllVirtualHosts(hosts).build();
   }
 
   private static String lower(String domain) {
     return domain.toLowerCase(Locale.ROOT);
   }
 
-  private static Optional<RouteConfiguration> forService(String routeName, Service service, int port) {
-    return routedPort(service, port).map(p ->
-        configuration(routeName).addVirtualHosts(virtualHost(service, port, List.of("*"))).build());
-  }
-
-  /** The port when the service routes HTTP on it (HTTP-family or sniffed) and has a cluster for it. */
-  private static Optional<Port> routedPort(Service service, int number) {
-    return OutboundPorts.routed(service, number);
-  }
-
-  private static VirtualHost virtualHost(Service service, int port, List<String> domains) {
+  private static VirtualHost virtualHost(String name, List<String> domains, List<Route> routes) {
     return VirtualHost.newBuilder()
-        .setName(RouteNames.forService(service.hostname(), port))
+        .setName(name)
         .addAllDomains(domains)
-        .addRoutes(DefaultRoute.of(service.hostname(), port))
+        .addAllRoutes(routes)
         .setIncludeRequestAttemptCount(true)
         .build();
   }

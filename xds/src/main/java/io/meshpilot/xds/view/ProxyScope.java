@@ -4,6 +4,7 @@ import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
@@ -17,10 +18,12 @@ import java.util.List;
  * @param selectingRules the DestinationRules with a workloadSelector that select the proxy (its
  *     labels matter to its outbound clusters only through them; empty for almost every proxy)
  * @param sidecar the Sidecar scope it resolves to: proxies of one namespace and Sidecar share config
+ * @param routeSelectors the VirtualService {@code sourceLabels} its labels satisfy: its labels matter
+ *     to its routes only through them (empty unless some VirtualService matches on source labels)
  */
 public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
     boolean ipv4, String generator, String ownHeadlessAddress, List<ObjectKey> selectingRules,
-    SidecarScope.Id sidecar) {
+    SidecarScope.Id sidecar, List<Map<String, String>> routeSelectors) {
 
   /** The scope of a proxy in this push. */
   public static ProxyScope of(Proxy proxy, PushContext push) {
@@ -28,6 +31,7 @@ public record ProxyScope(String namespace, String clusterId, String dnsDomain, I
     String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
     return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
         proxy.ipv4(), proxy.generator(), own,
-        push.destinationRules().selecting(proxy.namespace(), proxy.labels()), push.sidecarScope(proxy).id());
+        push.destinationRules().selecting(proxy.namespace(), proxy.labels()), push.sidecarScope(proxy).id(),
+        push.virtualServices().selectorsMatching(proxy.labels()));
   }
 }

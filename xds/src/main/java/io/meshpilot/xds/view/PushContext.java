@@ -53,6 +53,10 @@ public final class PushContext {
 
   /** The DestinationRule index depends on the accepted configs (by identity) and the mesh settings. */
   private record DestinationRulesKey(Ref<TrafficConfigs> configs, MeshSettings settings) {}
+  private volatile VirtualServices virtualServices;
+
+  /** The mesh VirtualServices depend only on the registry's config snapshot (by identity) and mesh defaults. */
+  private record VirtualServicesKey(Ref<TrafficConfigs> configs, String domainSuffix, List<String> defaultExportTo) {}
 
   /** A service by what identifies it in the registry (a hostname may exist in several namespaces). */
   private record ServiceKey(String namespace, String hostname) {}
@@ -95,6 +99,22 @@ public final class PushContext {
   public static PushContext create(ServiceRegistry registry, MeshSettings settings, String version,
       XdsCache cache) {
     return new PushContext(registry, settings, version, cache);
+  }
+
+  /**
+   * The VirtualServices bound to the mesh gateway, built once per config snapshot: pushes that did
+   * not change a VirtualService, DestinationRule or Sidecar share one index.
+   */
+  public VirtualServices virtualServices() {
+    VirtualServices index = virtualServices;
+    if (index == null) {
+      TrafficConfigs configs = traffic;
+      index = cache.get(new VirtualServicesKey(Ref.to(configs), settings.domainSuffix(),
+              settings.defaultVirtualServiceExportTo()),
+          () -> VirtualServices.of(configs, settings.domainSuffix(), settings.defaultVirtualServiceExportTo()));
+      virtualServices = index;
+    }
+    return index;
   }
 
   /** The resource cache shared by every push. */

@@ -38,6 +38,11 @@ public final class MeshFixture {
   private volatile TrafficConfigs traffic = TrafficConfigs.EMPTY;
   private final ServiceRegistry served = TrafficFixture.withTraffic(registry, () -> traffic);
 
+  /** The registry the fixture feeds (to wrap it, e.g. with traffic configs). */
+  public MeshRegistry registry() {
+    return registry;
+  }
+
   /** Adds (or replaces) objects in the registry. */
   public MeshFixture with(HasMetadata... objects) {
     for (HasMetadata object : objects) {

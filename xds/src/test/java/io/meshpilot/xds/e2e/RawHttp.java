@@ -37,10 +37,16 @@ final class RawHttp {
 
   /** GETs {@code pathAndQuery} from {@code address} with the given Host header, bounded by {@code timeout}. */
   static Response get(SocketAddress address, String host, String pathAndQuery, Duration timeout) throws IOException {
+    return get(address, host, pathAndQuery, Map.of(), timeout);
+  }
+
+  /** GETs {@code pathAndQuery} with the given Host and extra request headers, bounded by {@code timeout}. */
+  static Response get(SocketAddress address, String host, String pathAndQuery, Map<String, String> headers,
+      Duration timeout) throws IOException {
     SocketChannel channel = SocketChannel.open(
         address instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      var exchange = executor.submit(() -> exchange(channel, address, host, pathAndQuery));
+      var exchange = executor.submit(() -> exchange(channel, address, host, pathAndQuery, headers));
       try {
         return exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -63,12 +69,14 @@ final class RawHttp {
     }
   }
 
-  private static Response exchange(SocketChannel channel, SocketAddress address, String host, String pathAndQuery)
-      throws IOException {
+  private static Response exchange(SocketChannel channel, SocketAddress address, String host, String pathAndQuery,
+      Map<String, String> headers) throws IOException {
     channel.connect(address);
     OutputStream out = Channels.newOutputStream(channel);
+    StringBuilder extra = new StringBuilder();
+    headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
     out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host
-        + "\r\nUser-Agent: meshpilot-e2e\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+        + "\r\nUser-Agent: meshpilot-e2e\r\nAccept: */*\r\n" + extra + "Connection: close\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     InputStream in = Channels.newInputStream(channel);

@@ -55,8 +55,9 @@ class GrpcListenerGeneratorTest {
     assertThat(hcm.getRds().getRouteConfigName()).isEqualTo("outbound|9080||" + REVIEWS);
     assertThat(hcm.getRds().getConfigSource().hasAds()).isTrue();
     assertThat(hcm.hasRouteConfig()).isFalse();
-    assertThat(hcm.getHttpFiltersList()).extracting(HttpFilter::getName).containsExactly("envoy.filters.http.router");
-    assertThat(hcm.getHttpFilters(0).getTypedConfig().is(Router.class)).isTrue();
+    assertThat(hcm.getHttpFiltersList()).extracting(HttpFilter::getName)
+        .containsExactly("envoy.filters.http.fault", "envoy.filters.http.router");
+    assertThat(hcm.getHttpFilters(1).getTypedConfig().is(Router.class)).isTrue();
     assertThat(hcm.getXffNumTrustedHops()).isZero();
     assertThat(hcm.getOriginalIpDetectionExtensionsList()).isEmpty();
   }

@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.xds.XdsNameResolverProvider;
 import io.meshpilot.registry.MeshRegistry;
+import io.meshpilot.xds.traffic.TrafficRegistry;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.xds.e2e.Closer;
 import io.meshpilot.xds.MeshDiscovery;
@@ -34,6 +35,7 @@ final class GrpcMesh implements AutoCloseable {
   static final String NAMESPACE = "default";
 
   private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
+  private final TrafficRegistry traffic = new TrafficRegistry(registry);
   private final Closer closer = new Closer();
   private MeshDiscovery discovery;
 
@@ -45,10 +47,15 @@ final class GrpcMesh implements AutoCloseable {
     return registry;
   }
 
+  /** The registry discovery serves from: the services above plus the traffic configs a test sets. */
+  TrafficRegistry traffic() {
+    return traffic;
+  }
+
   /** Starts meshpilot's xDS server on a free loopback port (once). */
   MeshDiscovery discovery() throws IOException {
     if (discovery == null) {
-      discovery = track(MeshDiscovery.start(registry, MeshSettings.defaults(), PushSettings.defaults(),
+      discovery = track(MeshDiscovery.start(traffic, MeshSettings.defaults(), PushSettings.defaults(),
           new InetSocketAddress("127.0.0.1", 0)));
     }
     return discovery;

@@ -29,15 +29,41 @@ final class Whoami {
 
   private Whoami() {}
 
-  /** The service answering with {@code name}, counting the calls it served. */
+  /**
+   * The service answering with {@code name}, counting the calls it served. Two requests misbehave
+   * on purpose: {@code fail-first} fails its first call with UNAVAILABLE (a retry succeeds),
+   * {@code hang} never answers.
+   */
   static ServerServiceDefinition service(String name, AtomicInteger calls) {
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     return ServerServiceDefinition.builder(SERVICE)
         .addMethod(NAME, ServerCalls.asyncUnaryCall((request, response) -> {
           calls.incrementAndGet();
+          if (request.equals("hang")) {
+            return;
+          }
+          if (request.equals("fail-first") && failed.compareAndSet(false, true)) {
+            response.onError(io.grpc.Status.UNAVAILABLE.withDescription("first attempt fails").asRuntimeException());
+            return;
+          }
           response.onNext(name);
           response.onCompleted();
         }))
         .build();
+  }
+
+  /** One call with this request and these metadata headers; the name of the backend that answered. */
+  static String call(Channel channel, String request, java.util.Map<String, String> headers) {
+    return call(channel, request, headers, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
+  }
+
+  /** One call with these options (a call without a deadline ends only when the route's timeout does). */
+  static String call(Channel channel, String request, java.util.Map<String, String> headers, CallOptions options) {
+    io.grpc.Metadata metadata = new io.grpc.Metadata();
+    headers.forEach((k, v) -> metadata.put(io.grpc.Metadata.Key.of(k, io.grpc.Metadata.ASCII_STRING_MARSHALLER), v));
+    Channel intercepted = io.grpc.ClientInterceptors.intercept(channel,
+        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata));
+    return ClientCalls.blockingUnaryCall(intercepted, NAME, options, request);
   }
 
   /** One call; the name of the backend that answered. */

@@ -27,13 +27,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
-import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
-import io.envoyproxy.envoy.extensions.filters.listener.original_src.v3.OriginalSrc;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig;
-import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.ClusterGenerator;
@@ -65,13 +59,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Envoy binary is installed, except under {@code CI=true}, where a missing binary fails.
  */
 class EnvoyValidationTest {
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
-      .add(List.of(HttpConnectionManager.getDescriptor(), TcpProxy.getDescriptor(), Router.getDescriptor(),
-          HttpInspector.getDescriptor(),
-          io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor(), OriginalDst.getDescriptor(), OriginalSrc.getDescriptor(),
-          HttpProtocolOptions.getDescriptor(), PreviousHostsPredicate.getDescriptor(),
-          CaresDnsResolverConfig.getDescriptor()))
-      .build());
+  // the type registry of config dumps knows every extension the generators pack
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().usingTypeRegistry(io.meshpilot.xds.dump.ConfigDumpJson.typeRegistry());
 
   private static final List<String> ISTIOD_DEPRECATED_FIELDS = List.of(
       "envoy.config.cluster.v3.Cluster.dns_refresh_rate", "envoy.config.cluster.v3.Cluster.dns_jitter",
