@@ -62,7 +62,7 @@ case "$cmd" in
     MESHPILOT_ETCD=$(echo "$peers" | awk '$1 == "etcd" { print $2 }')
     MESHPILOT_KUBE_APISERVER=$(echo "$peers" | awk '$1 == "kube-apiserver" { print $2 }')
     export MESHPILOT_ETCD MESHPILOT_KUBE_APISERVER
-    ./mvnw -q -B -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+    ./mvnw -q -B -DskipTests package org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
     exec java -cp "conformance/target/classes:$(cat conformance/target/classpath.txt)" \
       io.meshpilot.conformance.ConformanceCommand \
       --istiod "$(echo "$istio" | awk '$1 == "istiod" { print $2 }')" \

@@ -20,8 +20,8 @@ ISTIO_DIR="$PEERS_DIR/istio-$ISTIO_MODULE_VERSION"
 ISTIOD_BIN="$ISTIO_DIR/pilot-discovery"
 ISTIOCTL_BIN="$ISTIO_DIR/istioctl"
 
-istio_version_of() { "$1" version --short 2>/dev/null | head -n1 || true; }
-istioctl_version_of() { "$1" version --remote=false --short 2>/dev/null | head -n1 || true; }
+istio_version_of() { "$1" version --short 2>/dev/null | sed -n "s/^.*version: *//p" | head -n1 || true; }
+istioctl_version_of() { "$1" version --remote=false --short 2>/dev/null | sed -n "s/^.*version: *//p" | head -n1 || true; }
 
 install_istio() {
   if [ -x "$ISTIOD_BIN" ] && [ -x "$ISTIOCTL_BIN" ] \

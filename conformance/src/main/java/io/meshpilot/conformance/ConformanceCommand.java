@@ -43,7 +43,13 @@ public final class ConformanceCommand implements Callable<Integer> {
   Path workDir;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ConformanceCommand()).execute(args));
+    System.exit(new CommandLine(new ConformanceCommand())
+        .setExecutionExceptionHandler((e, command, parsed) -> {
+          // the run could not complete: say why (a peer's log tail is in the message), no stack trace
+          System.err.println("conformance: " + e.getMessage());
+          return 1;
+        })
+        .execute(args));
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.meshpilot.conformance.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import java.util.regex.Pattern;
 
 /**
  * One way the two servers disagree: at {@code path} inside {@code subject}, what each serves; a side
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  * @param meshpilot what meshpilot serves there
  */
 public record Difference(Subject subject, String path, JsonNode istiod, JsonNode meshpilot) {
-  private static final Pattern ELEMENT = Pattern.compile("\\[[^\\]]*\\]");
-
   public Difference {
     istiod = istiod == null ? MissingNode.getInstance() : istiod;
     meshpilot = meshpilot == null ? MissingNode.getInstance() : meshpilot;
@@ -25,7 +22,18 @@ public record Difference(Subject subject, String path, JsonNode istiod, JsonNode
 
   /** The path with every element key replaced by {@code *}: the same field across resources. */
   public String pathPattern() {
-    return ELEMENT.matcher(path).replaceAll("[*]");
+    StringBuilder out = new StringBuilder();
+    int depth = 0;
+    for (char c : path.toCharArray()) {
+      if (c == '[' && depth++ == 0) {
+        out.append("[*]");
+      } else if (c == ']' && depth > 0) {
+        depth--;
+      } else if (depth == 0) {
+        out.append(c); // keys may hold brackets themselves (IPv6 addresses): skip to the matching one
+      }
+    }
+    return out.toString();
   }
 
   /** Only istiod serves something here. */

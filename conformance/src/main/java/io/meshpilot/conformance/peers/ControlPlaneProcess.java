@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * One control plane under comparison, running as its own process with its output in a log file:
@@ -74,13 +76,13 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
   /** Waits until {@code url} answers 200; fails at once, with the log's tail, if the process exits. */
   void awaitReady(URI url) {
-    await(name + " ready at " + url).atMost(READY_WITHIN).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> {
-          if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail());
-          }
-          return send(url).statusCode() == 200;
-        });
+    try {
+      await(name + " ready at " + url).atMost(READY_WITHIN).pollInterval(Duration.ofMillis(250))
+          .failFast(name + " exited", () -> !process.isAlive())
+          .ignoreExceptions().until(() -> send(url).statusCode() == 200);
+    } catch (TerminalFailureException | ConditionTimeoutException e) {
+      throw new IllegalStateException(e.getMessage() + "; log " + log + ":\n" + logTail(), e);
+    }
   }
 
   /** GET {@code pathAndQuery} on the debug port, as JSON; fails unless it answers 200. */

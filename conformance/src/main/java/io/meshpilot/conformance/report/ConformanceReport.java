@@ -60,14 +60,14 @@ public record ConformanceReport(List<String> header, List<Difference> difference
   }
 
   private void summary(StringBuilder out) {
-    Map<String, List<Difference>> byPattern = new TreeMap<>();
+    Map<PathKey, List<Difference>> byPattern = new TreeMap<>();
     for (Difference d : differences) {
-      byPattern.computeIfAbsent(d.subject().section().label() + "\u0000" + patternOf(d), k -> new ArrayList<>()).add(d);
+      byPattern.computeIfAbsent(new PathKey(d.subject().section(), patternOf(d)), k -> new ArrayList<>()).add(d);
     }
     out.append("\n## By resource kind and JSON path\n\n| kind | path | count | examples |\n| --- | --- | ---: | --- |\n");
     byPattern.forEach((key, list) -> {
-      String[] parts = key.split("\u0000", 2);
-      out.append("| ").append(parts[0]).append(" | `").append(cell(parts[1])).append("` | ").append(list.size())
+      out.append("| ").append(key.section().label()).append(" | `").append(cell(key.pattern())).append("` | ")
+          .append(list.size())
           .append(" | ").append(list.stream().limit(EXAMPLES).map(d -> cell(example(d)))
               .collect(Collectors.joining("; "))).append(list.size() > EXAMPLES ? "; …" : "").append(" |\n");
     });
@@ -90,6 +90,15 @@ public record ConformanceReport(List<String> header, List<Difference> difference
         out.append("* ").append(d.path().isEmpty() ? "(whole resource)" : "`" + d.path() + "`").append(": ")
             .append(side("istiod", d.istiod())).append(" · ").append(side("meshpilot", d.meshpilot())).append('\n');
       }
+    }
+  }
+
+  /** One row of the summary: the same JSON path in resources of one kind. */
+  private record PathKey(Section section, String pattern) implements Comparable<PathKey> {
+    @Override
+    public int compareTo(PathKey other) {
+      int bySection = section.compareTo(other.section);
+      return bySection != 0 ? bySection : pattern.compareTo(other.pattern);
     }
   }
 
