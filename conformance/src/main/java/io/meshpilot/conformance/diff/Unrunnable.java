@@ -37,7 +37,14 @@ public final class Unrunnable {
           count("mTLS: " + field);
         }
       }
-      object.elements().forEachRemaining(this::walk);
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        JsonNode child = it.next().getValue();
+        boolean hadElements = child.isArray() && !child.isEmpty();
+        walk(child);
+        if (hadElements && child.isEmpty()) {
+          it.remove(); // protobuf JSON has no empty lists: what is left is what the server would send without them
+        }
+      }
     } else if (node instanceof ArrayNode array) {
       for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
         JsonNode element = it.next();

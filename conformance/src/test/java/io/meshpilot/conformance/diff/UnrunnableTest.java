@@ -38,11 +38,13 @@ class UnrunnableTest {
   void removesClusterTransportSocketsButKeepsTheRest() throws Exception {
     JsonNode cluster = JsonDiffTest.json("""
         {"name": "outbound|9080||reviews", "transportSocketMatches": [{"name": "tlsMode-istio"}],
+         "filters": [{"name": "istio.metadata_exchange"}],
          "metadata": {"filterMetadata": {"istio": {"services": []}}}}
         """);
     Unrunnable unrunnable = new Unrunnable();
     assertThat(unrunnable.strip(cluster).toString())
         .isEqualTo("{\"name\":\"outbound|9080||reviews\",\"metadata\":{\"filterMetadata\":{\"istio\":{\"services\":[]}}}}");
-    assertThat(unrunnable.removed()).containsExactly(java.util.Map.entry("mTLS: transportSocketMatches", 1));
+    assertThat(unrunnable.removed()).containsOnly(java.util.Map.entry("mTLS: transportSocketMatches", 1),
+        java.util.Map.entry("istio.* extension: istio.metadata_exchange", 1));
   }
 }
