@@ -18,10 +18,10 @@ final class ClusterDefaults {
   static final String PROTOCOL_OPTIONS_KEY = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
   private static final UInt32Value MAX = UInt32Value.of(-1); // 4294967295 on the wire
 
+  // no track_remaining: istiod 1.31 sets it only when DISABLE_TRACK_REMAINING_CB_METRICS (default true) is off
   private static final CircuitBreakers CIRCUIT_BREAKERS = CircuitBreakers.newBuilder()
       .addThresholds(CircuitBreakers.Thresholds.newBuilder()
-          .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX)
-          .setTrackRemaining(true))
+          .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX))
       .build();
 
   private ClusterDefaults() {}

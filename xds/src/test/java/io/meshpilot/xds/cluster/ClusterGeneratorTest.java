@@ -62,7 +62,7 @@ class ClusterGeneratorTest {
     assertThat(Integer.toUnsignedLong(thresholds.getMaxPendingRequests().getValue())).isEqualTo(4294967295L);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxRequests().getValue())).isEqualTo(4294967295L);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxRetries().getValue())).isEqualTo(4294967295L);
-    assertThat(thresholds.getTrackRemaining()).isTrue();
+    assertThat(thresholds.getTrackRemaining()).as("istiod 1.31 default: DISABLE_TRACK_REMAINING_CB_METRICS").isFalse();
     var services = reviews.getMetadata().getFilterMetadataOrThrow("istio").getFieldsOrThrow("services")
         .getListValue().getValues(0).getStructValue().getFieldsMap();
     assertThat(services.get("host").getStringValue()).isEqualTo("reviews.default.svc.cluster.local");
