@@ -55,7 +55,9 @@ class ClusterGeneratorTest {
     assertThat(reviews.getEdsClusterConfig().getEdsConfig().getResourceApiVersion()).isEqualTo(ApiVersion.V3);
     assertThat(reviews.getConnectTimeout()).isEqualTo(Durations.fromSeconds(10));
     assertThat(reviews.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
-    assertThat(reviews.hasCommonLbConfig()).isTrue();
+    assertThat(reviews.getCommonLbConfig().hasHealthyPanicThreshold())
+        .as("PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS: unhealthy endpoints are sent, so panic mode is off").isTrue();
+    assertThat(reviews.getCommonLbConfig().getHealthyPanicThreshold().getValue()).isZero();
     assertThat(reviews.getAltStatName()).isEqualTo(REVIEWS + ";");
     var thresholds = reviews.getCircuitBreakers().getThresholds(0);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxConnections().getValue())).isEqualTo(4294967295L);

@@ -57,14 +57,17 @@ class EndpointGeneratorTest {
   }
 
   @Test
-  void notReadyEndpointsAreNotSent() {
+  void notReadyEndpointsAreSentUnhealthyAsIstiod131Does() {
     mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080)),
         pod("default", "reviews-1", "10.244.0.1", "reviews"),
         pod("default", "reviews-2", "10.244.0.2", "reviews"),
         slice("default", "reviews", "http", 9080, Map.of("10.244.0.1", "reviews-1")),
         slice("default", "reviews", "http", 9080, Map.of("10.244.0.2", "reviews-2"), false));
 
-    assertThat(addresses(cla(REVIEWS))).containsExactly("10.244.0.1:9080");
+    ClusterLoadAssignment cla = cla(REVIEWS);
+    assertThat(addresses(cla)).containsExactlyInAnyOrder("10.244.0.1:9080", "10.244.0.2:9080");
+    assertThat(cla.getEndpointsList()).flatExtracting(LocalityLbEndpoints::getLbEndpointsList)
+        .extracting(LbEndpoint::getHealthStatus).containsExactlyInAnyOrder(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY);
   }
 
   @Test
