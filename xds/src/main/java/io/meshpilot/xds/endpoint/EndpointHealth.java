@@ -33,7 +33,7 @@ public final class EndpointHealth {
       return false;
     }
     return switch (endpoint.health()) {
-      case HEALTHY -> true;
+      case UNKNOWN, HEALTHY -> true;
       case UNHEALTHY -> supportsUnhealthy(service);
       case DRAINING -> persistentSession(service);
       case TERMINATING -> false;
@@ -42,6 +42,7 @@ public final class EndpointHealth {
 
   static io.envoyproxy.envoy.config.core.v3.HealthStatus envoyStatus(HealthStatus health) {
     return switch (health) {
+      case UNKNOWN -> io.envoyproxy.envoy.config.core.v3.HealthStatus.UNKNOWN; // the default: not on the wire
       case HEALTHY -> io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY;
       case UNHEALTHY -> io.envoyproxy.envoy.config.core.v3.HealthStatus.UNHEALTHY;
       case DRAINING, TERMINATING -> io.envoyproxy.envoy.config.core.v3.HealthStatus.DRAINING;

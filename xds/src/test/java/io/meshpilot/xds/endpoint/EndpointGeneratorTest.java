@@ -71,6 +71,18 @@ class EndpointGeneratorTest {
   }
 
   @Test
+  void staticServiceEntryEndpointsCarryNoHealthStatusAsInIstiod() {
+    mesh.with(serviceEntry("default", "db", Map.of("hosts", List.of("db.example.internal"), "resolution", "STATIC",
+        "ports", List.of(Map.of("number", 8080, "name", "http", "protocol", "HTTP")),
+        "endpoints", List.of(Map.of("address", "192.168.10.5"), Map.of("address", "192.168.10.6")))));
+
+    ClusterLoadAssignment cla = cla("outbound|8080||db.example.internal");
+    assertThat(addresses(cla)).containsExactlyInAnyOrder("192.168.10.5:8080", "192.168.10.6:8080");
+    assertThat(cla.getEndpointsList()).flatExtracting(LocalityLbEndpoints::getLbEndpointsList)
+        .extracting(LbEndpoint::getHealthStatus).containsOnly(HealthStatus.UNKNOWN); // the default: not on the wire
+  }
+
+  @Test
   void endpointsCarryTlsModeAndWorkloadMetadata() {
     mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080)),
         pod("default", "reviews-v1-abc", "10.244.0.1", "reviews", Map.of("version", "v1")),
