@@ -58,6 +58,11 @@ public record Proxy(
     return instanceIps.isEmpty() || instanceIps.stream().anyMatch(ip -> !ip.contains(":"));
   }
 
+  /** True when the proxy has an IPv6 address (istiod's IPv6 or dual IP mode). */
+  public boolean ipv6() {
+    return instanceIps.stream().anyMatch(ip -> ip.contains(":"));
+  }
+
   /** True for proxyless gRPC clients (GENERATOR=grpc). */
   public boolean proxyless() {
     return generator.equals("grpc");
