@@ -66,6 +66,7 @@ final class ConformanceRun {
           proxies.stream().map(ConformanceRun::proxyId).toList());
       try (ControlPlaneProcess istiod = Istiod.start(options.istiod, kubeconfig, mesh, networks, work);
            ControlPlaneProcess meshpilot = Meshpilot.start(options.meshpilotJar, kubeconfig, mesh, work)) {
+        fixtures.touchEndpointSlices();
         Snapshot expected = observe(istiod, proxies);
         Snapshot actual = observe(meshpilot, proxies);
         Comparison comparison = new Comparison();

@@ -60,6 +60,17 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * Writes every EndpointSlice once more (an annotation), once the servers watch. istiod decides an
+   * endpoint is Terminating only if the slice's Service is already in its registry when the slice
+   * arrives (else it stays UnHealthy until the slice changes); its Service and EndpointSlice informers
+   * start in no fixed order, so without this its answer for terminating endpoints varies run to run.
+   */
+  public void touchEndpointSlices() {
+    kubectl.run("annotate", "endpointslices", "--all", "--all-namespaces", "--overwrite",
+        "conformance.meshpilot.io/resynced=true");
+  }
+
   /** The sidecars to simulate: one per pod marked {@value #PROXY}, with its IPs and labels. */
   public List<SidecarNode> proxies(String istioVersion) {
     List<SidecarNode> out = new ArrayList<>();
