@@ -57,6 +57,14 @@ class JsonDiffTest {
     assertThat(diff).extracting(Difference::path).containsExactly("lb[10.0.0.1:80].healthStatus", "m[1]");
   }
 
+  @Test
+  void theOrderOfALocalitysEndpointsIsNotADifference() throws Exception {
+    String a = "{\"endpoint\":{\"address\":{\"socketAddress\":{\"address\":\"10.0.0.1\",\"portValue\":80}}}}";
+    String b = "{\"endpoint\":{\"address\":{\"socketAddress\":{\"address\":\"fd00::1\",\"portValue\":80}}}}";
+    assertThat(JsonDiff.diff(CLUSTER, json("{\"e\":[{\"lbEndpoints\":[" + a + "," + b + "]}]}"),
+        json("{\"e\":[{\"lbEndpoints\":[" + b + "," + a + "]}]}"))).isEmpty();
+  }
+
   static JsonNode json(String text) throws Exception {
     return JSON.readTree(text);
   }
