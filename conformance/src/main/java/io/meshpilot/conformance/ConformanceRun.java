@@ -22,8 +22,10 @@ import io.meshpilot.registry.realcluster.RealApiServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,7 @@ final class ConformanceRun {
     Path networks = Files.writeString(work.resolve("networks.yaml"), "{}\n");
     try (RealApiServer api = RealApiServer.start()) {
       Path kubeconfig = Files.copy(api.kubeconfig(), work.resolve("kubeconfig"),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          StandardCopyOption.REPLACE_EXISTING);
       Fixtures fixtures = new Fixtures(new Kubectl(options.kubectl, kubeconfig));
       fixtures.installCrds(options.crds);
       fixtures.apply(options.fixtures);
@@ -126,7 +128,7 @@ final class ConformanceRun {
     out.add("proxies (ISTIO_VERSION " + ISTIO_VERSION + "): " + String.join(", ", proxies.stream()
         .map(p -> "`" + proxyId(p) + "` " + p.ips()).toList()));
     out.add("compared: /debug/registryz; per proxy /debug/config_dump?include_eds=true (" + String.join(", ",
-        java.util.Arrays.stream(Section.values()).filter(s -> s != Section.REGISTRYZ).map(Section::label).toList())
+        Arrays.stream(Section.values()).filter(s -> s != Section.REGISTRYZ).map(Section::label).toList())
         + ")");
     return out;
   }
@@ -155,7 +157,7 @@ final class ConformanceRun {
       Map<String, List<Map<String, JsonNode>>> out = new LinkedHashMap<>();
       dumps.forEach((proxy, dump) -> {
         ConfigDumpView view = ConfigDumpView.of(dump);
-        out.put(proxy, java.util.Arrays.stream(Section.values()).map(view::section).toList());
+        out.put(proxy, Arrays.stream(Section.values()).map(view::section).toList());
       });
       return out;
     }

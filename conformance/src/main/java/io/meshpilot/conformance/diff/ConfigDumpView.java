@@ -2,6 +2,7 @@ package io.meshpilot.conformance.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -65,6 +66,6 @@ public final class ConfigDumpView {
   /** {@code camelName}, or its snake_case form. */
   static JsonNode field(JsonNode node, String camelName) {
     JsonNode value = node.get(camelName);
-    return value != null ? value : node.path(camelName.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+    return value != null ? value : node.path(camelName.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
   }
 }

@@ -3,6 +3,7 @@ package io.meshpilot.conformance.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UnrunnableTest {
@@ -44,7 +45,7 @@ class UnrunnableTest {
     Unrunnable unrunnable = new Unrunnable();
     assertThat(unrunnable.strip(cluster).toString())
         .isEqualTo("{\"name\":\"outbound|9080||reviews\",\"metadata\":{\"filterMetadata\":{\"istio\":{\"services\":[]}}}}");
-    assertThat(unrunnable.removed()).containsOnly(java.util.Map.entry("mTLS: transportSocketMatches", 1),
-        java.util.Map.entry("istio.* extension: istio.metadata_exchange", 1));
+    assertThat(unrunnable.removed()).containsOnly(Map.entry("mTLS: transportSocketMatches", 1),
+        Map.entry("istio.* extension: istio.metadata_exchange", 1));
   }
 }
