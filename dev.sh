@@ -5,6 +5,7 @@
 #   ./dev.sh build                 build control-plane/target/meshpilot.jar only
 #   ./dev.sh bench                 run the registry benchmark (prints time to ready and retained heap)
 #   ./dev.sh loadtest [flags]      N simulated sidecars against meshpilot on a generated mesh (--help for flags)
+#   ./dev.sh conformance [flags]   real istiod beside meshpilot on one real API server: diff of what they serve
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -59,8 +60,24 @@ case "$cmd" in
     # shellcheck disable=SC2086
     exec java ${LOADTEST_JAVA_OPTS:--Xmx3g} -jar loadtest/target/meshpilot-loadtest.jar "$@"
     ;;
+  conformance)
+    meshpilot_select_jdk
+    # real peers: etcd, kube-apiserver, kubectl (install-peers.sh) and istiod (install-istio.sh, long when cold)
+    peers=$(bash "$ROOT/scripts/install-peers.sh")
+    istio=$(bash "$ROOT/scripts/install-istio.sh")
+    echo "$peers"; echo "$istio"
+    MESHPILOT_ETCD=$(echo "$peers" | awk '$1 == "etcd" { print $2 }')
+    MESHPILOT_KUBE_APISERVER=$(echo "$peers" | awk '$1 == "kube-apiserver" { print $2 }')
+    export MESHPILOT_ETCD MESHPILOT_KUBE_APISERVER
+    ./mvnw -q -B -DskipTests package org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+    exec java -cp "conformance/target/classes:$(cat conformance/target/classpath.txt)" \
+      io.meshpilot.conformance.ConformanceCommand \
+      --istiod "$(echo "$istio" | awk '$1 == "istiod" { print $2 }')" \
+      --crds "$(echo "$istio" | awk '$1 == "istio-crds" { print $2 }')" \
+      --kubectl "$(echo "$peers" | awk '$1 == "kubectl" { print $2 }')" "$@"
+    ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -25,7 +25,7 @@ ETCD_DIR="$PEERS_DIR/etcd-$ETCD_VERSION"
 KUBE_DIR="$PEERS_DIR/kube-$KUBE_VERSION"
 GO_DIR="$PEERS_DIR/go"
 
-fail() { echo "install-peers: $*" >&2; exit 1; }
+fail() { echo "${PEER_SCRIPT:-install-peers}: $*" >&2; exit 1; }
 
 envoy_version_of() { "$1" --version 2>/dev/null | sed -n 's/.*version: [0-9a-f]*\/\([0-9][0-9.]*\)\/.*/\1/p' | head -n1; }
 
@@ -189,16 +189,23 @@ install_kube() {
   [ "$got" = "$KUBE_VERSION" ] || fail "$KUBE_DIR/kubectl version reports '${got:-nothing}', expected $KUBE_VERSION"
 }
 
-install_envoy
-install_net_tools
-install_prom_parser
-install_etcd
-install_kube
+main() {
+  install_envoy
+  install_net_tools
+  install_prom_parser
+  install_etcd
+  install_kube
 
-echo "envoy    $ENVOY_BIN $(envoy_version_of "$ENVOY_BIN")"
-echo "iptables $(command -v iptables) $(iptables --version 2>/dev/null | head -n1)"
-echo "ip       $(command -v ip) $(ip -V 2>/dev/null | head -n1)"
-echo "promparser $PROM_VENV/bin/python prometheus-client $(prom_client_version_of "$PROM_VENV/bin/python")"
-echo "etcd     $ETCD_DIR/etcd $(etcd_version_of "$ETCD_DIR/etcd")"
-echo "kube-apiserver $KUBE_DIR/kube-apiserver $(kube_apiserver_version_of "$KUBE_DIR/kube-apiserver")"
-echo "kubectl  $KUBE_DIR/kubectl $(kubectl_version_of "$KUBE_DIR/kubectl")"
+  echo "envoy    $ENVOY_BIN $(envoy_version_of "$ENVOY_BIN")"
+  echo "iptables $(command -v iptables) $(iptables --version 2>/dev/null | head -n1)"
+  echo "ip       $(command -v ip) $(ip -V 2>/dev/null | head -n1)"
+  echo "promparser $PROM_VENV/bin/python prometheus-client $(prom_client_version_of "$PROM_VENV/bin/python")"
+  echo "etcd     $ETCD_DIR/etcd $(etcd_version_of "$ETCD_DIR/etcd")"
+  echo "kube-apiserver $KUBE_DIR/kube-apiserver $(kube_apiserver_version_of "$KUBE_DIR/kube-apiserver")"
+  echo "kubectl  $KUBE_DIR/kubectl $(kubectl_version_of "$KUBE_DIR/kubectl")"
+}
+
+# Sourced by install-istio.sh for its Go helpers (find_go, run_go, fail): only run when executed.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

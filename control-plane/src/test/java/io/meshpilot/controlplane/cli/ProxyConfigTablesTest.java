@@ -131,8 +131,8 @@ class ProxyConfigTablesTest {
     assertThat(EndpointTable.render(dump.endpointConfigs(), EndpointTable.Filter.ALL)).isEqualTo("""
         ENDPOINT             STATUS      LOCALITY                CLUSTER
         10.244.1.11:9080     HEALTHY     us-east1/us-east1-b     outbound|9080||details.default.svc.cluster.local
-        192.0.2.51:8081      HEALTHY     us-east1/us-east1-b     outbound|8080||legacy.corp.internal
-        192.0.2.52:9090      HEALTHY     us-east1/us-east1-c     outbound|8080||legacy.corp.internal
+        192.0.2.51:8081      UNKNOWN     us-east1/us-east1-b     outbound|8080||legacy.corp.internal
+        192.0.2.52:9090      UNKNOWN     us-east1/us-east1-c     outbound|8080||legacy.corp.internal
         10.244.1.10:9080     HEALTHY     us-east1/us-east1-b     outbound|9080||productpage.default.svc.cluster.local
         10.244.2.14:9080     HEALTHY     us-east1/us-east1-c     outbound|9080||ratings.default.svc.cluster.local
         10.244.1.12:9080     HEALTHY     us-east1/us-east1-b     outbound|9080||reviews.default.svc.cluster.local

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ public final class SidecarFleet implements AutoCloseable, SimulatedSidecar.Event
   private static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
   private final FleetSettings settings;
+  private final IntFunction<SidecarNode> nodes;
   private final Interner interner = new Interner();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<SimulatedSidecar<?, ?>> sidecars = new ArrayList<>();
@@ -46,8 +48,15 @@ public final class SidecarFleet implements AutoCloseable, SimulatedSidecar.Event
     return t;
   });
 
+  /** A fleet of generated sidecars, dealt over the mesh's namespaces ({@link SidecarNode#of}). */
   public SidecarFleet(FleetSettings settings) {
+    this(settings, i -> SidecarNode.of(i, settings.namespaces()));
+  }
+
+  /** A fleet whose {@code i}-th sidecar is {@code nodes.apply(i)} (e.g. the conformance harness's few proxies). */
+  public SidecarFleet(FleetSettings settings, IntFunction<SidecarNode> nodes) {
     this.settings = settings;
+    this.nodes = nodes;
     this.connectStartedAt = new AtomicLongArray(settings.proxies());
   }
 
@@ -87,7 +96,7 @@ public final class SidecarFleet implements AutoCloseable, SimulatedSidecar.Event
   }
 
   private SimulatedSidecar<?, ?> sidecar(int index, ManagedChannel channel) {
-    SidecarNode node = SidecarNode.of(index, settings.namespaces());
+    SidecarNode node = nodes.apply(index);
     ProxyView view = new ProxyView(interner);
     AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
     if (settings.delta()) {

@@ -35,7 +35,8 @@ final class ServiceEntryEndpoints {
       String tlsMode = workloadEntryTlsMode(we.labels(), we.serviceAccount());
       for (SePort port : se.ports()) {
         out.add(endpoint(port, we.address(), we.ports(), labels, serviceAccount, we.network(),
-            new Locality(locality, config.clusterId()), we.weight(), tlsMode, se.namespace(), se.name() + "-" + i, ""));
+            new Locality(locality, config.clusterId()), we.weight(), tlsMode, se.namespace(), se.name() + "-" + i, "",
+            HealthStatus.UNKNOWN));
       }
     }
     return out;
@@ -48,7 +49,7 @@ final class ServiceEntryEndpoints {
       int endpointPort = port.targetPort() > 0 ? port.targetPort() : port.number();
       out.add(new Endpoint(List.of(service.hostname()), port.name(), port.number(), endpointPort, Map.of(), "",
           "", new Locality("", config.clusterId()), 0, TLS_DISABLED, se.namespace(), se.name(), "", "",
-          HealthStatus.HEALTHY, ""));
+          HealthStatus.UNKNOWN, ""));
     }
     return out;
   }
@@ -79,9 +80,12 @@ final class ServiceEntryEndpoints {
           ? workloadEntryTlsMode(w.labels(), w.serviceAccountName())
           : w.labels().getOrDefault(TopologyLabels.TLS_MODE, TLS_DISABLED);
       String workloadName = w.labels().getOrDefault(TopologyLabels.WORKLOAD_NAME, w.name());
+      // a selected (ready) pod is healthy, as istiod's pod endpoints are; a WorkloadEntry has no health
+      HealthStatus health = w.kind().equals(SelectedWorkload.WORKLOAD_ENTRY) ? HealthStatus.UNKNOWN : HealthStatus.HEALTHY;
       for (SePort port : se.ports()) {
         out.add(endpoint(port, w.address(), w.namedPorts(), labels, serviceAccount, w.network(),
-            new Locality(locality, config.clusterId()), 0, tlsMode, w.namespace(), workloadName, w.nodeName()));
+            new Locality(locality, config.clusterId()), 0, tlsMode, w.namespace(), workloadName, w.nodeName(),
+            health));
       }
     }
     return out;
@@ -94,7 +98,7 @@ final class ServiceEntryEndpoints {
    */
   private static Endpoint endpoint(SePort port, String address, Map<String, Integer> namedPorts,
       Map<String, String> labels, String serviceAccount, String network, Locality locality, int weight,
-      String tlsMode, String namespace, String workloadName, String nodeName) {
+      String tlsMode, String namespace, String workloadName, String nodeName, HealthStatus health) {
     int endpointPort;
     String endpointAddress = address;
     Integer named = namedPorts.get(port.name());
@@ -110,7 +114,7 @@ final class ServiceEntryEndpoints {
     }
     return new Endpoint(List.of(endpointAddress), port.name(), port.number(), endpointPort, labels,
         serviceAccount, network, locality, weight, tlsMode, namespace, workloadName, "", "",
-        HealthStatus.HEALTHY, nodeName);
+        health, nodeName);
   }
 
   /** The tlsMode label if present, else {@code istio} when a service account is set, else {@code disabled}. */

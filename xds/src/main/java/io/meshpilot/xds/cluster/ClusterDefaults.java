@@ -18,17 +18,20 @@ final class ClusterDefaults {
   static final String PROTOCOL_OPTIONS_KEY = HttpOptions.KEY;
   private static final UInt32Value MAX = UInt32Value.of(-1); // 4294967295 on the wire
 
+  // no track_remaining: istiod 1.31 sets it only when DISABLE_TRACK_REMAINING_CB_METRICS (default true) is off
   private static final CircuitBreakers CIRCUIT_BREAKERS = CircuitBreakers.newBuilder()
       .addThresholds(thresholds())
       .build();
 
   private ClusterDefaults() {}
 
-  /** istiod's getDefaultCircuitBreakerThresholds: every limit at uint32 max, remaining tracked. */
+  /**
+   * istiod's getDefaultCircuitBreakerThresholds: every limit at uint32 max, remaining not tracked
+   * (istiod 1.31's DISABLE_TRACK_REMAINING_CB_METRICS default).
+   */
   static CircuitBreakers.Thresholds.Builder thresholds() {
     return CircuitBreakers.Thresholds.newBuilder()
-        .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX)
-        .setTrackRemaining(true);
+        .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX);
   }
 
   /**

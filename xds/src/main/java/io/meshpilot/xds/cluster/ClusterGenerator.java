@@ -29,6 +29,7 @@ import java.util.Set;
  */
 public final class ClusterGenerator {
   /** A special cluster depends on its name and the connect timeout only. */
+  /** A special cluster by name (InboundPassthroughCluster with the proxy's IP families) and connect timeout. */
   private record SpecialKey(String name, Duration connectTimeout) {}
 
   private ClusterGenerator() {}
@@ -96,8 +97,10 @@ public final class ClusterGenerator {
       clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout, push.destinationRules()));
     }
     if (captured) {
-      clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster", connectTimeout),
-          () -> SpecialClusters.inboundPassthrough(connectTimeout)));
+      boolean ipv4 = proxy.ipv4();
+      boolean ipv6 = proxy.ipv6();
+      clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster" + (ipv4 ? "/v4" : "") + (ipv6 ? "/v6" : ""),
+          connectTimeout), () -> SpecialClusters.inboundPassthrough(connectTimeout, ipv4, ipv6)));
     }
     return List.copyOf(dedupe(clusters));
   }

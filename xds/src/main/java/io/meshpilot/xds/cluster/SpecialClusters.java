@@ -3,6 +3,7 @@ package io.meshpilot.xds.cluster;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.BindConfig;
+import io.envoyproxy.envoy.config.core.v3.ExtraSourceAddress;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import java.time.Duration;
 
@@ -10,6 +11,8 @@ import java.time.Duration;
 final class SpecialClusters {
   /** iptables lets traffic from this source through uncaptured, so forwarded inbound traffic does not loop. */
   static final String INBOUND_SOURCE = "127.0.0.6";
+  /** The IPv6 twin of {@link #INBOUND_SOURCE}. */
+  static final String INBOUND_SOURCE_V6 = "::6";
 
   private SpecialClusters() {}
 
@@ -28,9 +31,21 @@ final class SpecialClusters {
     return passthroughBuilder(ClusterNames.PASSTHROUGH, connectTimeout).build();
   }
 
-  static Cluster inboundPassthrough(Duration connectTimeout) {
-    return passthroughBuilder(ClusterNames.INBOUND_PASSTHROUGH, connectTimeout)
-        .setUpstreamBindConfig(inboundBind())
+  /**
+   * PassthroughCluster renamed, as istiod builds it (its alt_stat_name stays {@code PassthroughCluster;}),
+   * bound to {@value #INBOUND_SOURCE} ({@value #INBOUND_SOURCE_V6} for an IPv6-only proxy; a dual-stack
+   * proxy gets the IPv6 one as an extra source address, and Envoy picks by the destination's family).
+   */
+  static Cluster inboundPassthrough(Duration connectTimeout, boolean ipv4, boolean ipv6) {
+    BindConfig.Builder bind = BindConfig.newBuilder().setSourceAddress(SocketAddress.newBuilder()
+        .setAddress(ipv4 ? INBOUND_SOURCE : INBOUND_SOURCE_V6).setPortValue(0));
+    if (ipv4 && ipv6) {
+      bind.addExtraSourceAddresses(ExtraSourceAddress.newBuilder()
+          .setAddress(SocketAddress.newBuilder().setAddress(INBOUND_SOURCE_V6).setPortValue(0)));
+    }
+    return passthroughBuilder(ClusterNames.PASSTHROUGH, connectTimeout)
+        .setName(ClusterNames.INBOUND_PASSTHROUGH)
+        .setUpstreamBindConfig(bind)
         .build();
   }
 
@@ -41,8 +56,10 @@ final class SpecialClusters {
         .build();
   }
 
+  /** istiod's default passthrough cluster: no common_lb_config, unlike the clusters of services. */
   private static Cluster.Builder passthroughBuilder(String name, Duration connectTimeout) {
     return ClusterDefaults.cluster(name, Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
+        .clearCommonLbConfig()
         .putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY,
             ClusterDefaults.passthroughProtocolOptions());
   }

@@ -5,9 +5,10 @@ import io.meshpilot.registry.model.HealthStatus;
 import io.meshpilot.registry.model.Service;
 
 /**
- * Which endpoints istiod (1.30 defaults) sends to sidecars (reference istio-xds.md §4.2, §4.3):
- * Terminating never; Unhealthy only for services that "support unhealthy endpoints"
- * (Kubernetes {@code trafficDistribution}); Draining only for persistent-session services.
+ * Which endpoints istiod (1.31 defaults) sends to sidecars (reference istio-xds.md §4.2, §4.3):
+ * Terminating never; Unhealthy for services that "support unhealthy endpoints", which with
+ * {@code PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS} (default true) is every service; Draining only for
+ * persistent-session services.
  */
 public final class EndpointHealth {
   private static final String PERSISTENT_SESSION = "istio.io/persistent-session";
@@ -15,9 +16,15 @@ public final class EndpointHealth {
 
   private EndpointHealth() {}
 
+  /**
+   * istiod 1.31's {@code PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS} default: unhealthy endpoints are sent
+   * (Envoy keeps them out of load balancing) and panic mode is off, so traffic never spills onto them.
+   */
+  private static final boolean AUTO_SEND_UNHEALTHY = true;
+
   /** True when unhealthy endpoints are sent, and the cluster then gets {@code healthy_panic_threshold: 0}. */
   public static boolean supportsUnhealthy(Service service) {
-    return service.attributes().trafficDistribution() != 0;
+    return AUTO_SEND_UNHEALTHY || service.attributes().trafficDistribution() != 0;
   }
 
   /** True when the endpoint is sent at all. */
@@ -26,7 +33,7 @@ public final class EndpointHealth {
       return false;
     }
     return switch (endpoint.health()) {
-      case HEALTHY -> true;
+      case UNKNOWN, HEALTHY -> true;
       case UNHEALTHY -> supportsUnhealthy(service);
       case DRAINING -> persistentSession(service);
       case TERMINATING -> false;
@@ -35,6 +42,7 @@ public final class EndpointHealth {
 
   static io.envoyproxy.envoy.config.core.v3.HealthStatus envoyStatus(HealthStatus health) {
     return switch (health) {
+      case UNKNOWN -> io.envoyproxy.envoy.config.core.v3.HealthStatus.UNKNOWN; // the default: not on the wire
       case HEALTHY -> io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY;
       case UNHEALTHY -> io.envoyproxy.envoy.config.core.v3.HealthStatus.UNHEALTHY;
       case DRAINING, TERMINATING -> io.envoyproxy.envoy.config.core.v3.HealthStatus.DRAINING;

@@ -55,14 +55,16 @@ class ClusterGeneratorTest {
     assertThat(reviews.getEdsClusterConfig().getEdsConfig().getResourceApiVersion()).isEqualTo(ApiVersion.V3);
     assertThat(reviews.getConnectTimeout()).isEqualTo(Durations.fromSeconds(10));
     assertThat(reviews.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
-    assertThat(reviews.hasCommonLbConfig()).isTrue();
+    assertThat(reviews.getCommonLbConfig().hasHealthyPanicThreshold())
+        .as("PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS: unhealthy endpoints are sent, so panic mode is off").isTrue();
+    assertThat(reviews.getCommonLbConfig().getHealthyPanicThreshold().getValue()).isZero();
     assertThat(reviews.getAltStatName()).isEqualTo(REVIEWS + ";");
     var thresholds = reviews.getCircuitBreakers().getThresholds(0);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxConnections().getValue())).isEqualTo(4294967295L);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxPendingRequests().getValue())).isEqualTo(4294967295L);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxRequests().getValue())).isEqualTo(4294967295L);
     assertThat(Integer.toUnsignedLong(thresholds.getMaxRetries().getValue())).isEqualTo(4294967295L);
-    assertThat(thresholds.getTrackRemaining()).isTrue();
+    assertThat(thresholds.getTrackRemaining()).as("istiod 1.31 default: DISABLE_TRACK_REMAINING_CB_METRICS").isFalse();
     var services = reviews.getMetadata().getFilterMetadataOrThrow("istio").getFieldsOrThrow("services")
         .getListValue().getValues(0).getStructValue().getFieldsMap();
     assertThat(services.get("host").getStringValue()).isEqualTo("reviews.default.svc.cluster.local");
@@ -155,6 +157,21 @@ class ClusterGeneratorTest {
   }
 
   @Test
+  void dualStackProxyBindsInboundPassthroughToBothLoopbackSources() {
+    Proxy dual = new Proxy("sidecar", "10.244.0.7", "dual.default", "default.svc.cluster.local", "default",
+        Map.of(), List.of("10.244.0.7", "fd00:10:244::7"), "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "", "");
+    Proxy v6 = new Proxy("sidecar", "fd00:10:244::8", "v6.default", "default.svc.cluster.local", "default",
+        Map.of(), List.of("fd00:10:244::8"), "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "", "");
+
+    var dualBind = ClusterGenerator.inbound(dual, mesh.push()).getLast().getUpstreamBindConfig();
+    assertThat(dualBind.getSourceAddress().getAddress()).isEqualTo("127.0.0.6");
+    assertThat(dualBind.getExtraSourceAddressesList()).extracting(a -> a.getAddress().getAddress()).containsExactly("::6");
+    var v6Bind = ClusterGenerator.inbound(v6, mesh.push()).getLast().getUpstreamBindConfig();
+    assertThat(v6Bind.getSourceAddress().getAddress()).isEqualTo("::6");
+    assertThat(v6Bind.getExtraSourceAddressesList()).isEmpty();
+  }
+
+  @Test
   void specialClustersAreAlwaysThereAndInboundOnesOnlyWithCapture() {
     mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080, 9081)),
         pod("default", "reviews-1", "10.244.0.5", "reviews"),
@@ -176,7 +193,13 @@ class ClusterGeneratorTest {
     Cluster inbound = captured.get(3);
     assertThat(inbound.getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);
     assertThat(inbound.getUpstreamBindConfig().getSourceAddress().getAddress()).isEqualTo("127.0.0.6");
-    assertThat(captured.get(4).getUpstreamBindConfig().getSourceAddress().getAddress()).isEqualTo("127.0.0.6");
+    Cluster inboundPassthrough = captured.get(4);
+    assertThat(inboundPassthrough.getUpstreamBindConfig().getSourceAddress().getAddress()).isEqualTo("127.0.0.6");
+    assertThat(inboundPassthrough.getUpstreamBindConfig().getExtraSourceAddressesList()).isEmpty();
+    // istiod's passthrough clusters: no common_lb_config, and the inbound one keeps PassthroughCluster's stat name
+    assertThat(passthrough.hasCommonLbConfig()).isFalse();
+    assertThat(inboundPassthrough.hasCommonLbConfig()).isFalse();
+    assertThat(inboundPassthrough.getAltStatName()).isEqualTo("PassthroughCluster;");
 
     assertThat(clusters(reviewsPodNone)).extracting(Cluster::getName).containsExactly(
         "outbound|9080||reviews.default.svc.cluster.local", "BlackHoleCluster", "PassthroughCluster");

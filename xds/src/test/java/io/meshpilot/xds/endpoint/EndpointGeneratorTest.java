@@ -57,14 +57,29 @@ class EndpointGeneratorTest {
   }
 
   @Test
-  void notReadyEndpointsAreNotSent() {
+  void notReadyEndpointsAreSentUnhealthyAsIstiod131Does() {
     mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080)),
         pod("default", "reviews-1", "10.244.0.1", "reviews"),
         pod("default", "reviews-2", "10.244.0.2", "reviews"),
         slice("default", "reviews", "http", 9080, Map.of("10.244.0.1", "reviews-1")),
         slice("default", "reviews", "http", 9080, Map.of("10.244.0.2", "reviews-2"), false));
 
-    assertThat(addresses(cla(REVIEWS))).containsExactly("10.244.0.1:9080");
+    ClusterLoadAssignment cla = cla(REVIEWS);
+    assertThat(addresses(cla)).containsExactlyInAnyOrder("10.244.0.1:9080", "10.244.0.2:9080");
+    assertThat(cla.getEndpointsList()).flatExtracting(LocalityLbEndpoints::getLbEndpointsList)
+        .extracting(LbEndpoint::getHealthStatus).containsExactlyInAnyOrder(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY);
+  }
+
+  @Test
+  void staticServiceEntryEndpointsCarryNoHealthStatusAsInIstiod() {
+    mesh.with(serviceEntry("default", "db", Map.of("hosts", List.of("db.example.internal"), "resolution", "STATIC",
+        "ports", List.of(Map.of("number", 8080, "name", "http", "protocol", "HTTP")),
+        "endpoints", List.of(Map.of("address", "192.168.10.5"), Map.of("address", "192.168.10.6")))));
+
+    ClusterLoadAssignment cla = cla("outbound|8080||db.example.internal");
+    assertThat(addresses(cla)).containsExactlyInAnyOrder("192.168.10.5:8080", "192.168.10.6:8080");
+    assertThat(cla.getEndpointsList()).flatExtracting(LocalityLbEndpoints::getLbEndpointsList)
+        .extracting(LbEndpoint::getHealthStatus).containsOnly(HealthStatus.UNKNOWN); // the default: not on the wire
   }
 
   @Test

@@ -67,6 +67,30 @@ class RouteGeneratorTest {
   }
 
   @Test
+  void vipsOfAnotherIpFamilyAreNoDomainsOfASingleStackProxy() {
+    io.fabric8.kubernetes.api.model.Service dual = service("default", "echo", "10.96.0.30", port("http", 9080));
+    dual.getSpec().setClusterIPs(List.of("10.96.0.30", "fd00:10:96::30"));
+    mesh.with(dual);
+    Proxy dualStack = new Proxy("sidecar", "10.244.9.7", "dual.default", "default.svc.cluster.local", "default",
+        Map.of(), List.of("10.244.9.7", "fd00:10:244::7"), "Kubernetes", "1.31.0", null, "", "");
+
+    assertThat(vhost(route("9080", sameNamespace), "echo.default.svc.cluster.local:9080").getDomainsList())
+        .contains("10.96.0.30").doesNotContain("[fd00:10:96::30]");
+    assertThat(vhost(route("9080", dualStack), "echo.default.svc.cluster.local:9080").getDomainsList())
+        .contains("10.96.0.30", "[fd00:10:96::30]");
+  }
+
+  @Test
+  void serviceEntryCidrIsADomainAsIstiodWritesIt() {
+    mesh.with(serviceEntry("default", "db", Map.of("hosts", List.of("db.example.internal"), "resolution", "STATIC",
+        "addresses", List.of("192.168.10.0/24"), "ports", List.of(Map.of("number", 9080, "name", "http", "protocol", "HTTP")),
+        "endpoints", List.of(Map.of("address", "192.168.10.5")))));
+
+    assertThat(vhost(route("9080", sameNamespace), "db.example.internal:9080").getDomainsList())
+        .containsExactly("db.example.internal", "db.example.internal.", "192.168.10.0/24");
+  }
+
+  @Test
   void defaultRouteFollowsIstiodDefaults() {
     Route route = vhost(route("9080", sameNamespace), REVIEWS + ":9080").getRoutes(0);
 
