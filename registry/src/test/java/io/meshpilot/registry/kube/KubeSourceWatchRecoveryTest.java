@@ -80,10 +80,6 @@ class KubeSourceWatchRecoveryTest {
     proxy.cutAndRefuse();
     List<HasMetadata> changes = new ArrayList<>();
     changes.add(client.resource(relabel(cart, "2")).update());
-    // The CRUD mock answers every watch by replaying the objects that exist now, whatever the
-    // resourceVersion, and keeps no tombstones: deletes made meanwhile would never arrive. A real
-    // API server replays them or reports 410 Expired; the proxy reports 410, so informers must relist.
-    proxy.expireWatchesBelow(Long.parseLong(changes.get(0).getMetadata().getResourceVersion()));
     client.resource(orders).delete();
     changes.add(client.resource(KubeObjects.service("shop", "users")).create());
     changes.add(client.resource(relabel(cartSlice, "2")).update());
@@ -96,6 +92,12 @@ class KubeSourceWatchRecoveryTest {
     changes.add(client.resource(relabel(payments, "2")).update());
     client.resource(billing).delete();
     changes.add(client.resource(KubeObjects.serviceEntry("shop", "ledger")).create());
+    // The CRUD mock keeps no history: a watch that resumes from an old resourceVersion misses what
+    // changed meanwhile (deletes above all). A real API server replays those events or reports 410
+    // Expired; the proxy reports 410 for every watch resuming from before the last change, so each
+    // informer must relist, whatever version its last list or event left it at.
+    proxy.expireWatchesBelow(changes.stream().mapToLong(c -> Long.parseLong(c.getMetadata().getResourceVersion()))
+        .max().orElseThrow());
     // While refused, the source still holds the old state.
     assertThat(sink.versions()).containsKey(ObjectKey.of(orders));
     proxy.restore();
