@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -98,31 +99,32 @@ final class ProxyDebugController {
    */
   @Get(uri = "/config_dump", produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> configDump(HttpRequest<?> request) {
-    Optional<String> proxyId = param(request, "proxyID");
-    if (proxyId.isEmpty()) {
-      return text(HttpStatus.BAD_REQUEST, NO_PROXY_ID);
-    }
-    ProxyIdPattern pattern = new ProxyIdPattern(proxyId.get());
-    Optional<ProxySyncState> proxy = visible(request).filter(pattern::matches).findFirst();
-    if (proxy.isEmpty() || discovery.isEmpty()) {
-      return text(HttpStatus.NOT_FOUND, NOT_CONNECTED);
-    }
-    MeshDiscovery mesh = discovery.get();
-    ConfigDumpBuilder builder = new ConfigDumpBuilder(mesh::generate);
-    List<String> types = param(request, "types").stream()
-        .flatMap(t -> Arrays.stream(t.split(",")))
-        .map(String::trim)
-        .filter(t -> !t.isEmpty())
-        .toList();
-    ConfigDump dump = types.isEmpty()
-        ? builder.full(proxy.get().proxy(), mesh.currentContext().version(), request.getParameters().contains("include_eds"))
-        : builder.ofTypes(proxy.get(), types);
-    return json(ConfigDumpJson.write(dump, pretty(request)));
+    return withProxy(request, (mesh, proxy) -> {
+      ConfigDumpBuilder builder = new ConfigDumpBuilder(mesh::generate);
+      List<String> types = param(request, "types").stream()
+          .flatMap(t -> Arrays.stream(t.split(",")))
+          .map(String::trim)
+          .filter(t -> !t.isEmpty())
+          .toList();
+      ConfigDump dump = types.isEmpty()
+          ? builder.full(proxy.proxy(), mesh.currentContext().version(), request.getParameters().contains("include_eds"))
+          : builder.ofTypes(proxy, types);
+      return json(ConfigDumpJson.write(dump, pretty(request)));
+    });
   }
 
   /** The Sidecar scope the proxy resolves to now, as istiod's SidecarScope JSON. */
   @Get(uri = "/sidecarz", produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> sidecarz(HttpRequest<?> request) {
+    return withProxy(request, (mesh, proxy) -> json(SidecarzJson.write(mesh.sidecarScope(proxy.proxy()), pretty(request))));
+  }
+
+  /**
+   * Answers for the first connected proxy {@code ?proxyID=} names that the caller may see: 400
+   * without the parameter, 404 when none is connected here.
+   */
+  private HttpResponse<String> withProxy(HttpRequest<?> request,
+      BiFunction<MeshDiscovery, ProxySyncState, HttpResponse<String>> answer) {
     Optional<String> proxyId = param(request, "proxyID");
     if (proxyId.isEmpty()) {
       return text(HttpStatus.BAD_REQUEST, NO_PROXY_ID);
@@ -132,7 +134,7 @@ final class ProxyDebugController {
     if (proxy.isEmpty() || discovery.isEmpty()) {
       return text(HttpStatus.NOT_FOUND, NOT_CONNECTED);
     }
-    return json(SidecarzJson.write(discovery.get().sidecarScope(proxy.get().proxy()), pretty(request)));
+    return answer.apply(discovery.get(), proxy.get());
   }
 
   /**
