@@ -30,7 +30,7 @@ public final class GrpcRouteGenerator {
           .addAllDomains(GrpcDomains.of(target.service(), port, proxy))
           .addAllRoutes(RouteGenerator.virtualServiceRoutes(target.service(), port, proxy, push,
                   VirtualServiceRoutes.Client.PROXYLESS_GRPC)
-              .orElseGet(() -> List.of(DefaultRoute.of(hostname, port)))));
+              .orElseGet(() -> List.of(RouteGenerator.defaultRoute(target.service(), port, proxy, push)))));
     });
     return routes.build();
   }

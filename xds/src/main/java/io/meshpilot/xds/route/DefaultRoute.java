@@ -6,21 +6,29 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.meshpilot.xds.cluster.ClusterNames;
+import java.util.Optional;
 
 /** The {@code default} route of a service's virtual host, with istiod's retry defaults (reference §2.5). */
 public final class DefaultRoute {
   private DefaultRoute() {}
 
-  @SuppressWarnings("deprecation") // max_grpc_timeout: deprecated in Envoy, still what istiod sends
   public static Route of(String hostname, int port) {
+    return of(hostname, port, Optional.empty());
+  }
+
+  /** The default route, with the hash policy of the service's DestinationRule when it hashes (as istiod). */
+  @SuppressWarnings("deprecation") // max_grpc_timeout: deprecated in Envoy, still what istiod sends
+  public static Route of(String hostname, int port, Optional<RouteAction.HashPolicy> hash) {
+    RouteAction.Builder action = RouteAction.newBuilder()
+        .setCluster(ClusterNames.outbound(port, hostname))
+        .setTimeout(Durations.ZERO)
+        .setMaxGrpcTimeout(Durations.ZERO)
+        .setRetryPolicy(RetryPolicies.defaults());
+    hash.ifPresent(action::addHashPolicy);
     return Route.newBuilder()
         .setName("default")
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-        .setRoute(RouteAction.newBuilder()
-            .setCluster(ClusterNames.outbound(port, hostname))
-            .setTimeout(Durations.ZERO)
-            .setMaxGrpcTimeout(Durations.ZERO)
-            .setRetryPolicy(RetryPolicies.defaults()))
+        .setRoute(action)
         .setDecorator(Decorator.newBuilder().setOperation(hostname + ":" + port + "/*"))
         .build();
   }

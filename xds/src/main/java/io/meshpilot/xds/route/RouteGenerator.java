@@ -3,15 +3,18 @@ package io.meshpilot.xds.route;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.Destination;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.DestinationRules;
 import io.meshpilot.xds.view.MeshVirtualService;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ScopedServices;
@@ -41,8 +44,12 @@ import java.util.Set;
 public final class RouteGenerator {
   private static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
 
-  /** A default virtual host depends on its service, port and domains (chosen per route). */
-  private record VirtualHostKey(Ref<Service> service, int port, List<String> domains) {}
+  /**
+   * A default virtual host depends on its service, port and domains (chosen per route), and on the
+   * hash policy its DestinationRule gives the default route (none for almost every service).
+   */
+  private record VirtualHostKey(Ref<Service> service, int port, List<String> domains,
+      Optional<RouteAction.HashPolicy> hash) {}
 
   /** A VirtualService's virtual host: its name, domains and the (cached) routes it carries. */
   private record RoutedVirtualHostKey(String name, List<String> domains, Ref<List<Route>> routes) {}
@@ -53,7 +60,14 @@ public final class RouteGenerator {
    * the client flavour.
    */
   private record RoutesKey(MeshVirtualService virtualService, int port, RouteSource source,
-      VirtualServiceRoutes.Client client) {}
+      VirtualServiceRoutes.Client client, Optional<HashScope> hashes) {}
+
+  /**
+   * What the hash policies of a proxy's routes depend on when some DestinationRule hashes: the rules
+   * (by identity) and what picks the one that applies (the proxy's namespace and the selector rules
+   * choosing it). Without hashing rules routes depend on no DestinationRule and stay shared.
+   */
+  private record HashScope(Ref<DestinationRules> rules, String namespace, List<ObjectKey> selectingRules) {}
 
   private RouteGenerator() {}
 
@@ -78,7 +92,7 @@ public final class RouteGenerator {
   private static RouteConfiguration forService(String routeName, Service service, int port, Proxy proxy,
       PushContext push) {
     List<Route> routes = virtualServiceRoutes(service, port, proxy, push, VirtualServiceRoutes.Client.SIDECAR)
-        .orElseGet(() -> List.of(DefaultRoute.of(service.hostname(), port)));
+        .orElseGet(() -> List.of(defaultRoute(service, port, proxy, push)));
     return configuration(routeName)
         .addVirtualHosts(virtualHost(RouteNames.forService(service.hostname(), port), List.of("*"), routes))
         .build();
@@ -93,10 +107,42 @@ public final class RouteGenerator {
    * A VirtualService's routes on a port for a source, built once and shared while the
    * VirtualService is unchanged.
    */
-  public static List<Route> routes(MeshVirtualService vs, int port, RouteSource source, PushContext push,
-      VirtualServiceRoutes.Client client) {
-    return push.cache().get(new RoutesKey(vs, port, source, client),
-        () -> VirtualServiceRoutes.build(vs, port, source, HashPolicies.NONE, client));
+  private static List<Route> routes(MeshVirtualService vs, int port, RouteSource source, Proxy proxy,
+      PushContext push, VirtualServiceRoutes.Client client) {
+    DestinationRules rules = push.destinationRules();
+    if (!rules.hashing()) {
+      return push.cache().get(new RoutesKey(vs, port, source, client, Optional.empty()),
+          () -> VirtualServiceRoutes.build(vs, port, source, HashPolicies.NONE, client));
+    }
+    HashScope scope = new HashScope(Ref.to(rules), proxy.namespace(), rules.selecting(proxy.namespace(), proxy.labels()));
+    return push.cache().get(new RoutesKey(vs, port, source, client, Optional.of(scope)),
+        () -> VirtualServiceRoutes.build(vs, port, source, destination -> hashPolicy(destination, port, proxy, push),
+            client));
+  }
+
+  /** The hash policy the DestinationRule of a route destination gives it (the listen port when it names none). */
+  private static Optional<RouteAction.HashPolicy> hashPolicy(Destination destination, int listenPort, Proxy proxy,
+      PushContext push) {
+    if (destination == null || destination.host() == null) {
+      return Optional.empty();
+    }
+    int port = destination.port() != null && destination.port().number() != null
+        ? destination.port().number() : listenPort;
+    String subset = destination.subset() == null ? "" : destination.subset();
+    return push.service(proxy, destination.host())
+        .flatMap(service -> io.meshpilot.xds.cluster.HashPolicies.forDestination(push, proxy, service, port, subset));
+  }
+
+  /** A service's default route, with its DestinationRule's hash policy when it has one. */
+  public static Route defaultRoute(Service service, int port, Proxy proxy, PushContext push) {
+    return DefaultRoute.of(service.hostname(), port, defaultHash(service, port, proxy, push));
+  }
+
+  /** The hash policy of a service's default route: its DestinationRule's, looked up only when some rule hashes. */
+  private static Optional<RouteAction.HashPolicy> defaultHash(Service service, int port, Proxy proxy,
+      PushContext push) {
+    return push.destinationRules().hashing()
+        ? io.meshpilot.xds.cluster.HashPolicies.forDestination(push, proxy, service, port, "") : Optional.empty();
   }
 
   /**
@@ -117,7 +163,7 @@ public final class RouteGenerator {
     RouteSource source = source(proxy, push);
     for (VirtualHostSources.Claim claim : VirtualHostSources.claims(port, services, visible)) {
       if (claim.services().contains(service)) {
-        List<Route> routes = routes(claim.virtualService(), port, source, push, client);
+        List<Route> routes = routes(claim.virtualService(), port, source, proxy, push, client);
         if (!routes.isEmpty()) {
           return Optional.of(routes);
         }
@@ -142,7 +188,8 @@ public final class RouteGenerator {
         routed.stream().map(s -> lower(s.hostname())).collect(java.util.stream.Collectors.toSet()));
     Set<Service> claimed = new HashSet<>();
     for (VirtualHostSources.Claim claim : claims) {
-      List<Route> routes = routes(claim.virtualService(), port, source, push, VirtualServiceRoutes.Client.SIDECAR);
+      List<Route> routes = routes(claim.virtualService(), port, source, proxy, push,
+          VirtualServiceRoutes.Client.SIDECAR);
       if (routes.isEmpty()) {
         continue; // no route applies on this port or to this source: the services keep their defaults
       }
@@ -227,9 +274,10 @@ public final class RouteGenerator {
       if (domains.isEmpty()) {
         return;
       }
+      Optional<RouteAction.HashPolicy> hash = defaultHash(service, port, proxy, push);
       hosts.add(routes == null
-          ? push.cache().get(new VirtualHostKey(Ref.to(service), port, domains),
-              () -> virtualHost(name, domains, List.of(DefaultRoute.of(service.hostname(), port))))
+          ? push.cache().get(new VirtualHostKey(Ref.to(service), port, domains, hash),
+              () -> virtualHost(name, domains, List.of(DefaultRoute.of(service.hostname(), port, hash))))
           : push.cache().get(new RoutedVirtualHostKey(name, domains, Ref.to(routes)),
               () -> virtualHost(name, domains, routes)));
     }

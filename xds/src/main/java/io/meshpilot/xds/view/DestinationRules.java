@@ -35,15 +35,18 @@ public final class DestinationRules {
   private final HostIndex rootNamespaceLocal;
   // Namespaces holding a rule with a workloadSelector: only proxies there depend on their labels.
   private final Map<String, List<Consolidated>> selectorRulesByNamespace;
+  // Whether any rule hashes (consistentHash at some level): only then do routes depend on rules.
+  private final boolean hashing;
 
   private DestinationRules(String rootNamespace, Map<String, HostIndex> namespaceLocal,
       Map<String, HostIndex> exportedByNamespace, HostIndex rootNamespaceLocal,
-      Map<String, List<Consolidated>> selectorRulesByNamespace) {
+      Map<String, List<Consolidated>> selectorRulesByNamespace, boolean hashing) {
     this.rootNamespace = rootNamespace;
     this.namespaceLocal = namespaceLocal;
     this.exportedByNamespace = exportedByNamespace;
     this.rootNamespaceLocal = rootNamespaceLocal;
     this.selectorRulesByNamespace = selectorRulesByNamespace;
+    this.hashing = hashing;
   }
 
   /** Indexes the accepted rules with the mesh's root namespace, domain and default exportTo. */
@@ -81,7 +84,27 @@ public final class DestinationRules {
     local.forEach((namespace, index) -> index.all().stream()
         .filter(c -> c.selector() != null)
         .forEach(c -> selectors.computeIfAbsent(namespace, n -> new ArrayList<>()).add(c)));
-    return new DestinationRules(settings.rootNamespace(), local, exported, rootLocal, selectors);
+    boolean hashing = sorted.stream().map(IstioConfig::spec).anyMatch(DestinationRules::hashes);
+    return new DestinationRules(settings.rootNamespace(), local, exported, rootLocal, selectors, hashing);
+  }
+
+  /**
+   * True when some rule sets a consistent hash (at rule, port or subset level): routes then carry
+   * hash policies and depend on which rule applies; otherwise they depend on no rule at all.
+   */
+  public boolean hashing() {
+    return hashing;
+  }
+
+  private static boolean hashes(DestinationRule rule) {
+    return hashes(rule.trafficPolicy())
+        || rule.subsets().stream().anyMatch(subset -> hashes(subset.trafficPolicy()));
+  }
+
+  private static boolean hashes(DestinationRule.TrafficPolicy policy) {
+    return policy != null && ((policy.loadBalancer() != null && policy.loadBalancer().consistentHash() != null)
+        || policy.portLevelSettings().stream()
+            .anyMatch(level -> level.loadBalancer() != null && level.loadBalancer().consistentHash() != null));
   }
 
   /**

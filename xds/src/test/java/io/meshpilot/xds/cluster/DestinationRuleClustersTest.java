@@ -212,6 +212,21 @@ class DestinationRuleClustersTest {
         .getConnectionProperties().getSourceIp()).isTrue();
   }
 
+  @Test
+  void theDefaultRouteOfAHashingServiceCarriesItsHashPolicy() {
+    mesh.withRules(destinationRule("shop", "reviews", """
+        host: reviews
+        trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+        """));
+    var routes = io.meshpilot.xds.route.RouteGenerator.generate("9080", CLIENT, mesh.push());
+    var reviews = routes.getVirtualHostsList().stream()
+        .filter(v -> v.getName().equals(REVIEWS + ":9080")).findFirst().orElseThrow();
+    assertThat(reviews.getRoutes(0).getRoute().getHashPolicyList())
+        .singleElement().satisfies(h -> assertThat(h.getHeader().getHeaderName()).isEqualTo("x-user"));
+    assertThat(routes.getVirtualHostsList()).filteredOn(v -> !v.getName().equals(REVIEWS + ":9080"))
+        .allSatisfy(v -> assertThat(v.getRoutesList()).allSatisfy(r -> assertThat(r.getRoute().getHashPolicyList()).isEmpty()));
+  }
+
   private static Cluster named(List<Cluster> clusters, String name) {
     return clusters.stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
   }
