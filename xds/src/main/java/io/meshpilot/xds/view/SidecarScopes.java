@@ -35,6 +35,7 @@ final class SidecarScopes {
   private final Optional<IstioConfig<Sidecar>> root;
   private final Map<SidecarScope.Id, SidecarScope> scopes = new ConcurrentHashMap<>();
   private final Map<Workload, SidecarScope> byWorkload = new ConcurrentHashMap<>();
+  private final Set<String> selectorNamespaces = new HashSet<>();
 
   private record Workload(String namespace, Map<String, String> labels) {}
 
@@ -45,8 +46,10 @@ final class SidecarScopes {
     this.exportedTo = exportedTo;
     List<IstioConfig<Sidecar>> ordered = new ArrayList<>(configs.sidecars());
     ordered.sort(IstioConfig.ISTIO_ORDER);
-    ordered.stream().filter(SidecarScopes::selecting)
-        .forEach(c -> byNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>()).add(c));
+    ordered.stream().filter(SidecarScopes::selecting).forEach(c -> {
+      byNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>()).add(c);
+      selectorNamespaces.add(c.namespace());
+    });
     ordered.stream().filter(c -> !selecting(c))
         .forEach(c -> byNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>()).add(c));
     this.root = ordered.stream().filter(c -> c.namespace().equals(rootNamespace) && !selecting(c)).findFirst();
@@ -54,8 +57,10 @@ final class SidecarScopes {
 
   /** The scope of a proxy in this config namespace with these workload labels. */
   SidecarScope of(String namespace, Map<String, String> labels) {
-    return byWorkload.computeIfAbsent(new Workload(namespace, labels), w -> {
-      Optional<IstioConfig<Sidecar>> config = resolve(namespace, labels);
+    // labels matter only in a namespace with a selecting Sidecar: elsewhere its proxies share one entry
+    Map<String, String> selected = selectorNamespaces.contains(namespace) ? labels : Map.of();
+    return byWorkload.computeIfAbsent(new Workload(namespace, selected), w -> {
+      Optional<IstioConfig<Sidecar>> config = resolve(namespace, selected);
       SidecarScope.Id id = new SidecarScope.Id(namespace, config.map(c -> c.meta().key()));
       return scopes.computeIfAbsent(id, i -> convert(config, namespace));
     });
