@@ -78,6 +78,11 @@ class KubeSourceWatchRecoveryTest {
     assertThat(sink.versions()).isEqualTo(serverState());
 
     proxy.cutAndRefuse();
+    // The CRUD mock keeps no history: a watch that resumes from an old resourceVersion misses what
+    // changed meanwhile (deletes above all). A real API server replays those events or reports 410
+    // Expired; the proxy reports 410 to the first resumed watch of each kind, so every informer must
+    // relist after the outage.
+    proxy.expireFirstResumedWatchOfEachPath();
     List<HasMetadata> changes = new ArrayList<>();
     changes.add(client.resource(relabel(cart, "2")).update());
     client.resource(orders).delete();
@@ -92,12 +97,6 @@ class KubeSourceWatchRecoveryTest {
     changes.add(client.resource(relabel(payments, "2")).update());
     client.resource(billing).delete();
     changes.add(client.resource(KubeObjects.serviceEntry("shop", "ledger")).create());
-    // The CRUD mock keeps no history: a watch that resumes from an old resourceVersion misses what
-    // changed meanwhile (deletes above all). A real API server replays those events or reports 410
-    // Expired; the proxy reports 410 for every watch resuming from before the last change, so each
-    // informer must relist, whatever version its last list or event left it at.
-    proxy.expireWatchesBelow(changes.stream().mapToLong(c -> Long.parseLong(c.getMetadata().getResourceVersion()))
-        .max().orElseThrow());
     // While refused, the source still holds the old state.
     assertThat(sink.versions()).containsKey(ObjectKey.of(orders));
     proxy.restore();

@@ -30,7 +30,8 @@ final class LoopbackProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
   private volatile boolean closed;
-  private volatile long oldestWatchableVersion;
+  private volatile boolean expireFirstWatchPerPath;
+  private final Set<String> expiredPaths = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger goneAnswers = new java.util.concurrent.atomic.AtomicInteger();
 
   LoopbackProxy(int targetPort) throws IOException {
@@ -56,9 +57,15 @@ final class LoopbackProxy implements AutoCloseable {
     refusing = false;
   }
 
-  /** From now on, answer watches that resume from a resourceVersion below this one with 410 Expired. */
-  void expireWatchesBelow(long resourceVersion) {
-    oldestWatchableVersion = resourceVersion;
+  /**
+   * From now on, answer the first watch of each resource path that resumes from a resourceVersion
+   * with 410 Expired: every informer must relist once, whatever version its last list, event or
+   * bookmark (the mock's versions are shared by all its kinds) left it at; its watch after the
+   * relist goes through.
+   */
+  void expireFirstResumedWatchOfEachPath() {
+    expiredPaths.clear();
+    expireFirstWatchPerPath = true;
   }
 
   /** How many watch requests were answered with an expired-version error. */
@@ -149,15 +156,16 @@ final class LoopbackProxy implements AutoCloseable {
       + "\"reason\":\"Expired\",\"code\":410}}";
 
   private boolean isExpiredWatch(String head) {
-    if (oldestWatchableVersion == 0) {
+    if (!expireFirstWatchPerPath) {
       return false;
     }
     Matcher request = WATCH_FROM.matcher(head);
-    if (!request.lookingAt()) {
+    if (!request.lookingAt() || !RESOURCE_VERSION.matcher(request.group()).find()) {
       return false;
     }
-    Matcher version = RESOURCE_VERSION.matcher(request.group());
-    return version.find() && Long.parseLong(version.group(1)) < oldestWatchableVersion;
+    String target = request.group().substring("GET ".length());
+    String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+    return expiredPaths.add(path);
   }
 
   /** Accepts the watch (as a WebSocket when asked to) and streams the single ERROR event. */
