@@ -10,6 +10,7 @@ import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.networking.Destination;
 import io.meshpilot.xds.cache.Ref;
+import io.meshpilot.xds.cluster.HashPolicies;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
@@ -112,7 +113,7 @@ public final class RouteGenerator {
     DestinationRules rules = push.destinationRules();
     if (!rules.hashing()) {
       return push.cache().get(new RoutesKey(vs, port, source, client, Optional.empty()),
-          () -> VirtualServiceRoutes.build(vs, port, source, HashPolicies.NONE, client));
+          () -> VirtualServiceRoutes.build(vs, port, source, DestinationHashes.NONE, client));
     }
     HashScope scope = new HashScope(Ref.to(rules), proxy.namespace(), rules.selecting(proxy.namespace(), proxy.labels()));
     return push.cache().get(new RoutesKey(vs, port, source, client, Optional.of(scope)),
@@ -130,7 +131,7 @@ public final class RouteGenerator {
         ? destination.port().number() : listenPort;
     String subset = destination.subset() == null ? "" : destination.subset();
     return push.service(proxy, destination.host())
-        .flatMap(service -> io.meshpilot.xds.cluster.HashPolicies.forDestination(push, proxy, service, port, subset));
+        .flatMap(service -> HashPolicies.forDestination(push, proxy, service, port, subset));
   }
 
   /** A service's default route, with its DestinationRule's hash policy when it has one. */
@@ -142,7 +143,7 @@ public final class RouteGenerator {
   private static Optional<RouteAction.HashPolicy> defaultHash(Service service, int port, Proxy proxy,
       PushContext push) {
     return push.destinationRules().hashing()
-        ? io.meshpilot.xds.cluster.HashPolicies.forDestination(push, proxy, service, port, "") : Optional.empty();
+        ? HashPolicies.forDestination(push, proxy, service, port, "") : Optional.empty();
   }
 
   /**

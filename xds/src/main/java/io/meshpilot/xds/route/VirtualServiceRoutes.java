@@ -48,7 +48,7 @@ public final class VirtualServiceRoutes {
   private VirtualServiceRoutes() {}
 
   /** The routes, empty when none applies on this port and source. */
-  public static List<Route> build(MeshVirtualService vs, int listenPort, RouteSource source, HashPolicies hashes,
+  public static List<Route> build(MeshVirtualService vs, int listenPort, RouteSource source, DestinationHashes hashes,
       Client client) {
     List<Route> out = new ArrayList<>();
     for (HttpRoute http : vs.spec().http()) {
@@ -76,7 +76,7 @@ public final class VirtualServiceRoutes {
   }
 
   private static Optional<Route> translate(MeshVirtualService vs, HttpRoute in, HttpMatchRequest match,
-      int listenPort, RouteSource source, HashPolicies hashes, Client client) {
+      int listenPort, RouteSource source, DestinationHashes hashes, Client client) {
     if (match != null) {
       if (match.port() != null && match.port() != 0 && match.port() != listenPort) {
         return Optional.empty();
@@ -124,7 +124,7 @@ public final class VirtualServiceRoutes {
 
   @SuppressWarnings("deprecation") // max_grpc_timeout, as istiod sends it to sidecars
   private static RouteAction action(Route.Builder out, HttpRoute in, int listenPort, String headerAuthority,
-      HashPolicies hashes, Client client) {
+      DestinationHashes hashes, Client client) {
     RouteAction.Builder action = RouteAction.newBuilder();
     com.google.protobuf.Duration timeout = in.timeout() == null || in.timeout().isEmpty()
         ? Durations.ZERO : ProtoDurations.parse(in.timeout());
