@@ -1,5 +1,6 @@
 package io.meshpilot.xds;
 
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,9 @@ import java.util.Objects;
  *     of DestinationRules without their own exportTo, {@code ["*"]}
  * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo,
  *     {@code ["*"]} (MeshConfig {@code defaultVirtualServiceExportTo})
+ * @param localityLbSetting MeshConfig {@code localityLbSetting}: the locality load balancing of
+ *     clusters whose DestinationRule sets none; istiod's default {@code {enabled: true}} (failover
+ *     then still needs the rule's outlierDetection)
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
@@ -26,9 +30,13 @@ public record MeshSettings(
     Duration connectTimeout,
     String rootNamespace,
     List<String> defaultDestinationRuleExportTo,
-    List<String> defaultVirtualServiceExportTo) {
+    List<String> defaultVirtualServiceExportTo,
+    LocalityLbSetting localityLbSetting) {
   /** istiod's root namespace when MeshConfig names none. */
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
+
+  /** istiod's DefaultMeshConfig {@code localityLbSetting}. */
+  public static final LocalityLbSetting DEFAULT_LOCALITY_LB = new LocalityLbSetting(null, null, null, true);
 
   public MeshSettings {
     Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
@@ -41,6 +49,15 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+    localityLbSetting = localityLbSetting == null ? DEFAULT_LOCALITY_LB : localityLbSetting;
+  }
+
+  /** Settings with istiod's default locality load balancing. */
+  public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
+      String domainSuffix, Duration connectTimeout, String rootNamespace, List<String> defaultDestinationRuleExportTo,
+      List<String> defaultVirtualServiceExportTo) {
+    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, DEFAULT_LOCALITY_LB);
   }
 
   /** Settings with istiod's root namespace and DestinationRule and VirtualService visibility defaults. */
@@ -58,12 +75,18 @@ public record MeshSettings(
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
     return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting);
   }
 
   /** These settings with another root namespace. */
   public MeshSettings withRootNamespace(String namespace) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting);
+  }
+
+  /** These settings with another mesh-wide locality load balancing setting. */
+  public MeshSettings withLocalityLbSetting(LocalityLbSetting setting) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, setting);
   }
 }

@@ -48,6 +48,7 @@ public final class PushContext {
 
   private record Workload(String namespace, Map<String, String> labels) {}
   private volatile Set<String> headlessAddresses;
+  private final boolean trafficDistribution;
   private final TrafficConfigs traffic;
   private volatile DestinationRules destinationRules;
 
@@ -78,6 +79,7 @@ public final class PushContext {
         .collect(Collectors.toUnmodifiableSet());
     // one service per (hostname, namespace): oldest wins, Kubernetes beats ServiceEntry (§5.3)
     this.indexed = HostnameConflicts.resolve(all);
+    this.trafficDistribution = indexed.stream().anyMatch(s -> s.attributes().trafficDistribution() != 0);
     Map<String, List<Service>> selecting = new HashMap<>();
     for (Service service : indexed) {
       if (service.attributes().registry() == RegistryKind.KUBERNETES
@@ -150,6 +152,14 @@ public final class PushContext {
   /** The DestinationRule that applies to the service for this proxy, if any. */
   public Optional<AppliedDestinationRule> destinationRule(Proxy proxy, Service service) {
     return destinationRules().forProxy(proxy.namespace(), proxy.labels(), service);
+  }
+
+  /**
+   * True when some service prefers close endpoints ({@code trafficDistribution}): its endpoints are
+   * then ordered by closeness to each proxy.
+   */
+  public boolean trafficDistribution() {
+    return trafficDistribution;
   }
 
   /** How many services the registry held when this context was built. */
