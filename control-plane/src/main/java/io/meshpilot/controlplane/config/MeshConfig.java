@@ -1,5 +1,6 @@
 package io.meshpilot.controlplane.config;
 
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
  * @param defaultDestinationRuleExportTo visibility of DestinationRules without their own exportTo, {@code ["*"]}
  * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo, {@code ["*"]}
+ * @param localityLbSetting locality load balancing for clusters whose DestinationRule sets none,
+ *     {@code {enabled: true}}
  */
 public record MeshConfig(
     OutboundTrafficPolicy outboundTrafficPolicyMode,
@@ -22,7 +25,8 @@ public record MeshConfig(
     String rootNamespace,
     String trustDomain,
     List<String> defaultDestinationRuleExportTo,
-    List<String> defaultVirtualServiceExportTo) {
+    List<String> defaultVirtualServiceExportTo,
+    LocalityLbSetting localityLbSetting) {
 
   public MeshConfig {
     Objects.requireNonNull(outboundTrafficPolicyMode, "outboundTrafficPolicyMode");
@@ -34,6 +38,15 @@ public record MeshConfig(
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+    localityLbSetting = localityLbSetting == null ? MeshSettings.DEFAULT_LOCALITY_LB : localityLbSetting;
+  }
+
+  /** The fields other than locality load balancing, which keeps istiod's default. */
+  public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
+      String rootNamespace, String trustDomain, List<String> defaultDestinationRuleExportTo,
+      List<String> defaultVirtualServiceExportTo) {
+    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, defaultDestinationRuleExportTo,
+        defaultVirtualServiceExportTo, null);
   }
 
   /** The fields other than DestinationRule and VirtualService visibility, which keep istiod's default. */
@@ -50,6 +63,6 @@ public record MeshConfig(
   /** The settings config generation uses, with the domain suffix given on the command line. */
   public MeshSettings toMeshSettings(String domainSuffix) {
     return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10),
-        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
+        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting);
   }
 }

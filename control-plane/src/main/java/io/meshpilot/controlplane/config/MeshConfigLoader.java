@@ -1,7 +1,9 @@
 package io.meshpilot.controlplane.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +58,28 @@ public final class MeshConfigLoader {
     return new MeshConfig(mode, stringList(root, "defaultServiceExportTo", origin),
         root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""),
         stringList(root, "defaultDestinationRuleExportTo", origin),
-        stringList(root, "defaultVirtualServiceExportTo", origin));
+        stringList(root, "defaultVirtualServiceExportTo", origin),
+        localityLbSetting(root, origin));
+  }
+
+  /**
+   * {@code localityLbSetting}, with the DestinationRule field's shape; {@code enabled} stays
+   * istiod's default (true) unless set, as the file is applied over the default mesh config.
+   */
+  private static LocalityLbSetting localityLbSetting(JsonNode root, String origin) throws IOException {
+    JsonNode node = root.path("localityLbSetting");
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    LocalityLbSetting setting;
+    try {
+      setting = YAML.treeToValue(node, LocalityLbSetting.class);
+    } catch (JsonProcessingException e) {
+      throw new IOException(origin + ": localityLbSetting is not a LocalityLoadBalancerSetting: "
+          + e.getOriginalMessage(), e);
+    }
+    return setting.enabled() != null ? setting
+        : new LocalityLbSetting(setting.distribute(), setting.failover(), setting.failoverPriority(), true);
   }
 
   private static List<String> stringList(JsonNode root, String field, String origin) throws IOException {
