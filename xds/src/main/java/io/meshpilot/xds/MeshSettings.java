@@ -52,19 +52,11 @@ public record MeshSettings(
     localityLbSetting = localityLbSetting == null ? DEFAULT_LOCALITY_LB : localityLbSetting;
   }
 
-  /** Settings with istiod's default locality load balancing. */
-  public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
-      String domainSuffix, Duration connectTimeout, String rootNamespace, List<String> defaultDestinationRuleExportTo,
-      List<String> defaultVirtualServiceExportTo) {
-    this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, DEFAULT_LOCALITY_LB);
-  }
-
   /** Settings with istiod's root namespace and DestinationRule and VirtualService visibility defaults. */
   public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
       String domainSuffix, Duration connectTimeout) {
     this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE,
-        List.of("*"), List.of("*"));
+        List.of("*"), List.of("*"), DEFAULT_LOCALITY_LB);
   }
 
   /** istiod's defaults. */

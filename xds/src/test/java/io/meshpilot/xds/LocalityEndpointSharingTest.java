@@ -4,7 +4,7 @@ import static io.meshpilot.xds.TrafficFixture.destinationRule;
 import static io.meshpilot.xds.cluster.MeshFixture.pod;
 import static io.meshpilot.xds.cluster.MeshFixture.port;
 import static io.meshpilot.xds.cluster.MeshFixture.service;
-import static io.meshpilot.xds.cluster.MeshFixture.sidecar;
+import static io.meshpilot.xds.cluster.MeshFixture.sidecarIn;
 import static io.meshpilot.xds.cluster.MeshFixture.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,9 +27,9 @@ class LocalityEndpointSharingTest {
   private static final String RATINGS = "outbound|9080||ratings.default.svc.cluster.local";
   private final MeshFixture mesh = new MeshFixture();
   private final XdsCache cache = new XdsCache(XdsCache.DEFAULT_SIZE);
-  private final Proxy east = sidecar("default", "10.244.9.1").withLocality("us-east1/a/");
-  private final Proxy eastToo = sidecar("default", "10.244.9.2").withLocality("us-east1/a/");
-  private final Proxy west = sidecar("default", "10.244.9.3").withLocality("eu-west1/a/");
+  private final Proxy east = sidecarIn("default", "10.244.9.1", "us-east1/a/");
+  private final Proxy eastToo = sidecarIn("default", "10.244.9.2", "us-east1/a/");
+  private final Proxy west = sidecarIn("default", "10.244.9.3", "eu-west1/a/");
 
   LocalityEndpointSharingTest() {
     mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080)),

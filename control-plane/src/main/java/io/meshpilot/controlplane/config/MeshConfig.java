@@ -41,18 +41,14 @@ public record MeshConfig(
     localityLbSetting = localityLbSetting == null ? MeshSettings.DEFAULT_LOCALITY_LB : localityLbSetting;
   }
 
-  /** The fields other than locality load balancing, which keeps istiod's default. */
-  public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
-      String rootNamespace, String trustDomain, List<String> defaultDestinationRuleExportTo,
-      List<String> defaultVirtualServiceExportTo) {
-    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, defaultDestinationRuleExportTo,
-        defaultVirtualServiceExportTo, null);
-  }
-
-  /** The fields other than DestinationRule and VirtualService visibility, which keep istiod's default. */
+  /**
+   * The fields other than DestinationRule and VirtualService visibility and locality load
+   * balancing, which keep istiod's defaults.
+   */
   public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
       String rootNamespace, String trustDomain) {
-    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"), List.of("*"));
+    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"), List.of("*"),
+        null);
   }
 
   /** istiod's {@code DefaultMeshConfig} for these fields. */

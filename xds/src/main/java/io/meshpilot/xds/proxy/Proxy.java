@@ -74,12 +74,6 @@ public record Proxy(
         generator, nodeId, false, "");
   }
 
-  /** This proxy in another locality ({@code region/zone/subzone}). */
-  public Proxy withLocality(String newLocality) {
-    return new Proxy(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion,
-        interceptionMode, generator, nodeId, dnsCapture, newLocality);
-  }
-
   /**
    * True when the proxy has an IPv4 address (or none known): DNS clusters then resolve IPv4
    * ({@code V4_ONLY}), else IPv6.

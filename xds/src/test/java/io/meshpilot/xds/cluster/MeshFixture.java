@@ -88,6 +88,14 @@ public final class MeshFixture {
     return sidecar(ns, ip, Map.of(), InterceptionMode.REDIRECT);
   }
 
+  /** A REDIRECT-mode sidecar in {@code ns} running in this locality ({@code region/zone/subzone}). */
+  public static Proxy sidecarIn(String ns, String ip, String locality) {
+    String dnsDomain = ns + ".svc.cluster.local";
+    String id = "client." + ns;
+    return new Proxy("sidecar", ip, id, dnsDomain, ns, Map.of(), List.of(ip), "Kubernetes", "1.31.0",
+        InterceptionMode.REDIRECT, "", "sidecar~" + ip + "~" + id + "~" + dnsDomain, false, locality);
+  }
+
   public static Proxy sidecar(String ns, String ip, Map<String, String> labels, InterceptionMode mode) {
     String dnsDomain = ns + ".svc.cluster.local";
     String id = "client." + ns;

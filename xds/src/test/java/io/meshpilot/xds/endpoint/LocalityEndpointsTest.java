@@ -4,7 +4,7 @@ import static io.meshpilot.xds.TrafficFixture.destinationRule;
 import static io.meshpilot.xds.cluster.MeshFixture.pod;
 import static io.meshpilot.xds.cluster.MeshFixture.port;
 import static io.meshpilot.xds.cluster.MeshFixture.service;
-import static io.meshpilot.xds.cluster.MeshFixture.sidecar;
+import static io.meshpilot.xds.cluster.MeshFixture.sidecarIn;
 import static io.meshpilot.xds.cluster.MeshFixture.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 class LocalityEndpointsTest {
   private static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
   private final MeshFixture mesh = new MeshFixture();
-  private final Proxy east = sidecar("default", "10.244.9.9").withLocality("us-east1/a/");
-  private final Proxy eastB = sidecar("default", "10.244.9.8").withLocality("us-east1/b/");
-  private final Proxy west = sidecar("default", "10.244.9.7").withLocality("eu-west1/a/");
+  private final Proxy east = sidecarIn("default", "10.244.9.9", "us-east1/a/");
+  private final Proxy eastB = sidecarIn("default", "10.244.9.8", "us-east1/b/");
+  private final Proxy west = sidecarIn("default", "10.244.9.7", "eu-west1/a/");
 
   LocalityEndpointsTest() {
     mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080)),
