@@ -70,7 +70,7 @@ public final class EndpointGenerator {
     Map<String, String> selector = subsetLabels;
     Optional<LocalityLbPolicy> locality = LocalityLbPolicy.forEndpoints(rule, name.get().subset(), service.get(),
         port.get().port(), push.settings().localityLbSetting());
-    ClientLocality client = ClientLocality.of(proxy, locality);
+    ClientLocality client = ClientLocality.of(proxy, push, locality);
     GeneratedResource resource = new GeneratedResource("EDS", clusterName, proxy.namespace());
     try {
       List<Endpoint> endpoints = push.endpoints(service.get(), port.get());

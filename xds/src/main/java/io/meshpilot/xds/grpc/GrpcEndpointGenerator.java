@@ -24,7 +24,7 @@ public final class GrpcEndpointGenerator {
     ClusterTarget.resolve(clusterName, proxy, push).ifPresent(target -> {
       Optional<LocalityLbPolicy> locality = LocalityLbPolicy.forEndpoints(target.rule(), target.subset(),
           target.service(), target.port().port(), push.settings().localityLbSetting());
-      ClientLocality client = ClientLocality.of(proxy, locality);
+      ClientLocality client = ClientLocality.of(proxy, push, locality);
       cla.addAllEndpoints(LocalityEndpoints.build(target.service(), SubsetEndpoints.select(
           push.endpoints(target.service(), target.port()), target.subsetLabels()), locality, client));
     });

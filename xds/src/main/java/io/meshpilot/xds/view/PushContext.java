@@ -47,6 +47,8 @@ public final class PushContext {
   private final Map<Workload, List<Service>> selectingWorkload = new ConcurrentHashMap<>();
 
   private record Workload(String namespace, Map<String, String> labels) {}
+  // Each proxy's own endpoint, looked up once per push (only when something asks: locality load balancing).
+  private final Map<Ref<Proxy>, Optional<Endpoint>> ownEndpoints = new ConcurrentHashMap<>();
   private volatile Set<String> headlessAddresses;
   private final boolean trafficDistribution;
   private final TrafficConfigs traffic;
@@ -256,15 +258,35 @@ public final class PushContext {
     List<ServiceTarget> targets = new ArrayList<>();
     for (Service service : selecting(proxy.namespace(), proxy.labels())) {
       for (Port port : service.ports()) {
-        int targetPort = endpoints(service, port).stream()
-            .filter(e -> proxy.instanceIps().contains(e.address()))
-            .mapToInt(Endpoint::endpointPort)
-            .findFirst()
-            .orElse(port.port());
+        int targetPort = endpointAt(proxy, service, port).map(Endpoint::endpointPort).orElse(port.port());
         targets.add(new ServiceTarget(service, port, targetPort));
       }
     }
     return List.copyOf(targets);
+  }
+
+  /**
+   * The proxy's workload as the registry knows it: the endpoint at one of its addresses among the
+   * services selecting it, whose locality and topology labels come from the pod and its node (what
+   * istiod reads from the proxy's pod); empty when no service selects it.
+   */
+  public Optional<Endpoint> ownEndpoint(Proxy proxy) {
+    return ownEndpoints.computeIfAbsent(Ref.to(proxy), p -> {
+      for (Service service : selecting(proxy.namespace(), proxy.labels())) {
+        for (Port port : service.ports()) {
+          Optional<Endpoint> own = endpointAt(proxy, service, port);
+          if (own.isPresent()) {
+            return own;
+          }
+        }
+      }
+      return Optional.empty();
+    });
+  }
+
+  /** The endpoint of the service port at one of the proxy's addresses. */
+  private Optional<Endpoint> endpointAt(Proxy proxy, Service service, Port port) {
+    return endpoints(service, port).stream().filter(e -> proxy.instanceIps().contains(e.address())).findFirst();
   }
 
   private List<Service> selecting(String namespace, Map<String, String> labels) {

@@ -4,6 +4,7 @@ import static io.meshpilot.xds.TrafficFixture.destinationRule;
 import static io.meshpilot.xds.cluster.MeshFixture.pod;
 import static io.meshpilot.xds.cluster.MeshFixture.port;
 import static io.meshpilot.xds.cluster.MeshFixture.service;
+import static io.meshpilot.xds.cluster.MeshFixture.sidecar;
 import static io.meshpilot.xds.cluster.MeshFixture.sidecarIn;
 import static io.meshpilot.xds.cluster.MeshFixture.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +17,7 @@ import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting.Distri
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.cluster.MeshFixture;
+import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import java.util.LinkedHashMap;
@@ -176,6 +178,19 @@ class LocalityEndpointsTest {
 
     assertThat(priorities(EndpointGenerator.generate(REVIEWS, east, mesh.push())))
         .containsExactly(Map.entry("eu-west1/a", 2), Map.entry("us-east1/a", 0), Map.entry("us-east1/b", 1));
+  }
+
+  @Test
+  void aProxyThatIsAnEndpointTakesItsLocalityFromTheRegistry() {
+    rule("  outlierDetection: {consecutive5xxErrors: 1}\n");
+    // the client pod runs in eu-west1 (its node's labels would say the same); the proxy itself says nothing
+    mesh.with(service("default", "client", "10.96.0.20", port("http", 8080)),
+        pod("default", "client-1", "10.244.5.5", "client", Map.of("topology.istio.io/locality", "eu-west1.a")),
+        slice("default", "client", "http", 8080, Map.of("10.244.5.5", "client-1")));
+    Proxy client = sidecar("default", "10.244.5.5", Map.of("app", "client"), InterceptionMode.REDIRECT);
+
+    assertThat(priorities(EndpointGenerator.generate(REVIEWS, client, mesh.push())))
+        .containsExactly(Map.entry("eu-west1/a", 0), Map.entry("us-east1/a", 1), Map.entry("us-east1/b", 1));
   }
 
   @Test
