@@ -51,7 +51,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * DestinationRule policies as real Envoy enforces them, over SotW and Delta ADS, in interception
  * mode NONE: subset clusters reach only their labelled endpoints, consistent hashing keeps a user
  * on one backend, outlier detection ejects a failing backend, a connection pool overflows into
- * Envoy's counter, and TLS is originated to a backend signed by the tests' CA. Subset and hash
+ * Envoy's counter, TLS is originated to a backend signed by the tests' CA, and locality failover
+ * keeps traffic in the proxy's locality until its endpoints there are unhealthy. Subset and hash
  * traffic enters through a static listener whose routes name the subset cluster and carry the
  * hash policy {@link HashPolicies} gives routes (VirtualService routing is not part of this).
  */

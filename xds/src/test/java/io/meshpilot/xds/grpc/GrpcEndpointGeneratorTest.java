@@ -69,11 +69,11 @@ class GrpcEndpointGeneratorTest {
         .containsExactly("eu-west1=0", "us-east1=1");
   }
 
+  /** {@code region=priority} of each locality; gRPC ignores localities without a weight, so each has one. */
   private static List<String> priorities(List<? extends Message> assignments) {
-    return ((ClusterLoadAssignment) assignments.getFirst()).getEndpointsList().stream()
-        .peek(l -> assertThat(l.getLoadBalancingWeight().getValue()).isPositive())
-        .map(l -> l.getLocality().getRegion() + "=" + l.getPriority())
-        .toList();
+    List<LocalityLbEndpoints> localities = ((ClusterLoadAssignment) assignments.getFirst()).getEndpointsList();
+    assertThat(localities).allSatisfy(l -> assertThat(l.getLoadBalancingWeight().getValue()).isPositive());
+    return localities.stream().map(l -> l.getLocality().getRegion() + "=" + l.getPriority()).toList();
   }
 
   @Test
