@@ -3,6 +3,7 @@ package io.meshpilot.conformance;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshpilot.conformance.diff.Comparison;
 import io.meshpilot.conformance.diff.ConfigDumpView;
 import io.meshpilot.conformance.diff.Section;
@@ -46,6 +47,7 @@ final class ConformanceRun {
   static final String ISTIO_VERSION = "1.31.0";
   private static final Duration SYNC_WITHIN = Duration.ofMinutes(3);
   private static final Duration SETTLE_WITHIN = Duration.ofMinutes(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConformanceCommand options;
 
@@ -71,6 +73,8 @@ final class ConformanceRun {
         fixtures.touchEndpointSlices();
         Snapshot expected = observe(istiod, proxies);
         Snapshot actual = observe(meshpilot, proxies);
+        expected.save(work.resolve(istiod.name()));
+        actual.save(work.resolve(meshpilot.name()));
         Comparison comparison = new Comparison();
         comparison.registryz(expected.registryz(), actual.registryz());
         for (SidecarNode proxy : proxies) {
@@ -143,6 +147,16 @@ final class ConformanceRun {
    * times in the dumps do not count).
    */
   private record Snapshot(JsonNode registryz, Map<String, JsonNode> dumps) {
+    /** Writes the raw answers (registryz.json, one config_dump per proxy) for reading the full values behind a difference. */
+    void save(Path dir) throws IOException {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("registryz.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(registryz));
+      for (Map.Entry<String, JsonNode> dump : dumps.entrySet()) {
+        Files.writeString(dir.resolve(dump.getKey() + ".config_dump.json"),
+            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dump.getValue()));
+      }
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Snapshot other && registryz.equals(other.registryz) && content().equals(other.content());

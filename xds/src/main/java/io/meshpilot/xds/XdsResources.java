@@ -16,6 +16,7 @@ import io.meshpilot.xds.grpc.GrpcEndpointGenerator;
 import io.meshpilot.xds.grpc.GrpcListenerGenerator;
 import io.meshpilot.xds.grpc.GrpcRouteGenerator;
 import io.meshpilot.xds.listener.ListenerGenerator;
+import io.meshpilot.xds.listener.TracingTags;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
@@ -144,7 +145,7 @@ public final class XdsResources implements ResourceSource {
           m.part(new PartKey(type, scope), () -> ClusterGenerator.outbound(proxy, push)),
           own(push, type, proxy, () -> ClusterGenerator.inbound(proxy, push))));
       case LISTENER -> ResourceSet.of(List.of(
-          m.part(new PartKey(type, scope), () -> ListenerGenerator.outbound(proxy, push)),
+          m.part(new ListenerPartKey(scope, TracingTags.of(proxy)), () -> ListenerGenerator.outbound(proxy, push)),
           own(push, type, proxy, () -> ListenerGenerator.inbound(proxy, push))));
       case ENDPOINT -> ResourceSet.of(m.named(type, scope, m.locality(proxy), names,
           name -> EndpointGenerator.generate(name, proxy, push)));
@@ -174,16 +175,18 @@ public final class XdsResources implements ResourceSource {
     }
     List<TargetKey> targets = hasIngress ? List.of()
         : push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
-    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress),
+    TracingTags tracing = type == XdsType.LISTENER ? TracingTags.of(proxy) : null;
+    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress, tracing),
         () -> ResourcePart.of(build.get()));
   }
 
   /**
    * A proxy's own part depends on its interception mode and either its service targets or, when
-   * its Sidecar has ingress listeners, those as it serves them.
+   * its Sidecar has ingress listeners, those as it serves them; its listeners also on its tracing
+   * tags (null for clusters).
    */
   private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets, boolean hasIngress,
-      List<SidecarIngress> ingress) {}
+      List<SidecarIngress> ingress, TracingTags tracing) {}
 
   /** A service target and the DestinationRule whose connection pool its inbound cluster takes (or null). */
   private record TargetKey(Ref<Service> service, int port, int targetPort, AppliedDestinationRule rule) {
@@ -248,6 +251,9 @@ public final class XdsResources implements ResourceSource {
 
   /** A shared part: one type for one scope. */
   private record PartKey(XdsType type, ProxyScope scope) {}
+
+  /** The shared outbound listeners: one scope's, for proxies whose connection managers trace alike. */
+  private record ListenerPartKey(ProxyScope scope, TracingTags tracing) {}
 
   /**
    * A named set of one type for one scope (EDS and RDS watch lists); endpoints also for the proxy's

@@ -8,6 +8,7 @@ import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.serviceentry.IpLiterals;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.route.ServiceAddresses;
 import io.meshpilot.xds.view.PushContext;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +41,7 @@ public final class NameTableBuilder {
     for (Service service : push.services(proxy)) {
       List<String> addresses = new ArrayList<>();
       boolean headless = false;
-      for (String address : DnsAddresses.forProxy(service, proxy)) {
+      for (String address : ServiceAddresses.allForProxy(service, proxy, proxy.usesAutoAllocatedVips())) {
         if (address.equals(UNSPECIFIED)) {
           headless = true;
           break;

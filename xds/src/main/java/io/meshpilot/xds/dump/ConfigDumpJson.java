@@ -67,7 +67,10 @@ public final class ConfigDumpJson {
       io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor(),
       io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor(),
       io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor(),
-      io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor());
+      io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.http.grpc_stats.v3.FilterConfig.getDescriptor(),
+      io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy.getDescriptor());
 
   private static final JsonFormat.TypeRegistry REGISTRY = JsonFormat.TypeRegistry.newBuilder().add(PACKED_TYPES).build();
   private static final JsonFormat.Printer COMPACT = JsonFormat.printer().usingTypeRegistry(REGISTRY)

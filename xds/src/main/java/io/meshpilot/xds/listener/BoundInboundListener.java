@@ -13,8 +13,8 @@ import io.meshpilot.xds.view.SidecarIngress;
 final class BoundInboundListener {
   private BoundInboundListener() {}
 
-  static Listener build(SidecarIngress ingress) {
-    InboundChain chain = InboundChain.of(ingress);
+  static Listener build(SidecarIngress ingress, TracingTags tracing) {
+    InboundChain chain = InboundChain.of(ingress, tracing);
     Listener.Builder listener = Listener.newBuilder()
         .setName(chain.name())
         .setAddress(NetworkFilters.address(ingress.bind(), ingress.port()))

@@ -12,15 +12,17 @@ import io.meshpilot.xds.view.SidecarIngress;
  * @param servicePort the port the virtual host is named for
  * @param hostname the host the chain serves (decorator), synthetic for Sidecar ingress
  * @param name the filter chain's name, {@code <bind>_<port>}
+ * @param tracing the proxy's tracing tags, for an HTTP chain's connection manager
  */
-record InboundChain(int targetPort, int servicePort, Protocol protocol, String hostname, String name) {
-  static InboundChain of(ServiceTarget target) {
+record InboundChain(int targetPort, int servicePort, Protocol protocol, String hostname, String name,
+    TracingTags tracing) {
+  static InboundChain of(ServiceTarget target, TracingTags tracing) {
     return new InboundChain(target.targetPort(), target.port().port(), target.port().protocol(),
-        target.service().hostname(), "0.0.0.0_" + target.targetPort());
+        target.service().hostname(), "0.0.0.0_" + target.targetPort(), tracing);
   }
 
-  static InboundChain of(SidecarIngress ingress) {
+  static InboundChain of(SidecarIngress ingress, TracingTags tracing) {
     return new InboundChain(ingress.port(), ingress.port(), ingress.protocol(), ingress.hostname(),
-        ingress.bind() + "_" + ingress.port());
+        ingress.bind() + "_" + ingress.port(), tracing);
   }
 }

@@ -49,18 +49,20 @@ public final class ListenerGenerator {
         .filter(i -> !RESERVED_PORTS.contains(i.port()))
         .toList();
     boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
+    TracingTags tracing = TracingTags.of(proxy);
     if (push.sidecarScope(proxy).ingress().isEmpty()) {
       return captured
           ? List.of(VirtualInboundListener.build(proxy.interceptionMode(),
-              VirtualInboundListener.ofTargets(push.serviceTargets(proxy), RESERVED_PORTS)))
+              VirtualInboundListener.ofTargets(push.serviceTargets(proxy), RESERVED_PORTS, tracing)))
           : List.of();
     }
     List<Listener> listeners = new ArrayList<>();
     if (captured) {
       listeners.add(VirtualInboundListener.build(proxy.interceptionMode(), ingress.stream()
-          .filter(i -> !i.bindToPort()).map(InboundChain::of).toList()));
+          .filter(i -> !i.bindToPort()).map(i -> InboundChain.of(i, tracing)).toList()));
     }
-    ingress.stream().filter(SidecarIngress::bindToPort).map(BoundInboundListener::build).forEach(listeners::add);
+    ingress.stream().filter(SidecarIngress::bindToPort).map(i -> BoundInboundListener.build(i, tracing))
+        .forEach(listeners::add);
     return List.copyOf(listeners);
   }
 }

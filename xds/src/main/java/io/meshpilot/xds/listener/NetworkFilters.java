@@ -6,15 +6,19 @@ import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.route.ConfigMetadata;
+import java.util.List;
 
 /** The network filters and small pieces listeners are made of. */
 final class NetworkFilters {
   static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
   static final String HCM = "envoy.filters.network.http_connection_manager";
+  static final String MONGO_PROXY = "envoy.filters.network.mongo_proxy";
   static final String PASSTHROUGH_CHAIN = "PassthroughFilterChain";
 
   private NetworkFilters() {}
@@ -27,20 +31,39 @@ final class NetworkFilters {
   }
 
   /**
-   * A tcp_proxy chain to the target: its cluster, or weighted clusters as istiod splits a
-   * VirtualService TCP route, with the VirtualService in the chain's metadata.
+   * The filters of a TCP chain for a port of this protocol, ending in its tcp_proxy: a Mongo port
+   * has Envoy's mongo_proxy (stats under the same prefix) before it, as istiod's
+   * {@code PILOT_ENABLE_MONGO_FILTER} (on by default) adds it; Redis and MySQL filters are off by
+   * default in istiod, so every other port has the tcp_proxy alone.
    */
-  static FilterChain tcpChain(TcpTarget target) {
+  static List<Filter> l4Filters(Protocol protocol, String statPrefix, Filter tcpProxy) {
+    if (protocol != Protocol.MONGO) {
+      return List.of(tcpProxy);
+    }
+    Filter mongo = Filter.newBuilder()
+        .setName(MONGO_PROXY)
+        .setTypedConfig(Any.pack(MongoProxy.newBuilder().setStatPrefix(statPrefix).build()))
+        .build();
+    return List.of(mongo, tcpProxy);
+  }
+
+  /**
+   * A tcp_proxy chain to the target for a port of this protocol: its cluster, or weighted clusters
+   * as istiod splits a VirtualService TCP route, with the VirtualService in the chain's metadata.
+   */
+  static FilterChain tcpChain(TcpTarget target, Protocol protocol) {
     FilterChain.Builder chain = FilterChain.newBuilder();
+    Filter tcp;
     if (!target.weighted()) {
-      chain.addFilters(tcpProxy(target.statPrefix(), target.cluster()));
+      tcp = tcpProxy(target.statPrefix(), target.cluster());
     } else {
       TcpProxy.WeightedCluster.Builder weighted = TcpProxy.WeightedCluster.newBuilder();
       target.clusters().forEach(c -> weighted.addClusters(TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
           .setName(c.cluster()).setWeight(c.weight())));
-      chain.addFilters(Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(Any.pack(TcpProxy.newBuilder()
-          .setStatPrefix(target.statPrefix()).setWeightedClusters(weighted).build())));
+      tcp = Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(Any.pack(TcpProxy.newBuilder()
+          .setStatPrefix(target.statPrefix()).setWeightedClusters(weighted).build())).build();
     }
+    chain.addAllFilters(l4Filters(protocol, target.statPrefix(), tcp));
     if (!target.configPath().isEmpty()) {
       chain.setMetadata(ConfigMetadata.of(target.configPath()));
     }

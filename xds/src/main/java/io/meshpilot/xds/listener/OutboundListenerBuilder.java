@@ -3,6 +3,7 @@ package io.meshpilot.xds.listener;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.AdditionalAddress;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -16,14 +17,18 @@ import java.util.Optional;
  */
 final class OutboundListenerBuilder {
   static final String WILDCARD = "0.0.0.0";
+  static final String WILDCARD_IPV6 = "::";
 
   private OutboundListenerBuilder() {}
 
-  static Listener build(OutboundSlot slot, OutboundTrafficPolicy policy) {
+  static Listener build(OutboundSlot slot, OutboundTrafficPolicy policy, TracingTags tracing) {
     boolean captured = slot.captured();
     Listener.Builder listener = Listener.newBuilder()
         .setName(slot.name())
-        .setAddress(NetworkFilters.address(slot.bind(), slot.port()))
+        .setAddress(NetworkFilters.address(slot.bind(), slot.port()));
+    slot.extraBinds().forEach(extra -> listener.addAdditionalAddresses(AdditionalAddress.newBuilder()
+        .setAddress(NetworkFilters.address(extra, slot.port()))));
+    listener
         .setTrafficDirection(TrafficDirection.OUTBOUND)
         .setContinueOnListenerFiltersTimeout(true)
         .setListenerFiltersTimeout(Durations.ZERO);
@@ -38,7 +43,7 @@ final class OutboundListenerBuilder {
     if (route.isPresent()) {
       String statPrefix = "outbound_" + slot.name() + ";";
       FilterChain.Builder http = FilterChain.newBuilder().addFilters(NetworkFilters.httpConnectionManager(
-          HttpConnectionManagers.outbound(statPrefix, route.get())));
+          HttpConnectionManagers.outbound(statPrefix, route.get(), tracing)));
       if (sniff) {
         listener.addListenerFilters(ListenerFilters.httpInspector());
         http.setFilterChainMatch(FilterChainMatch.newBuilder()
@@ -52,12 +57,12 @@ final class OutboundListenerBuilder {
         FilterChainMatch.Builder match = FilterChainMatch.newBuilder();
         chain.cidrs().forEach(cidr -> match.addPrefixRanges(ListenerFilters.cidr(cidr)));
         match.addAllServerNames(chain.sni());
-        listener.addFilterChains(NetworkFilters.tcpChain(chain.target()).toBuilder().setFilterChainMatch(match));
+        listener.addFilterChains(NetworkFilters.tcpChain(chain.target(), chain.protocol()).toBuilder().setFilterChainMatch(match));
       }
     }
     Optional<OutboundSlot.TcpChain> matchAll = slot.matchAllTcp();
     if (matchAll.isPresent()) {
-      FilterChain tcp = NetworkFilters.tcpChain(matchAll.get().target());
+      FilterChain tcp = NetworkFilters.tcpChain(matchAll.get().target(), matchAll.get().protocol());
       if (listener.getFilterChainsCount() == 0) {
         listener.addFilterChains(tcp); // a lone match-all chain needs no default
       } else {

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.HealthStatus;
 import io.meshpilot.registry.model.Port;
+import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.serviceentry.IpLiterals;
@@ -40,12 +41,13 @@ import java.util.function.Function;
  */
 final class OutboundListeners {
   private static final String LOCALHOST = "127.0.0.1";
+  private static final String LOCALHOST_IPV6 = "::1";
 
   private OutboundListeners() {}
 
   static List<Listener> build(Proxy proxy, PushContext push, Set<Integer> reservedPorts) {
     SidecarScope scope = push.sidecarScope(proxy);
-    Slots slots = new Slots();
+    Slots slots = new Slots(proxy.ipv4() && proxy.ipv6());
     ChainOwners owners = new ChainOwners();
     L4Routes routes = new L4Routes(push.virtualServices().visibleFrom(proxy.namespace()),
         RouteGenerator.source(proxy, push), host -> push.service(proxy, host));
@@ -61,8 +63,9 @@ final class OutboundListeners {
     }
     GenerationConflicts.shared().replace(new GeneratedResource("LDS", "outbound", proxy.namespace()),
         owners.conflicts);
+    TracingTags tracing = TracingTags.of(proxy);
     return slots.all().stream()
-        .map(slot -> OutboundListenerBuilder.build(slot, scope.outboundTrafficPolicy()))
+        .map(slot -> OutboundListenerBuilder.build(slot, scope.outboundTrafficPolicy(), tracing))
         .sorted(Comparator.comparing(Listener::getName))
         .toList();
   }
@@ -79,13 +82,14 @@ final class OutboundListeners {
     if (protocol.isEmpty() || reservedPorts.contains(number)) {
       return;
     }
-    String bind = !egress.bind().isEmpty() ? egress.bind() : captured ? OutboundListenerBuilder.WILDCARD : LOCALHOST;
+    boolean userBind = !egress.bind().isEmpty();
+    String bind = userBind ? egress.bind() : captured ? OutboundListenerBuilder.WILDCARD : LOCALHOST;
     for (Service service : egress.services().services()) {
       for (Port port : egress.services().servedPorts(service)) {
         String vip = canonical(ServiceAddresses.primary(service, proxy));
         String cidr = !captured || !bind.equals(OutboundListenerBuilder.WILDCARD) || protocol.get() == ListenerProtocol.HTTP
             || vip.equals(Service.UNSPECIFIED_ADDRESS) ? "" : vip.contains("/") ? vip : hostCidr(vip);
-        slots.slot(bind, port.port(), captured).ifPresent(slot ->
+        (userBind ? slots.userBound(bind, port.port(), captured) : slots.slot(bind, port.port(), captured)).ifPresent(slot ->
             add(slot, owners, routes, service, port, protocol.get(), new Match(cidr, "")));
       }
     }
@@ -102,10 +106,10 @@ final class OutboundListeners {
           continue;
         }
         if (!egress.bind().isEmpty()) {
-          slots.slot(egress.bind(), port.port(), captured)
+          slots.userBound(egress.bind(), port.port(), captured)
               .ifPresent(slot -> add(slot, owners, routes, service, port, protocol.get(), Match.ALL));
         } else if (captured && service.resolution() == Resolution.PASSTHROUGH && vip.equals(Service.UNSPECIFIED_ADDRESS)
-            && protocol.get() != ListenerProtocol.HTTP) {
+            && protocol.get() != ListenerProtocol.HTTP && !wildcardFallback(service, port, push)) {
           try {
             addPerEndpoint(slots, owners, routes, service, port, protocol.get(), proxy, push);
           } catch (RuntimeException e) {
@@ -131,18 +135,49 @@ final class OutboundListeners {
   }
 
   /**
+   * istiod's fallback for a passthrough TCP port without a VIP: a ServiceEntry (not a Kubernetes
+   * service) with no endpoints and no workloadSelector, e.g. a wildcard host with resolution NONE,
+   * gets the wildcard listener (by SNI on a TLS port) instead of one listener per endpoint.
+   */
+  private static boolean wildcardFallback(Service service, Port port, PushContext push) {
+    return service.attributes().registry() != RegistryKind.KUBERNETES
+        && service.attributes().labelSelectors().isEmpty()
+        && push.endpoints(service, port).isEmpty();
+  }
+
+  /**
    * The listeners being built, by key {@code (bind, port)}; a locked key takes no more services.
+   * On a dual-stack proxy the listeners istiod binds to its wildcards or loopbacks also take the
+   * IPv6 one ({@code ::}, {@code ::1}) as additional address; those on a VIP, an endpoint or a
+   * Sidecar's own bind take none.
    */
   private static final class Slots {
     private final Map<String, OutboundSlot> byKey = new LinkedHashMap<>();
     private final Set<String> locked = new HashSet<>();
+    private final boolean dualStack;
+
+    Slots(boolean dualStack) {
+      this.dualStack = dualStack;
+    }
 
     Optional<OutboundSlot> slot(String bind, int port, boolean captured) {
+      List<String> extra = !dualStack ? List.of()
+          : bind.equals(OutboundListenerBuilder.WILDCARD) ? List.of(OutboundListenerBuilder.WILDCARD_IPV6)
+          : bind.equals(LOCALHOST) ? List.of(LOCALHOST_IPV6) : List.of();
+      return slot(bind, port, captured, extra);
+    }
+
+    /** A listener on a Sidecar egress listener's own {@code bind}: that address only. */
+    Optional<OutboundSlot> userBound(String bind, int port, boolean captured) {
+      return slot(bind, port, captured, List.of());
+    }
+
+    private Optional<OutboundSlot> slot(String bind, int port, boolean captured, List<String> extraBinds) {
       String key = OutboundSlot.key(bind, port);
       if (locked.contains(key)) {
         return Optional.empty();
       }
-      return Optional.of(byKey.computeIfAbsent(key, k -> new OutboundSlot(bind, port, captured)));
+      return Optional.of(byKey.computeIfAbsent(key, k -> new OutboundSlot(bind, port, captured, extraBinds)));
     }
 
     void lockAll() {
@@ -213,7 +248,7 @@ final class OutboundListeners {
     String cluster = ClusterNames.outbound(port.port(), service.hostname());
     OutboundSlot.TcpChain own = new OutboundSlot.TcpChain(
         match.cidr().isEmpty() ? List.of() : List.of(match.cidr()),
-        match.sni().isEmpty() ? List.of() : List.of(match.sni()), TcpTarget.cluster(cluster));
+        match.sni().isEmpty() ? List.of() : List.of(match.sni()), TcpTarget.cluster(cluster), port.protocol());
     if (protocol != ListenerProtocol.TCP) {
       // on the wildcard the port's shared route serves it; on a VIP, a sniffed port has a route of its own
       slot.addHttp(protocol == ListenerProtocol.HTTP || slot.bind().equals(OutboundListenerBuilder.WILDCARD)

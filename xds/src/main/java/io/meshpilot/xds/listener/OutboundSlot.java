@@ -1,5 +1,6 @@
 package io.meshpilot.xds.listener;
 
+import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.xds.route.RouteNames;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,21 +19,28 @@ final class OutboundSlot {
   private final String bind;
   private final int port;
   private final boolean captured;
+  private final List<String> extraBinds;
   private String routeName;
   private final List<TcpChain> tcpChains = new ArrayList<>();
 
-  /** @param captured true when the listener only receives hand-offs from virtualOutbound (no bind to port) */
-  OutboundSlot(String bind, int port, boolean captured) {
+  /**
+   * @param captured true when the listener only receives hand-offs from virtualOutbound (no bind to port)
+   * @param extraBinds the listener's additional addresses (a dual-stack proxy's IPv6 wildcard or loopback)
+   */
+  OutboundSlot(String bind, int port, boolean captured, List<String> extraBinds) {
     this.bind = bind;
     this.port = port;
     this.captured = captured;
+    this.extraBinds = List.copyOf(extraBinds);
   }
 
   /**
    * One tcp_proxy chain, matched by destination CIDRs and/or TLS server names; both empty make it
    * the match-all chain.
+   *
+   * @param protocol the service port's protocol, which decides the filters before the tcp_proxy
    */
-  record TcpChain(List<String> cidrs, List<String> sni, TcpTarget target) {
+  record TcpChain(List<String> cidrs, List<String> sni, TcpTarget target, Protocol protocol) {
     TcpChain {
       cidrs = List.copyOf(cidrs);
       sni = List.copyOf(sni);
@@ -95,6 +103,10 @@ final class OutboundSlot {
 
   boolean captured() {
     return captured;
+  }
+
+  List<String> extraBinds() {
+    return extraBinds;
   }
 
   Optional<String> routeName() {

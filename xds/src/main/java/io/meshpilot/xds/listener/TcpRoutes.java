@@ -67,7 +67,8 @@ final class TcpRoutes {
           List<String> cidrs = match.destinationSubnets().isEmpty() ? own.cidrs() : match.destinationSubnets();
           // a later match with the same SNI hosts and subnets is never reached
           if (handled.add(List.of(match.sniHosts(), match.destinationSubnets()))) {
-            out.add(new OutboundSlot.TcpChain(cidrs, match.sniHosts(), target(vs, tls.route(), port, lookup)));
+            out.add(new OutboundSlot.TcpChain(cidrs, match.sniHosts(), target(vs, tls.route(), port, lookup),
+                port.protocol()));
           }
         }
       }
@@ -84,14 +85,16 @@ final class TcpRoutes {
           continue;
         }
         if (tcp.match().isEmpty()) {
-          out.add(new OutboundSlot.TcpChain(own.cidrs(), List.of(), target(vs, tcp.route(), port, lookup)));
+          out.add(new OutboundSlot.TcpChain(own.cidrs(), List.of(), target(vs, tcp.route(), port, lookup),
+              port.protocol()));
           return out; // a route for every connection: nothing after it is reached
         }
         List<String> subnets = new ArrayList<>();
         for (L4MatchAttributes match : tcp.match()) {
           if (applies(match.gateways(), match.port(), match.sourceLabels(), match.sourceNamespace(), port, source)) {
             if (match.destinationSubnets().isEmpty()) {
-              out.add(new OutboundSlot.TcpChain(own.cidrs(), List.of(), target(vs, tcp.route(), port, lookup)));
+              out.add(new OutboundSlot.TcpChain(own.cidrs(), List.of(), target(vs, tcp.route(), port, lookup),
+              port.protocol()));
               return out;
             }
             subnets.addAll(match.destinationSubnets());
@@ -101,7 +104,7 @@ final class TcpRoutes {
           TcpTarget target = target(vs, tcp.route(), port, lookup);
           // istiod leaves the VirtualService out of a subnet chain's metadata
           out.add(new OutboundSlot.TcpChain(subnets, List.of(),
-              new TcpTarget(target.statPrefix(), target.clusters(), "")));
+              new TcpTarget(target.statPrefix(), target.clusters(), ""), port.protocol()));
           if (new HashSet<>(subnets).equals(new HashSet<>(own.cidrs()))) {
             return out; // the same match as the service's own chain: that one would be refused
           }

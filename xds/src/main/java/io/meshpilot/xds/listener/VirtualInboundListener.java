@@ -78,14 +78,15 @@ final class VirtualInboundListener {
     }
     if (protocol.get() != ListenerProtocol.HTTP) {
       String cluster = ClusterNames.inbound(chain.targetPort());
-      listener.addFilterChains(chain(chain, tcpMatch(chain.targetPort()), NetworkFilters.tcpProxy(cluster, cluster)));
+      listener.addFilterChains(chain(chain, tcpMatch(chain.targetPort()),
+          NetworkFilters.l4Filters(chain.protocol(), cluster, NetworkFilters.tcpProxy(cluster, cluster))));
     }
     return protocol.get() == ListenerProtocol.AUTO;
   }
 
   /** The chains of the workload's own service ports: one per workload port, sorted by port; the oldest service wins a shared port. */
-  static List<InboundChain> ofTargets(List<ServiceTarget> targets, Set<Integer> reservedPorts) {
-    return byTargetPort(targets, reservedPorts).stream().map(InboundChain::of).toList();
+  static List<InboundChain> ofTargets(List<ServiceTarget> targets, Set<Integer> reservedPorts, TracingTags tracing) {
+    return byTargetPort(targets, reservedPorts).stream().map(t -> InboundChain.of(t, tracing)).toList();
   }
 
   /** One target per workload port, sorted by port; the oldest service wins a shared port. */
@@ -107,7 +108,7 @@ final class VirtualInboundListener {
     Protocol protocol = target.protocol();
     boolean http2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC;
     return chain(target, match.build(), NetworkFilters.httpConnectionManager(HttpConnectionManagers.inbound(
-        "inbound_0.0.0.0_" + target.targetPort() + ";", InboundRoute.of(target), http2)));
+        "inbound_0.0.0.0_" + target.targetPort() + ";", InboundRoute.of(target), http2, target.tracing())));
   }
 
   private static FilterChainMatch tcpMatch(int port) {
@@ -118,10 +119,14 @@ final class VirtualInboundListener {
   }
 
   private static FilterChain chain(InboundChain target, FilterChainMatch match, Filter filter) {
+    return chain(target, match, List.of(filter));
+  }
+
+  private static FilterChain chain(InboundChain target, FilterChainMatch match, List<Filter> filters) {
     return FilterChain.newBuilder()
         .setName(target.name())
         .setFilterChainMatch(match)
-        .addFilters(filter)
+        .addAllFilters(filters)
         .build();
   }
 }

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param locality where the proxy runs, {@code region/zone/subzone} ({@code ""} when unknown): from its
  *     topology labels, else its locality label, else {@code node.locality}, as istiod's
  *     {@code setTopologyLabels} (locality load balancing is relative to it)
+ * @param meshId metadata MESH_ID ({@code ""} when absent), which tracing tags name the mesh by
  */
 public record Proxy(
     String type,
@@ -40,7 +41,8 @@ public record Proxy(
     String generator,
     String nodeId,
     boolean dnsCapture,
-    String locality) {
+    String locality,
+    String meshId) {
 
   public Proxy {
     Objects.requireNonNull(type, "type");
@@ -56,22 +58,23 @@ public record Proxy(
     generator = Objects.requireNonNullElse(generator, "");
     nodeId = Objects.requireNonNullElse(nodeId, "");
     locality = Objects.requireNonNullElse(locality, "");
+    meshId = Objects.requireNonNullElse(meshId, "");
   }
 
-  /** A proxy of unknown locality. */
+  /** A proxy of unknown locality and mesh id. */
   public Proxy(String type, String ipAddress, String id, String dnsDomain, String namespace, Map<String, String> labels,
       List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
       String generator, String nodeId, boolean dnsCapture) {
     this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
-        generator, nodeId, dnsCapture, "");
+        generator, nodeId, dnsCapture, "", "");
   }
 
-  /** A proxy without DNS capture. */
+  /** A proxy without DNS capture, of unknown locality and mesh id. */
   public Proxy(String type, String ipAddress, String id, String dnsDomain, String namespace, Map<String, String> labels,
       List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
       String generator, String nodeId) {
     this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
-        generator, nodeId, false, "");
+        generator, nodeId, false, "", "");
   }
 
   /**

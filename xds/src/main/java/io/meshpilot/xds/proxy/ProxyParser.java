@@ -22,7 +22,8 @@ import java.util.Map;
 public final class ProxyParser {
   private static final List<String> TYPES = List.of("sidecar", "router", "waypoint", "ztunnel", "agentgateway");
   private static final List<String> STRING_FIELDS =
-      List.of("INSTANCE_IPS", "NAMESPACE", "CLUSTER_ID", "ISTIO_VERSION", "INTERCEPTION_MODE", "GENERATOR");
+      List.of("INSTANCE_IPS", "NAMESPACE", "CLUSTER_ID", "ISTIO_VERSION", "INTERCEPTION_MODE", "GENERATOR",
+          "MESH_ID");
 
   private ProxyParser() {}
 
@@ -74,7 +75,7 @@ public final class ProxyParser {
         string(metadata, "CLUSTER_ID").isEmpty() ? "Kubernetes" : string(metadata, "CLUSTER_ID"),
         string(metadata, "ISTIO_VERSION"), interceptionMode(string(metadata, "INTERCEPTION_MODE")),
         string(metadata, "GENERATOR"), nodeId, goBool(string(metadata, "DNS_CAPTURE")),
-        locality(labels, node.getLocality()));
+        locality(labels, node.getLocality()), string(metadata, "MESH_ID"));
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The {@code domains} of a service's virtual host for a 1.27+ sidecar (reference istio-xds.md §2.4):
  * the FQDN, the absolute FQDN, the short names the proxy's DNS domain allows, {@code *.} variants
- * for headless Kubernetes services, then the VIPs of the proxy's IP families. No {@code :port} twins, because route
+ * for headless Kubernetes services, then the VIPs of the proxy's IP family. No {@code :port} twins, because route
  * configurations set {@code ignore_port_in_host_matching}.
  */
 public final class VirtualHostDomains {
@@ -30,10 +30,12 @@ public final class VirtualHostDomains {
     if (service.resolution() == Resolution.PASSTHROUGH && service.attributes().registry() == RegistryKind.KUBERNETES) {
       names.forEach(name -> domains.add("*." + name));
     }
-    for (String vip : ServiceAddresses.forProxy(service, proxy)) {
-      // istiod filters a service's addresses by the proxy's IP families (single-stack proxies, or
-      // ISTIO_DUAL_STACK off); a ServiceEntry's CIDR stays a domain as istiod writes it
-      if (!vip.equals(Service.UNSPECIFIED_ADDRESS) && (vip.contains(":") ? proxy.ipv6() : proxy.ipv4())) {
+    // istiod filters a service's addresses by the proxy's IP family (ISTIO_DUAL_STACK off: a
+    // dual-stack proxy keeps the family of the first); a ServiceEntry's CIDR stays a domain as
+    // istiod writes it. Auto-allocated VIPs stay out, as they always have here: istiod adds them for
+    // proxies that capture DNS, which the shared route scope does not tell apart yet
+    for (String vip : ServiceAddresses.allForProxy(service, proxy, false)) {
+      if (!vip.equals(Service.UNSPECIFIED_ADDRESS)) {
         domains.add(vip.contains(":") ? "[" + vip + "]" : vip);
       }
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Everything of a proxy that its shared (outbound) config depends on: what it can see (its
  * namespace decides exportTo visibility, the Sidecar that applies to it narrows it), which VIPs it uses (cluster id), its DNS domain (short
- * names in route domains), interception mode, address family and generator flavour. Proxies with
+ * names in route domains), interception mode, address families (a dual-stack proxy's listeners also
+ * bind the IPv6 wildcard; its route domains hold the VIPs of one family) and generator flavour. Proxies with
  * equal scopes get the same outbound clusters, listeners, routes and endpoints, built once per push;
  * what depends on the proxy's own labels and IPs (inbound config) is not part of it.
  *
@@ -22,7 +23,7 @@ import java.util.Map;
  *     to its routes only through them (empty unless some VirtualService matches on source labels)
  */
 public record ProxyScope(String namespace, String clusterId, String dnsDomain, InterceptionMode mode,
-    boolean ipv4, String generator, String ownHeadlessAddress, List<ObjectKey> selectingRules,
+    boolean ipv4, boolean ipv6, String generator, String ownHeadlessAddress, List<ObjectKey> selectingRules,
     SidecarScope.Id sidecar, List<Map<String, String>> routeSelectors) {
 
   /** The scope of a proxy in this push. */
@@ -30,7 +31,7 @@ public record ProxyScope(String namespace, String clusterId, String dnsDomain, I
     String address = proxy.ipAddress();
     String own = !address.isEmpty() && push.headlessEndpointAddresses().contains(address) ? address : "";
     return new ProxyScope(proxy.namespace(), proxy.clusterId(), proxy.dnsDomain(), proxy.interceptionMode(),
-        proxy.ipv4(), proxy.generator(), own,
+        proxy.ipv4(), proxy.ipv6(), proxy.generator(), own,
         push.destinationRules().selecting(proxy.namespace(), proxy.labels()), push.sidecarScope(proxy).id(),
         push.virtualServices().selectorsMatching(proxy.labels()));
   }
