@@ -18,6 +18,7 @@ import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.registry.serviceentry.ServiceEntry;
 import io.meshpilot.registry.serviceentry.ServiceEntryParser;
 import io.meshpilot.registry.serviceentry.ServiceEntryValidator;
+import io.meshpilot.registry.serviceentry.WorkloadEntryParser;
 import io.meshpilot.registry.traffic.ParsedConfig;
 import io.meshpilot.registry.traffic.TrafficConfigParser;
 import io.meshpilot.registry.traffic.TrafficConfigValidator;
@@ -106,11 +107,15 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
           case Endpoints endpoints -> kube.putSlice(key, Optional.of(SliceInfo.from(endpoints)), changes);
           case Pod pod -> {
             kube.putPod(key, PodInfo.from(pod), changes);
-            serviceEntries.podChanged(key.namespace(), changes);
+            serviceEntries.workloadsChanged(key.namespace(), changes);
           }
           case Node node -> kube.putNode(NodeInfo.from(node), changes);
           case GenericKubernetesResource resource when isServiceEntry(resource) ->
               putServiceEntry(source, key, resource, changes, cause);
+          case GenericKubernetesResource resource when isWorkloadEntry(resource) -> {
+            serviceEntries.putWorkloadEntry(key, WorkloadEntryParser.parse(resource), changes);
+            traffic.storeRegistryConfig(TrafficConfigParser.stored(IstioKind.WORKLOAD_ENTRY, resource, source));
+          }
           case GenericKubernetesResource resource when trafficKind(resource).isPresent() ->
               putTrafficConfig(source, key, trafficKind(resource).get(), resource, changes);
           default -> {
@@ -182,7 +187,7 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
       log.info("ServiceEntry {} from {}: warning: {}", key.namespacedName(), source, warning);
     }
     serviceEntries.put(key, entry, changes);
-    traffic.storeServiceEntry(TrafficConfigParser.stored(IstioKind.SERVICE_ENTRY, resource, source));
+    traffic.storeRegistryConfig(TrafficConfigParser.stored(IstioKind.SERVICE_ENTRY, resource, source));
   }
 
   @Override
@@ -200,12 +205,16 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
         case Endpoints endpoints -> kube.removeSlice(key, changes);
         case Pod pod -> {
           kube.removePod(key, changes);
-          serviceEntries.podChanged(key.namespace(), changes);
+          serviceEntries.workloadsChanged(key.namespace(), changes);
         }
         case Node node -> kube.removeNode(key.name(), changes);
         case GenericKubernetesResource resource when isServiceEntry(resource) -> {
           serviceEntries.remove(key, changes);
-          traffic.removeServiceEntry(key);
+          traffic.removeRegistryConfig(key);
+        }
+        case GenericKubernetesResource resource when isWorkloadEntry(resource) -> {
+          serviceEntries.removeWorkloadEntry(key, changes);
+          traffic.removeRegistryConfig(key);
         }
         case GenericKubernetesResource resource when trafficKind(resource).isPresent() -> {
           traffic.remove(key, changes);
@@ -403,7 +412,13 @@ public final class MeshRegistry implements ServiceRegistry, ObjectSink {
   }
 
   private static Optional<IstioKind> trafficKind(GenericKubernetesResource resource) {
-    return IstioKind.of(resource.getKind(), resource.getApiVersion()).filter(kind -> kind != IstioKind.SERVICE_ENTRY);
+    return IstioKind.of(resource.getKind(), resource.getApiVersion())
+        .filter(kind -> kind != IstioKind.SERVICE_ENTRY && kind != IstioKind.WORKLOAD_ENTRY);
+  }
+
+  private static boolean isWorkloadEntry(GenericKubernetesResource resource) {
+    return IstioKind.of(resource.getKind(), resource.getApiVersion()).filter(IstioKind.WORKLOAD_ENTRY::equals)
+        .isPresent();
   }
 
   private static boolean isServiceEntry(GenericKubernetesResource resource) {

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Where sources deliver the objects they watch: Services, EndpointSlices, Endpoints, Pods, Nodes
- * (fabric8 typed objects) and the networking.istio.io kinds ServiceEntry, DestinationRule,
- * VirtualService and Sidecar ({@code GenericKubernetesResource}).
+ * (fabric8 typed objects) and the networking.istio.io kinds ServiceEntry, WorkloadEntry,
+ * DestinationRule, VirtualService and Sidecar ({@code GenericKubernetesResource}).
  * The Kubernetes informers and the config-directory watcher write here; nothing else mutates the
  * registry. Objects are converted to compact projections on arrival; the full objects are not kept.
  */

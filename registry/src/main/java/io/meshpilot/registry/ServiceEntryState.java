@@ -38,6 +38,7 @@ final class ServiceEntryState {
   private final Map<ObjectKey, ServiceEntry> entries = new HashMap<>();
   private final Map<ObjectKey, List<Service>> converted = new HashMap<>();
   private final Map<String, List<Endpoint>> endpointCache = new HashMap<>();
+  private final Map<ObjectKey, SelectedWorkload> workloadEntries = new HashMap<>();
   private List<Service> view = List.of();
 
   ServiceEntryState(RegistryConfig config, KubeState kube) {
@@ -66,8 +67,25 @@ final class ServiceEntryState {
     rebuildView(changes);
   }
 
-  /** A pod in this namespace changed: entries with a workloadSelector there may select it. */
-  void podChanged(String namespace, ChangeSet changes) {
+  /** Adds or replaces a WorkloadEntry; the entries of its namespace that select workloads are rebuilt. */
+  void putWorkloadEntry(ObjectKey key, SelectedWorkload entry, ChangeSet changes) {
+    SelectedWorkload previous = workloadEntries.put(key, entry);
+    if (!entry.equals(previous)) {
+      workloadsChanged(key.namespace(), changes);
+    }
+  }
+
+  void removeWorkloadEntry(ObjectKey key, ChangeSet changes) {
+    if (workloadEntries.remove(key) != null) {
+      workloadsChanged(key.namespace(), changes);
+    }
+  }
+
+  /**
+   * A pod or WorkloadEntry in this namespace changed: entries with a workloadSelector there may
+   * select it.
+   */
+  void workloadsChanged(String namespace, ChangeSet changes) {
     for (ServiceEntry entry : entries.values()) {
       if (entry.namespace().equals(namespace) && entry.workloadSelector().isPresent()) {
         for (String host : entry.hosts()) {
@@ -134,8 +152,9 @@ final class ServiceEntryState {
       }
       result.add(new SelectedWorkload("Pod", pod.namespace(), pod.name(), pod.ips().get(0), pod.labels(),
           pod.serviceAccountName(), pod.namedPorts(), kube.locality(pod),
-          pod.labels().getOrDefault("topology.istio.io/network", ""), pod.nodeName(), pod.ready()));
+          pod.labels().getOrDefault("topology.istio.io/network", ""), pod.nodeName(), pod.ready(), 0));
     }
+    workloadEntries.values().stream().filter(w -> w.namespace().equals(namespace)).forEach(result::add);
     return result;
   }
 

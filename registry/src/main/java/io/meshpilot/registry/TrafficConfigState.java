@@ -65,14 +65,17 @@ final class TrafficConfigState {
     storedDirty = true;
   }
 
-  /** Lists an accepted ServiceEntry in the config store view (its services live in ServiceEntryState). */
-  void storeServiceEntry(StoredConfig entry) {
+  /**
+   * Lists an accepted ServiceEntry or WorkloadEntry in the config store view (what they make, services
+   * and endpoints, lives in ServiceEntryState).
+   */
+  void storeRegistryConfig(StoredConfig entry) {
     if (!entry.equals(stored.put(entry.meta().key(), entry))) {
       storedDirty = true;
     }
   }
 
-  void removeServiceEntry(ObjectKey key) {
+  void removeRegistryConfig(ObjectKey key) {
     if (stored.remove(key) != null) {
       storedDirty = true;
     }

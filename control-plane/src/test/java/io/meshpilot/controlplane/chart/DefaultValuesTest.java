@@ -187,7 +187,8 @@ class DefaultValuesTest {
     assertThat(grantedResources(resourceRules)).containsExactlyInAnyOrder(
         "core/services", "core/pods", "core/nodes",
         "discovery.k8s.io/endpointslices", "networking.istio.io/serviceentries",
-        "networking.istio.io/destinationrules", "networking.istio.io/virtualservices", "networking.istio.io/sidecars");
+        "networking.istio.io/destinationrules", "networking.istio.io/virtualservices", "networking.istio.io/sidecars",
+        "networking.istio.io/workloadentries");
     assertThat(resourceRules).allSatisfy(r -> {
       assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
       assertThat(r.getResourceNames()).isEmpty();

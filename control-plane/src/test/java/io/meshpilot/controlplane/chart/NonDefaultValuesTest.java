@@ -135,7 +135,8 @@ class NonDefaultValuesTest {
 
     assertThat(DefaultValuesTest.grantedResources(rules)).containsExactlyInAnyOrder(
         "core/services", "core/endpoints", "core/pods", "core/nodes", "networking.istio.io/serviceentries",
-        "networking.istio.io/destinationrules", "networking.istio.io/virtualservices", "networking.istio.io/sidecars");
+        "networking.istio.io/destinationrules", "networking.istio.io/virtualservices", "networking.istio.io/sidecars",
+        "networking.istio.io/workloadentries");
     assertThat(rules).allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
   }
 

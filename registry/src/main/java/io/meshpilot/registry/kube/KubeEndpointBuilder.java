@@ -66,7 +66,7 @@ public final class KubeEndpointBuilder {
           } else {
             pod = pods.byIp(address);
           }
-          Template t = pod.map(p -> Template.of(p, nodes, config)).orElseGet(() -> Template.podless(namespace, config));
+          Template t = pod.map(p -> Template.of(p, nodes, config)).orElseGet(() -> Template.podless(config));
           for (SliceInfo.SlicePort port : ports) {
             if (seen.add(address + "\n" + port.name())) {
               out.add(t.endpoint(address, port, health));
@@ -113,9 +113,10 @@ public final class KubeEndpointBuilder {
           pod.nodeName());
     }
 
-    static Template podless(String namespace, RegistryConfig config) {
+    /** An address without a known pod: no workload, so no namespace either, as istiod's endpoint builder leaves it. */
+    static Template podless(RegistryConfig config) {
       Map<String, String> labels = TopologyLabels.augment(Map.of(), config.clusterId(), "", "", "");
-      return new Template(Map.copyOf(labels), "", "", new Locality("", config.clusterId()), "disabled", namespace, "", "", "", "");
+      return new Template(Map.copyOf(labels), "", "", new Locality("", config.clusterId()), "disabled", "", "", "", "", "");
     }
 
     Endpoint endpoint(String address, SliceInfo.SlicePort port, HealthStatus health) {

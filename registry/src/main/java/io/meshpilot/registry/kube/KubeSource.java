@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches a cluster's Services, EndpointSlices (or Endpoints), Pods, Nodes and the networking.istio.io
- * kinds (ServiceEntry, DestinationRule, VirtualService, Sidecar) with fabric8 informers and delivers
+ * kinds (ServiceEntry, WorkloadEntry, DestinationRule, VirtualService, Sidecar) with fabric8 informers and delivers
  * every object to an {@link ObjectSink} as source {@code kubernetes}. Any Istio CRD may be missing:
  * the source then syncs without that kind and starts watching it when the CRD appears ({@link
  * IstioKindDiscovery}). With {@link KubeSourceOptions#namespaces()} set, the namespaced kinds are

@@ -12,7 +12,8 @@ public enum IstioKind {
   DESTINATION_RULE("DestinationRule", "destinationrules"),
   SERVICE_ENTRY("ServiceEntry", "serviceentries"),
   SIDECAR("Sidecar", "sidecars"),
-  VIRTUAL_SERVICE("VirtualService", "virtualservices");
+  VIRTUAL_SERVICE("VirtualService", "virtualservices"),
+  WORKLOAD_ENTRY("WorkloadEntry", "workloadentries");
 
   /** The API group of every kind here. */
   public static final String GROUP = "networking.istio.io";

@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param locality {@code region/zone/subzone}, or {@code ""}
  * @param network the workload's network, or {@code ""}
  * @param nodeName the node a pod runs on, or {@code ""}
- * @param ready false for pods that are not ready; such workloads are not selected
+ * @param ready false for pods that are not ready (and WorkloadEntries whose health checks fail); such
+ *     workloads are not selected
+ * @param weight the load-balancing weight (a WorkloadEntry's {@code weight}; 0 = default)
  */
 public record SelectedWorkload(
     String kind,
@@ -30,7 +32,8 @@ public record SelectedWorkload(
     String locality,
     String network,
     String nodeName,
-    boolean ready) {
+    boolean ready,
+    int weight) {
 
   /** The kind of a pod workload. */
   public static final String POD = "Pod";

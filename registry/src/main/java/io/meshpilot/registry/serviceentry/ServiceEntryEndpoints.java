@@ -84,7 +84,7 @@ final class ServiceEntryEndpoints {
       HealthStatus health = w.kind().equals(SelectedWorkload.WORKLOAD_ENTRY) ? HealthStatus.UNKNOWN : HealthStatus.HEALTHY;
       for (SePort port : se.ports()) {
         out.add(endpoint(port, w.address(), w.namedPorts(), labels, serviceAccount, w.network(),
-            new Locality(locality, config.clusterId()), 0, tlsMode, w.namespace(), workloadName, w.nodeName(),
+            new Locality(locality, config.clusterId()), w.weight(), tlsMode, w.namespace(), workloadName, w.nodeName(),
             health));
       }
     }

@@ -142,17 +142,21 @@ public final class ServiceEntryParser {
     }
     for (int i = 0; i < raw.size(); i++) {
       String path = "spec.endpoints[" + i + "]";
-      Map<String, Object> endpoint = requiredObject(raw.get(i), path);
-      out.add(new WorkloadEntry(
-          string(endpoint.get("address"), path + ".address"),
-          unsignedIntMap(endpoint.get("ports"), path + ".ports"),
-          stringMap(endpoint.get("labels"), path + ".labels"),
-          string(endpoint.get("network"), path + ".network"),
-          string(endpoint.get("locality"), path + ".locality"),
-          unsignedInt(endpoint.get("weight"), path + ".weight"),
-          string(endpoint.get("serviceAccount"), path + ".serviceAccount")));
+      out.add(workloadEntry(requiredObject(raw.get(i), path), path));
     }
     return out;
+  }
+
+  /** A WorkloadEntry message: an inline endpoint at {@code path}, or a WorkloadEntry object's {@code spec}. */
+  static WorkloadEntry workloadEntry(Map<String, Object> endpoint, String path) throws InvalidObjectException {
+    return new WorkloadEntry(
+        string(endpoint.get("address"), path + ".address"),
+        unsignedIntMap(endpoint.get("ports"), path + ".ports"),
+        stringMap(endpoint.get("labels"), path + ".labels"),
+        string(endpoint.get("network"), path + ".network"),
+        string(endpoint.get("locality"), path + ".locality"),
+        unsignedInt(endpoint.get("weight"), path + ".weight"),
+        string(endpoint.get("serviceAccount"), path + ".serviceAccount"));
   }
 
   private static Optional<Map<String, String>> workloadSelector(Object value) throws InvalidObjectException {

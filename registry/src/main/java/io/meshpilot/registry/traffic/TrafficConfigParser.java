@@ -62,7 +62,7 @@ public final class TrafficConfigParser {
       case DESTINATION_RULE -> DestinationRule.class;
       case VIRTUAL_SERVICE -> VirtualService.class;
       case SIDECAR -> Sidecar.class;
-      case SERVICE_ENTRY -> throw new IllegalArgumentException("ServiceEntry has its own parser");
+      case SERVICE_ENTRY, WORKLOAD_ENTRY -> throw new IllegalArgumentException(kind.kind() + " has its own parser");
     };
   }
 

@@ -157,6 +157,7 @@ class KubeEndpointBuilderTest {
     assertThat(ep.serviceAccount()).isEmpty();
     assertThat(ep.tlsMode()).isEqualTo("disabled");
     assertThat(ep.workloadName()).isEmpty();
+    assertThat(ep.namespace()).as("no workload, no namespace: istio.workload reads \";;;;<cluster>\"").isEmpty();
     assertThat(ep.labels()).isEqualTo(Map.of("topology.istio.io/cluster", "east"));
     assertThat(ep.locality()).isEqualTo(new Locality("", "east"));
   }

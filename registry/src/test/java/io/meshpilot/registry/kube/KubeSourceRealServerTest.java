@@ -198,7 +198,7 @@ class KubeSourceRealServerTest {
         new PolicyRuleBuilder().withApiGroups("discovery.k8s.io").withResources("endpointslices")
             .withVerbs("get", "list", "watch").build(),
         new PolicyRuleBuilder().withApiGroups("networking.istio.io")
-            .withResources("serviceentries", "destinationrules", "virtualservices", "sidecars")
+            .withResources("serviceentries", "destinationrules", "virtualservices", "sidecars", "workloadentries")
             .withVerbs("get", "list", "watch").build()), List.of(
         new PolicyRuleBuilder().withApiGroups("").withResources("nodes").withVerbs("get", "list", "watch").build(),
         new PolicyRuleBuilder().withNonResourceURLs("/apis/networking.istio.io/*").withVerbs("get").build()));

@@ -237,7 +237,7 @@ class ServiceEntryEndpointsTest {
         pod("other-app", "10.1.0.2", Map.of("app", "web"), true),
         pod("not-ready", "10.1.0.3", Map.of("app", "vm"), false),
         new SelectedWorkload("Pod", "elsewhere", "other-ns", "10.1.0.4", Map.of("app", "vm"), "", Map.of(), "", "", "",
-            true));
+            true, 0));
 
     assertThat(ServiceEntryConverter.endpoints(se, firstService(se), candidates, CONFIG))
         .extracting(Endpoint::address).containsExactly("10.1.0.1", "10.1.0.1");
@@ -265,7 +265,7 @@ class ServiceEntryEndpointsTest {
   void selectedWorkloadUsesItsNamedPortThenTargetPortThenNumber() {
     ServiceEntry se = selectorEntry("STATIC");
     SelectedWorkload w = new SelectedWorkload("Pod", "default", "p", "10.1.0.1", Map.of("app", "vm"), "", Map.of("grpc", 7070),
-        "", "", "", true);
+        "", "", "", true, 0);
 
     assertThat(ServiceEntryConverter.endpoints(se, firstService(se), List.of(w), CONFIG))
         .extracting(Endpoint::servicePortName, Endpoint::endpointPort, Endpoint::legacyClusterPortKey)
@@ -277,7 +277,7 @@ class ServiceEntryEndpointsTest {
     ServiceEntry se = selectorEntry("STATIC");
     SelectedWorkload w = new SelectedWorkload("Pod", "default", "vm-7d9f-abc", "10.1.0.1",
         Map.of("app", "vm", "security.istio.io/tlsMode", "istio", "service.istio.io/workload-name", "vm"), "vm-sa",
-        Map.of(), "us-east1/us-east1-b/", "net-a", "node-1", true);
+        Map.of(), "us-east1/us-east1-b/", "net-a", "node-1", true, 0);
 
     Endpoint e = ServiceEntryConverter.endpoints(se, firstService(se), List.of(w), CONFIG).get(0);
 
@@ -302,7 +302,7 @@ class ServiceEntryEndpointsTest {
   void selectedPodWithoutTlsModeLabelHasTlsDisabledEvenWithAServiceAccount() {
     ServiceEntry se = selectorEntry("STATIC");
     SelectedWorkload w = new SelectedWorkload("Pod", "default", "p", "10.1.0.1", Map.of("app", "vm"), "sa", Map.of(),
-        "", "", "", true);
+        "", "", "", true, 0);
 
     assertThat(ServiceEntryConverter.endpoints(se, firstService(se), List.of(w), CONFIG).get(0).tlsMode())
         .isEqualTo("disabled");
@@ -312,7 +312,7 @@ class ServiceEntryEndpointsTest {
   void selectedWorkloadEntryWithServiceAccountHasIstioTlsAndItsNameAsWorkload() {
     ServiceEntry se = selectorEntry("STATIC");
     SelectedWorkload w = new SelectedWorkload("WorkloadEntry", "default", "vm-1", "10.2.0.1", Map.of("app", "vm"), "vm-sa",
-        Map.of(), "", "", "", true);
+        Map.of(), "", "", "", true, 0);
 
     Endpoint e = ServiceEntryConverter.endpoints(se, firstService(se), List.of(w), CONFIG).get(0);
 
@@ -359,12 +359,12 @@ class ServiceEntryEndpointsTest {
   }
 
   private static SelectedWorkload pod(String name, String ip, Map<String, String> labels, boolean ready) {
-    return new SelectedWorkload("Pod", "default", name, ip, labels, "", Map.of(), "", "", "", ready);
+    return new SelectedWorkload("Pod", "default", name, ip, labels, "", Map.of(), "", "", "", ready, 0);
   }
 
   private static SelectedWorkload workloadEntry(String name, String address) {
     return new SelectedWorkload("WorkloadEntry", "default", name, address, Map.of("app", "vm"), "", Map.of(), "", "", "",
-        true);
+        true, 0);
   }
 
   private static Service firstService(ServiceEntry se) {

@@ -100,7 +100,12 @@ class EnvoyValidationTest {
       serviceEntry("default", "cidr", Map.of("hosts", List.of("net.example.com"), "resolution", "NONE",
           "addresses", List.of("10.10.0.0/16"), "ports", List.of(Map.of("number", 6379, "name", "tcp", "protocol", "TCP")))),
       serviceEntry("default", "cidr2", Map.of("hosts", List.of("net2.example.com"), "resolution", "NONE",
-          "addresses", List.of("10.20.0.0/16"), "ports", List.of(Map.of("number", 6379, "name", "tcp", "protocol", "TCP")))));
+          "addresses", List.of("10.20.0.0/16"), "ports", List.of(Map.of("number", 6379, "name", "tcp", "protocol", "TCP")))),
+      serviceEntry("default", "wildcard-tls", Map.of("hosts", List.of("*.example"), "resolution", "NONE",
+          "location", "MESH_EXTERNAL", "ports", List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS")))),
+      service("default", "mongo", "None", port("mongo", 27017)),
+      pod("default", "mongo-0", "10.244.0.40", "mongo"),
+      slice("default", "mongo", "mongo", 27017, Map.of("10.244.0.40", "mongo-0")));
 
   @ParameterizedTest
   @EnumSource(InterceptionMode.class)
@@ -112,6 +117,19 @@ class EnvoyValidationTest {
       assertThat(bootstrap.getStaticResources().getListenersCount()).isGreaterThan(3);
       validate(envoy, bootstrap, mode + "-" + policy);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(InterceptionMode.class)
+  void envoyAcceptsADualStackSidecarsConfig(InterceptionMode mode) throws Exception {
+    Path envoy = envoyBinary();
+    Proxy proxy = new Proxy("sidecar", "10.244.0.5", "client.default", "default.svc.cluster.local", "default",
+        Map.of("app", "reviews", "service.istio.io/canonical-name", "reviews"), List.of("10.244.0.5", "fd00:10:244::5"),
+        "Kubernetes", "1.31.0", mode, "", "sidecar~10.244.0.5~client.default~default.svc.cluster.local", false, "mesh1");
+    Bootstrap bootstrap = bootstrap(proxy, mesh.push(OutboundTrafficPolicy.REGISTRY_ONLY));
+    assertThat(bootstrap.getStaticResources().getListenersList())
+        .anySatisfy(l -> assertThat(l.getAdditionalAddressesList()).isNotEmpty());
+    validate(envoy, bootstrap, "dual-" + mode);
   }
 
   private Bootstrap bootstrap(Proxy proxy, PushContext push) {

@@ -69,9 +69,12 @@ class ListenerGeneratorTest {
     assertThat(hcm.getRds().getRouteConfigName()).isEqualTo("9080");
     assertThat(hcm.getRds().getConfigSource().hasAds()).isTrue();
     assertThat(hcm.getNormalizePath().getValue()).isTrue();
-    assertThat(hcm.getHttpFiltersList()).extracting(f -> f.getName())
-        .containsExactly("envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router");
+    assertThat(hcm.getHttpFiltersList()).extracting(f -> f.getName()).containsExactly("envoy.filters.http.grpc_stats",
+        "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router");
     assertThat(hcm.getUpgradeConfigs(0).getUpgradeType()).isEqualTo("websocket");
+    assertThat(hcm.getTracing().getRandomSampling().getValue()).isEqualTo(1.0);
+    assertThat(hcm.getRequestIdExtension().getTypedConfig().getTypeUrl()).endsWith("UuidRequestIdConfig");
+    assertThat(listener.getAdditionalAddressesList()).as("IPv4-only proxy").isEmpty();
     assertThat(listener.getDefaultFilterChain().getName()).isEqualTo("PassthroughFilterChain");
     assertThat(tcpProxy(listener.getDefaultFilterChain()).getCluster()).isEqualTo("PassthroughCluster");
   }

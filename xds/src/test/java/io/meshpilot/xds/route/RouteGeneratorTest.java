@@ -67,17 +67,22 @@ class RouteGeneratorTest {
   }
 
   @Test
-  void vipsOfAnotherIpFamilyAreNoDomainsOfASingleStackProxy() {
+  void vipsOfOneIpFamilyAreDomainsTheFirstVipsFamilyForADualStackProxy() {
     io.fabric8.kubernetes.api.model.Service dual = service("default", "echo", "10.96.0.30", port("http", 9080));
     dual.getSpec().setClusterIPs(List.of("10.96.0.30", "fd00:10:96::30"));
-    mesh.with(dual);
+    io.fabric8.kubernetes.api.model.Service v6First = service("default", "echo6", "fd00:10:96::31", port("http", 9080));
+    v6First.getSpec().setClusterIPs(List.of("fd00:10:96::31", "10.96.0.31"));
+    mesh.with(dual).with(v6First);
     Proxy dualStack = new Proxy("sidecar", "10.244.9.7", "dual.default", "default.svc.cluster.local", "default",
         Map.of(), List.of("10.244.9.7", "fd00:10:244::7"), "Kubernetes", "1.31.0", null, "", "");
 
     assertThat(vhost(route("9080", sameNamespace), "echo.default.svc.cluster.local:9080").getDomainsList())
         .contains("10.96.0.30").doesNotContain("[fd00:10:96::30]");
+    // istiod without ISTIO_DUAL_STACK: a dual-stack proxy keeps the family of the service's first VIP
     assertThat(vhost(route("9080", dualStack), "echo.default.svc.cluster.local:9080").getDomainsList())
-        .contains("10.96.0.30", "[fd00:10:96::30]");
+        .contains("10.96.0.30").doesNotContain("[fd00:10:96::30]");
+    assertThat(vhost(route("9080", dualStack), "echo6.default.svc.cluster.local:9080").getDomainsList())
+        .contains("[fd00:10:96::31]").doesNotContain("10.96.0.31");
   }
 
   @Test
