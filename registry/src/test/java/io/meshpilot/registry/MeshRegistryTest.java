@@ -5,6 +5,7 @@ import static io.meshpilot.registry.TestObjects.pod;
 import static io.meshpilot.registry.TestObjects.service;
 import static io.meshpilot.registry.TestObjects.serviceEntry;
 import static io.meshpilot.registry.TestObjects.slice;
+import static io.meshpilot.registry.TestObjects.workloadEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshpilot.registry.model.Endpoint;
@@ -179,6 +180,50 @@ class MeshRegistryTest {
 
     assertThat(endpointAddresses("sel.example.internal", "default")).containsExactly("10.244.0.9");
     assertThat(changes).anySatisfy(c -> assertThat(c.endpoints()).contains("sel.example.internal"));
+  }
+
+  @Test
+  void workloadSelectorEntryPicksWorkloadEntriesOfItsNamespace() {
+    registry.upsert(SOURCE, serviceEntry("external", "vm", "2024-02-01T00:00:00Z", Map.of(
+        "hosts", List.of("vm.example.internal"), "resolution", "STATIC", "location", "MESH_INTERNAL",
+        "workloadSelector", Map.of("labels", Map.of("app", "vm")),
+        "ports", List.of(Map.of("number", 8080, "name", "http", "protocol", "HTTP", "targetPort", 9090)))));
+    changes.clear();
+
+    registry.upsert(SOURCE, workloadEntry("external", "vm-1", Map.of("address", "10.2.0.5",
+        "labels", Map.of("app", "vm", "version", "v1"), "locality", "eu/eu-1", "weight", 3, "network", "n1"),
+        Map.of(), Map.of()));
+    registry.upsert(SOURCE, workloadEntry("external", "vm-2", Map.of("address", "10.2.0.6",
+        "labels", Map.of("app", "other"), "ports", Map.of("http", 19090)), Map.of("app", "vm"), Map.of()));
+    registry.upsert(SOURCE, workloadEntry("elsewhere", "vm-3", Map.of("address", "10.2.0.7",
+        "labels", Map.of("app", "vm")), Map.of(), Map.of()));
+    registry.upsert(SOURCE, workloadEntry("external", "vm-unhealthy", Map.of("address", "10.2.0.8",
+        "labels", Map.of("app", "vm")), Map.of(), Map.of("proxy.istio.io/health-checks-enabled", "true")));
+
+    List<Endpoint> endpoints = registry.endpointShards("vm.example.internal", "external").values().stream()
+        .flatMap(List::stream).toList();
+    // vm-2's object label beats its spec label; vm-3 is in another namespace; vm-unhealthy has no Healthy condition
+    assertThat(endpoints).extracting(Endpoint::address).containsExactly("10.2.0.5", "10.2.0.6");
+    Endpoint vm1 = endpoints.get(0);
+    assertThat(vm1.endpointPort()).isEqualTo(9090);
+    assertThat(vm1.lbWeight()).isEqualTo(3);
+    assertThat(vm1.network()).isEqualTo("n1");
+    assertThat(vm1.locality().label()).isEqualTo("eu/eu-1");
+    assertThat(vm1.workloadName()).isEqualTo("vm-1");
+    assertThat(vm1.labels()).containsEntry("version", "v1");
+    assertThat(endpoints.get(1).endpointPort()).as("the entry's port of the same name").isEqualTo(19090);
+    assertThat(changes).anySatisfy(c -> assertThat(c.endpoints()).contains("vm.example.internal"));
+
+    changes.clear();
+    registry.delete(SOURCE, workloadEntry("external", "vm-1", Map.of("address", "10.2.0.5"), Map.of(), Map.of()));
+    assertThat(endpointAddresses("vm.example.internal", "external")).containsExactly("10.2.0.6");
+    assertThat(changes).anySatisfy(c -> assertThat(c.endpoints()).contains("vm.example.internal"));
+  }
+
+  @Test
+  void workloadEntryWithoutAddressOrNetworkIsRejected() {
+    registry.upsert(SOURCE, workloadEntry("external", "empty", Map.of("labels", Map.of("app", "vm")), Map.of(), Map.of()));
+    assertThat(registry.rejections()).anySatisfy(r -> assertThat(r.reason()).contains("spec.address: required"));
   }
 
   @Test

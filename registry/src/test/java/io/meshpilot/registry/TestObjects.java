@@ -46,6 +46,14 @@ final class TestObjects {
         .withAdditionalProperties(Map.of("spec", spec)).build();
   }
 
+  /** A WorkloadEntry object with the given spec and metadata labels and annotations. */
+  static GenericKubernetesResource workloadEntry(String ns, String name, Map<String, Object> spec,
+      Map<String, String> labels, Map<String, String> annotations) {
+    return new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1").withKind("WorkloadEntry")
+        .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).withAnnotations(annotations).endMetadata()
+        .withAdditionalProperties(Map.of("spec", spec)).build();
+  }
+
   static Map<String, Object> dnsSpec(String host) {
     return Map.of("hosts", List.of(host), "resolution", "DNS",
         "ports", List.of(Map.of("number", 443, "name", "https", "protocol", "HTTPS")));
