@@ -70,6 +70,13 @@ class ProxyParserTest {
   }
 
   @Test
+  void meshIdComesFromMetadataAndIsEmptyWithout() throws InvalidProxyException {
+    String id = "sidecar~10.0.0.9~p.shop~shop.svc.cluster.local";
+    assertThat(ProxyParser.parse(node(id, Map.of("MESH_ID", text("cluster.local")))).meshId()).isEqualTo("cluster.local");
+    assertThat(ProxyParser.parse(node(id, Map.of())).meshId()).isEmpty();
+  }
+
+  @Test
   void defaultsNamespaceFromTheDnsDomainAndIpFromTheNodeIdAndModeToRedirect() throws InvalidProxyException {
     Proxy proxy = ProxyParser.parse(node("sidecar~10.0.0.9~p.shop~shop.svc.cluster.local", Map.of(
         "INTERCEPTION_MODE", text("bogus"), "GENERATOR", text("grpc"))));
