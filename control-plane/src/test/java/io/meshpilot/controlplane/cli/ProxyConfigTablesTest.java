@@ -69,6 +69,7 @@ class ProxyConfigTablesTest {
         0.0.0.0   80    ALL                                  PassthroughCluster
         0.0.0.0   443   ALL                                  PassthroughCluster
         0.0.0.0   443   SNI: api.example.com                 Cluster: outbound|443||api.example.com
+        0.0.0.0   443   SNI: *.wikipedia.org                 Cluster: outbound|443||*.wikipedia.org
         0.0.0.0   5432  ALL                                  PassthroughCluster
         0.0.0.0   5432  Addr: 203.0.113.0/24                 Cluster: outbound|5432||db.partner.example
         0.0.0.0   8080  Trans: raw_buffer; App: http/1.1,h2c Route: 8080

@@ -67,7 +67,7 @@ class RequestTraceTest {
   @Test
   void tlsToAnExternalServiceIsMatchedBySni() {
     assertThat(trace(recorded, "https://api.example.com/"))
-        .contains("listener    0.0.0.0_443  (filter chain 0, tcp_proxy → outbound|443||api.example.com)",
+        .contains("listener    0.0.0.0_443  (filter chain 1, tcp_proxy → outbound|443||api.example.com)",
             "cluster     outbound|443||api.example.com  (STRICT_DNS)");
   }
 }
