@@ -61,12 +61,20 @@ public record Proxy(
     meshId = Objects.requireNonNullElse(meshId, "");
   }
 
+  /** A proxy of unknown mesh id. */
+  public Proxy(String type, String ipAddress, String id, String dnsDomain, String namespace, Map<String, String> labels,
+      List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
+      String generator, String nodeId, boolean dnsCapture, String locality) {
+    this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
+        generator, nodeId, dnsCapture, locality, "");
+  }
+
   /** A proxy of unknown locality and mesh id. */
   public Proxy(String type, String ipAddress, String id, String dnsDomain, String namespace, Map<String, String> labels,
       List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
       String generator, String nodeId, boolean dnsCapture) {
     this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
-        generator, nodeId, dnsCapture, "", "");
+        generator, nodeId, dnsCapture, "");
   }
 
   /** A proxy without DNS capture, of unknown locality and mesh id. */
@@ -74,7 +82,7 @@ public record Proxy(
       List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
       String generator, String nodeId) {
     this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
-        generator, nodeId, false, "", "");
+        generator, nodeId, false, "");
   }
 
   /**

@@ -82,7 +82,7 @@ class NameTableBuilderTest {
   private static Proxy proxy(String ips, boolean dnsCapture) {
     List<String> instanceIps = List.of(ips.split(","));
     return new Proxy("sidecar", instanceIps.get(0), "app.default", "default.svc.cluster.local", "default", Map.of(),
-        instanceIps, "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "", "sidecar~x~app.default~d", dnsCapture, "");
+        instanceIps, "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "", "sidecar~x~app.default~d", dnsCapture);
   }
 
   private static io.fabric8.kubernetes.api.model.Service service(String name, String clusterIp,

@@ -125,7 +125,7 @@ class EnvoyValidationTest {
     Path envoy = envoyBinary();
     Proxy proxy = new Proxy("sidecar", "10.244.0.5", "client.default", "default.svc.cluster.local", "default",
         Map.of("app", "reviews", "service.istio.io/canonical-name", "reviews"), List.of("10.244.0.5", "fd00:10:244::5"),
-        "Kubernetes", "1.31.0", mode, "", "sidecar~10.244.0.5~client.default~default.svc.cluster.local", false, "mesh1");
+        "Kubernetes", "1.31.0", mode, "", "sidecar~10.244.0.5~client.default~default.svc.cluster.local", false, "", "mesh1");
     Bootstrap bootstrap = bootstrap(proxy, mesh.push(OutboundTrafficPolicy.REGISTRY_ONLY));
     assertThat(bootstrap.getStaticResources().getListenersList())
         .anySatisfy(l -> assertThat(l.getAdditionalAddressesList()).isNotEmpty());

@@ -43,7 +43,7 @@ class OutboundListenersGoldenTest {
   private final Proxy dualStack = new Proxy("sidecar", "10.1.1.10", "web-1.shop", "shop.svc.cluster.local", "shop",
       Map.of("app", "web", "service.istio.io/canonical-name", "web", "service.istio.io/canonical-revision", "v2"),
       List.of("10.1.1.10", "fd00:10:1::10"), "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "",
-      "sidecar~10.1.1.10~web-1.shop~shop.svc.cluster.local", false, "mesh1");
+      "sidecar~10.1.1.10~web-1.shop~shop.svc.cluster.local", false, "", "mesh1");
 
   @Test
   void dualStackProxyListenersHaveIstiodsShapes() throws IOException {
