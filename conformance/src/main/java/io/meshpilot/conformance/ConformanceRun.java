@@ -71,12 +71,16 @@ final class ConformanceRun {
         fixtures.touchEndpointSlices();
         Snapshot expected = observe(istiod, proxies);
         Snapshot actual = observe(meshpilot, proxies);
+        JsonNode rejected = meshpilot.debugJson("/debug/rejectedz");
+        expected.save(work.resolve("dumps").resolve(istiod.name()));
+        actual.save(work.resolve("dumps").resolve(meshpilot.name()));
         Comparison comparison = new Comparison();
         comparison.registryz(expected.registryz(), actual.registryz());
         for (SidecarNode proxy : proxies) {
           comparison.configDump(proxyId(proxy), expected.dumps().get(proxyId(proxy)), actual.dumps().get(proxyId(proxy)));
         }
-        return new ConformanceReport(header(proxies, istiod, meshpilot), comparison.differences(),
+        return new ConformanceReport(header(proxies, istiod, meshpilot, rejected, work.resolve("dumps")),
+            comparison.differences(),
             comparison.ignoredInIstiod(), comparison.ignoredInMeshpilot());
       }
     }
@@ -120,10 +124,13 @@ final class ConformanceRun {
     return new Snapshot(server.debugJson("/debug/registryz"), dumps);
   }
 
-  private List<String> header(List<SidecarNode> proxies, ControlPlaneProcess istiod, ControlPlaneProcess meshpilot) {
+  private List<String> header(List<SidecarNode> proxies, ControlPlaneProcess istiod, ControlPlaneProcess meshpilot,
+      JsonNode rejected, Path dumps) {
     List<String> out = new ArrayList<>();
     out.add("istiod: `" + options.istiod + "` (log `" + istiod.log() + "`)");
-    out.add("meshpilot: `" + options.meshpilotJar + "` (log `" + meshpilot.log() + "`)");
+    out.add("meshpilot: `" + options.meshpilotJar + "` (log `" + meshpilot.log() + "`); /debug/rejectedz: "
+        + (rejected.isEmpty() ? "nothing" : "`" + rejected + "`"));
+    out.add("config dumps compared: `" + dumps + "/<server>/<proxy>.json`");
     out.add("fixtures: `" + options.fixtures + "`; CRDs: `" + options.crds + "`");
     out.add("proxies (ISTIO_VERSION " + ISTIO_VERSION + "): " + String.join(", ", proxies.stream()
         .map(p -> "`" + proxyId(p) + "` " + p.ips()).toList()));
@@ -151,6 +158,14 @@ final class ConformanceRun {
     @Override
     public int hashCode() {
       return Objects.hash(registryz, content());
+    }
+
+    /** Writes each proxy's config dump to {@code dir/<proxy>.json}, for a reader of the report. */
+    void save(Path dir) throws IOException {
+      Files.createDirectories(dir);
+      for (Map.Entry<String, JsonNode> dump : dumps.entrySet()) {
+        Files.writeString(dir.resolve(dump.getKey() + ".json"), dump.getValue().toPrettyString());
+      }
     }
 
     private Map<String, List<Map<String, JsonNode>>> content() {

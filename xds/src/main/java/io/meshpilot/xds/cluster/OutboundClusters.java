@@ -15,7 +15,6 @@ import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.networking.DestinationRule;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.conflict.Conflict;
-import io.meshpilot.xds.endpoint.EndpointHealth;
 import io.meshpilot.xds.endpoint.LocalityEndpoints;
 import io.meshpilot.xds.endpoint.SubsetEndpoints;
 import io.meshpilot.xds.proxy.Proxy;
@@ -133,7 +132,7 @@ final class OutboundClusters {
       List<Conflict> refused) {
     HttpOptions http = HttpOptions.forProtocol(port.protocol());
     try {
-      ClusterPolicy.apply(cluster, http, policy, timeout(push), EndpointHealth.supportsUnhealthy(service));
+      ClusterPolicy.apply(cluster, http, policy, timeout(push), service);
     } catch (RuntimeException e) {
       refused.add(new Conflict(rule.object(), "cluster " + cluster.getName() + " not generated, left out: "
           + e.getMessage()));

@@ -24,7 +24,16 @@ public final class EndpointHealth {
 
   /** True when unhealthy endpoints are sent, and the cluster then gets {@code healthy_panic_threshold: 0}. */
   public static boolean supportsUnhealthy(Service service) {
-    return AUTO_SEND_UNHEALTHY || service.attributes().trafficDistribution() != 0;
+    return AUTO_SEND_UNHEALTHY || forcesUnhealthy(service);
+  }
+
+  /**
+   * istiod's ForcesSupportUnhealthyEndpoints: the service needs unhealthy endpoints whatever its
+   * DestinationRule says (trafficDistribution spills over by endpoint health), so even an outlier
+   * detection's {@code minHealthPercent} leaves the panic threshold at 0.
+   */
+  public static boolean forcesUnhealthy(Service service) {
+    return service.attributes().trafficDistribution() != 0;
   }
 
   /** True when the endpoint is sent at all. */
