@@ -7,6 +7,7 @@ import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterNames;
+import io.meshpilot.xds.cluster.TrafficPolicies;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
@@ -14,6 +15,7 @@ import io.meshpilot.registry.networking.DestinationRule;
 import java.util.List;
 import java.util.Map;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Optional;
 import java.util.Set;
@@ -27,10 +29,11 @@ import java.util.Set;
 public final class EndpointGenerator {
   /**
    * A ClusterLoadAssignment depends on its name, the service, the port's endpoint list (the shards'
-   * lists by identity) and, for a subset cluster, the subset's labels.
+   * lists by identity), for a subset cluster the subset's labels, and whether the cluster's policy
+   * lets unhealthy endpoints be sent.
    */
   private record Key(String clusterName, Ref<Service> service, Ref<List<Endpoint>> endpoints,
-      Map<String, String> subsetLabels) {}
+      Map<String, String> subsetLabels, boolean sendsUnhealthy) {}
 
   private EndpointGenerator() {}
 
@@ -48,11 +51,11 @@ public final class EndpointGenerator {
     if (port.isEmpty()) {
       return cla.build();
     }
+    Optional<AppliedDestinationRule> rule = push.destinationRule(proxy, service.get());
     Map<String, String> subsetLabels = Map.of();
     if (!name.get().subset().isEmpty()) {
       // a subset the rule that applies to this proxy does not declare has no endpoints
-      Optional<Map<String, String>> labels = push.destinationRule(proxy, service.get())
-          .flatMap(rule -> rule.subset(name.get().subset()))
+      Optional<Map<String, String>> labels = rule.flatMap(r -> r.subset(name.get().subset()))
           .map(DestinationRule.Subset::labels);
       if (labels.isEmpty()) {
         return cla.build();
@@ -60,13 +63,19 @@ public final class EndpointGenerator {
       subsetLabels = labels.get();
     }
     Map<String, String> selector = subsetLabels;
+    boolean sendsUnhealthy = EndpointHealth.sendsUnhealthy(service.get(), rule.map(r -> TrafficPolicies.forSubset(
+        r.rule().trafficPolicy(), r.subset(name.get().subset()).map(DestinationRule.Subset::trafficPolicy).orElse(null),
+        port.get().port())).orElse(null));
     GeneratedResource resource = new GeneratedResource("EDS", clusterName, proxy.namespace());
     try {
       List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
       ClusterLoadAssignment built = push.cache().get(
-          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector),
-          () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(),
-              SubsetEndpoints.select(endpoints, selector))).build());
+          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector, sendsUnhealthy),
+          () -> {
+            List<Endpoint> selected = SubsetEndpoints.select(endpoints, selector);
+            return cla.addAllEndpoints(LocalityEndpoints.build(service.get(),
+                sendsUnhealthy ? selected : EndpointHealth.withoutUnhealthy(selected))).build();
+          });
       GenerationConflicts.shared().replace(resource, Set.of());
       return built;
     } catch (RuntimeException e) {

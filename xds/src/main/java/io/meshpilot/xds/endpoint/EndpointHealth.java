@@ -3,6 +3,8 @@ package io.meshpilot.xds.endpoint;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.HealthStatus;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.DestinationRule;
+import java.util.List;
 
 /**
  * Which endpoints istiod (1.31 defaults) sends to sidecars (reference istio-xds.md §4.2, §4.3):
@@ -34,6 +36,30 @@ public final class EndpointHealth {
    */
   public static boolean forcesUnhealthy(Service service) {
     return service.attributes().trafficDistribution() != 0;
+  }
+
+  /**
+   * istiod's supportsUnhealthyEndpoints for one cluster: a service that sends unhealthy endpoints
+   * leaves them out where the cluster's policy has outlier detection with a {@code minHealthPercent}
+   * above 0, since Envoy's panic threshold would otherwise route to them (unless the service forces
+   * them, see {@link #forcesUnhealthy}).
+   *
+   * @param policy the cluster's merged traffic policy, or {@code null}
+   */
+  static boolean sendsUnhealthy(Service service, DestinationRule.TrafficPolicy policy) {
+    if (forcesUnhealthy(service)) {
+      return true;
+    }
+    if (!supportsUnhealthy(service)) {
+      return false;
+    }
+    return policy == null || policy.outlierDetection() == null || policy.outlierDetection().minHealthPercent() == null
+        || policy.outlierDetection().minHealthPercent() <= 0;
+  }
+
+  /** The endpoints without the unhealthy ones, for a cluster that does not send them. */
+  static List<Endpoint> withoutUnhealthy(List<Endpoint> endpoints) {
+    return endpoints.stream().filter(e -> e.health() != HealthStatus.UNHEALTHY).toList();
   }
 
   /** True when the endpoint is sent at all. */
