@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshpilot.conformance.diff.Comparison;
-import io.meshpilot.conformance.diff.ConfigDumpView;
 import io.meshpilot.conformance.diff.Section;
 import io.meshpilot.conformance.peers.ControlPlaneProcess;
 import io.meshpilot.conformance.peers.Fixtures;
@@ -29,7 +28,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -105,7 +103,8 @@ final class ConformanceRun {
       await(server.name() + " answers settle").atMost(SETTLE_WITHIN).pollInterval(Duration.ofSeconds(2))
           .until(() -> {
             Snapshot now = snapshot(server, proxies);
-            if (now.equals(last.getAndSet(now))) {
+            Snapshot before = last.getAndSet(now);
+            if (before != null && now.sameAs(before)) {
               stable.set(now);
               return true;
             }
@@ -145,19 +144,18 @@ final class ConformanceRun {
     return proxy.pod() + "." + proxy.namespace();
   }
 
-  /**
-   * One server's answers at one moment; equal when the compared content is (versions and update
-   * times in the dumps do not count).
-   */
+  /** One server's answers at one moment: its registryz and each proxy's config dump. */
   private record Snapshot(JsonNode registryz, Map<String, JsonNode> dumps) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Snapshot other && registryz.equals(other.registryz) && content().equals(other.content());
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(registryz, content());
+    /**
+     * True when the report would list no difference between the two: versions, update times and
+     * the orders it ignores do not count (istiod renders a config dump afresh for each request, and
+     * some of its orders, such as a route's query parameters, vary from one rendering to the next).
+     */
+    boolean sameAs(Snapshot other) {
+      Comparison comparison = new Comparison();
+      comparison.registryz(registryz, other.registryz);
+      dumps.forEach((proxy, dump) -> comparison.configDump(proxy, dump, other.dumps.get(proxy)));
+      return comparison.differences().isEmpty();
     }
 
     /** Writes each proxy's config dump to {@code dir/<proxy>.json}, for a reader of the report. */
@@ -166,15 +164,6 @@ final class ConformanceRun {
       for (Map.Entry<String, JsonNode> dump : dumps.entrySet()) {
         Files.writeString(dir.resolve(dump.getKey() + ".json"), dump.getValue().toPrettyString());
       }
-    }
-
-    private Map<String, List<Map<String, JsonNode>>> content() {
-      Map<String, List<Map<String, JsonNode>>> out = new LinkedHashMap<>();
-      dumps.forEach((proxy, dump) -> {
-        ConfigDumpView view = ConfigDumpView.of(dump);
-        out.put(proxy, Arrays.stream(Section.values()).map(view::section).toList());
-      });
-      return out;
     }
   }
 }
