@@ -3,9 +3,7 @@ package io.meshpilot.conformance;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshpilot.conformance.diff.Comparison;
-import io.meshpilot.conformance.diff.ConfigDumpView;
 import io.meshpilot.conformance.diff.Section;
 import io.meshpilot.conformance.peers.ControlPlaneProcess;
 import io.meshpilot.conformance.peers.Fixtures;
@@ -30,7 +28,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -47,7 +44,6 @@ final class ConformanceRun {
   static final String ISTIO_VERSION = "1.31.0";
   private static final Duration SYNC_WITHIN = Duration.ofMinutes(3);
   private static final Duration SETTLE_WITHIN = Duration.ofMinutes(2);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConformanceCommand options;
 
@@ -73,14 +69,16 @@ final class ConformanceRun {
         fixtures.touchEndpointSlices();
         Snapshot expected = observe(istiod, proxies);
         Snapshot actual = observe(meshpilot, proxies);
-        expected.save(work.resolve(istiod.name()));
-        actual.save(work.resolve(meshpilot.name()));
+        JsonNode rejected = meshpilot.debugJson("/debug/rejectedz");
+        expected.save(work.resolve("dumps").resolve(istiod.name()));
+        actual.save(work.resolve("dumps").resolve(meshpilot.name()));
         Comparison comparison = new Comparison();
         comparison.registryz(expected.registryz(), actual.registryz());
         for (SidecarNode proxy : proxies) {
           comparison.configDump(proxyId(proxy), expected.dumps().get(proxyId(proxy)), actual.dumps().get(proxyId(proxy)));
         }
-        return new ConformanceReport(header(proxies, istiod, meshpilot), comparison.differences(),
+        return new ConformanceReport(header(proxies, istiod, meshpilot, rejected, work.resolve("dumps")),
+            comparison.differences(),
             comparison.ignoredInIstiod(), comparison.ignoredInMeshpilot());
       }
     }
@@ -105,7 +103,8 @@ final class ConformanceRun {
       await(server.name() + " answers settle").atMost(SETTLE_WITHIN).pollInterval(Duration.ofSeconds(2))
           .until(() -> {
             Snapshot now = snapshot(server, proxies);
-            if (now.equals(last.getAndSet(now))) {
+            Snapshot before = last.getAndSet(now);
+            if (before != null && now.sameAs(before)) {
               stable.set(now);
               return true;
             }
@@ -124,10 +123,13 @@ final class ConformanceRun {
     return new Snapshot(server.debugJson("/debug/registryz"), dumps);
   }
 
-  private List<String> header(List<SidecarNode> proxies, ControlPlaneProcess istiod, ControlPlaneProcess meshpilot) {
+  private List<String> header(List<SidecarNode> proxies, ControlPlaneProcess istiod, ControlPlaneProcess meshpilot,
+      JsonNode rejected, Path dumps) {
     List<String> out = new ArrayList<>();
     out.add("istiod: `" + options.istiod + "` (log `" + istiod.log() + "`)");
-    out.add("meshpilot: `" + options.meshpilotJar + "` (log `" + meshpilot.log() + "`)");
+    out.add("meshpilot: `" + options.meshpilotJar + "` (log `" + meshpilot.log() + "`); /debug/rejectedz: "
+        + (rejected.isEmpty() ? "nothing" : "`" + rejected + "`"));
+    out.add("config dumps compared: `" + dumps + "/<server>/<proxy>.json`");
     out.add("fixtures: `" + options.fixtures + "`; CRDs: `" + options.crds + "`");
     out.add("proxies (ISTIO_VERSION " + ISTIO_VERSION + "): " + String.join(", ", proxies.stream()
         .map(p -> "`" + proxyId(p) + "` " + p.ips()).toList()));
@@ -142,38 +144,27 @@ final class ConformanceRun {
     return proxy.pod() + "." + proxy.namespace();
   }
 
-  /**
-   * One server's answers at one moment; equal when the compared content is (versions and update
-   * times in the dumps do not count).
-   */
+  /** One server's answers at one moment: its registryz and each proxy's config dump. */
   private record Snapshot(JsonNode registryz, Map<String, JsonNode> dumps) {
-    /** Writes the raw answers (registryz.json, one config_dump per proxy) for reading the full values behind a difference. */
+    /**
+     * True when the report would list no difference between the two: versions, update times and
+     * the orders it ignores do not count (istiod renders a config dump afresh for each request, and
+     * some of its orders, such as a route's query parameters, vary from one rendering to the next).
+     */
+    boolean sameAs(Snapshot other) {
+      Comparison comparison = new Comparison();
+      comparison.registryz(registryz, other.registryz);
+      dumps.forEach((proxy, dump) -> comparison.configDump(proxy, dump, other.dumps.get(proxy)));
+      return comparison.differences().isEmpty();
+    }
+
+    /** Writes registryz and each proxy's config dump ({@code dir/<proxy>.json}), for a reader of the report. */
     void save(Path dir) throws IOException {
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("registryz.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(registryz));
+      Files.writeString(dir.resolve("registryz.json"), registryz.toPrettyString());
       for (Map.Entry<String, JsonNode> dump : dumps.entrySet()) {
-        Files.writeString(dir.resolve(dump.getKey() + ".config_dump.json"),
-            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dump.getValue()));
+        Files.writeString(dir.resolve(dump.getKey() + ".json"), dump.getValue().toPrettyString());
       }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Snapshot other && registryz.equals(other.registryz) && content().equals(other.content());
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(registryz, content());
-    }
-
-    private Map<String, List<Map<String, JsonNode>>> content() {
-      Map<String, List<Map<String, JsonNode>>> out = new LinkedHashMap<>();
-      dumps.forEach((proxy, dump) -> {
-        ConfigDumpView view = ConfigDumpView.of(dump);
-        out.put(proxy, Arrays.stream(Section.values()).map(view::section).toList());
-      });
-      return out;
     }
   }
 }

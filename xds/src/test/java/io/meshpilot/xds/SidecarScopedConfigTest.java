@@ -240,6 +240,33 @@ class SidecarScopedConfigTest {
   }
 
   @Test
+  void anIngressClusterIsShapedLikeTheInboundClusterOfTheServiceTargetingItsPort() {
+    service("shop", "reviews", "10.96.0.12", 9080);
+    registry.mesh().upsert("test", new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("reviews-1")
+        .withNamespace("shop").withLabels(Map.of("app", "reviews")).endMetadata()
+        .withNewStatus().withPodIP("10.0.0.1").endStatus().build());
+    registry.sidecar("shop", "local-only", "2024-01-01T00:00:00Z", """
+        ingress:
+        - port: {number: 9080, protocol: HTTP, name: http}
+          defaultEndpoint: 127.0.0.1:8080
+        - port: {number: 7070, protocol: HTTP, name: other}
+          defaultEndpoint: 127.0.0.1:7071
+        """);
+    advance();
+    Proxy reviews = MeshFixture.sidecar("shop", "10.0.0.1", Map.of("app", "reviews"), InterceptionMode.REDIRECT);
+
+    Map<String, Cluster> clusters = clusters(reviews);
+    Cluster served = clusters.get("inbound|9080||");
+    // istiod applies no load balancer inbound: round robin, which the JSON leaves out
+    assertThat(served.getLbPolicy()).isEqualTo(Cluster.LbPolicy.ROUND_ROBIN);
+    assertThat(served.getMetadata().getFilterMetadataOrThrow("istio").getFieldsOrThrow("services").getListValue()
+        .getValues(0).getStructValue().getFieldsOrThrow("host").getStringValue())
+        .isEqualTo("reviews.shop.svc.cluster.local");
+    // no service targets 7070: istiod's stand-in service is external, so no metadata
+    assertThat(clusters.get("inbound|7070||").hasMetadata()).isFalse();
+  }
+
+  @Test
   void proxylessGrpcClientsGetTheirScopeToo() {
     registry.sidecar("shop", "web", "2024-01-01T00:00:00Z", """
         workloadSelector: {labels: {app: web}}

@@ -15,11 +15,13 @@ import java.util.TreeSet;
  * elements each carry a distinct key ({@link ElementKey}) compare element by element whatever their
  * positions (a reordering is one difference at the array's path); arrays of scalars compare as sets
  * (each value only one side has is a difference); other arrays compare by index. Numbers compare by
- * value, so {@code 1} and {@code 1.0} agree. The order of a locality's endpoints means nothing to
- * Envoy and istiod's varies from run to run, so it is not compared.
+ * value, so {@code 1} and {@code 1.0} agree. The order of a locality's endpoints and of a route
+ * match's query parameters (istiod ranges over the VirtualService's map) means nothing to Envoy and
+ * istiod's varies from run to run, so it is not compared.
  */
 public final class JsonDiff {
-  private static final Set<String> UNORDERED = Set.of("lbEndpoints", "lb_endpoints");
+  private static final Set<String> UNORDERED = Set.of("lbEndpoints", "lb_endpoints", "queryParameters",
+      "query_parameters");
   private JsonDiff() {}
 
   /** Every difference between what istiod and meshpilot serve for {@code subject}. */

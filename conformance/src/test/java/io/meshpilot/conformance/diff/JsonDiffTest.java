@@ -65,6 +65,18 @@ class JsonDiffTest {
         json("{\"e\":[{\"lbEndpoints\":[" + b + "," + a + "]}]}"))).isEmpty();
   }
 
+  @Test
+  void theOrderOfARouteMatchsQueryParametersIsNotADifference() throws Exception {
+    String q = "{\"name\":\"q\",\"stringMatch\":{\"exact\":\"1\"}}";
+    String r = "{\"name\":\"r\",\"presentMatch\":true}";
+    assertThat(JsonDiff.diff(CLUSTER, json("{\"match\":{\"queryParameters\":[" + r + "," + q + "]}}"),
+        json("{\"match\":{\"queryParameters\":[" + q + "," + r + "]}}"))).isEmpty();
+    // what a parameter matches still counts
+    assertThat(JsonDiff.diff(CLUSTER, json("{\"match\":{\"queryParameters\":[" + q + "]}}"),
+        json("{\"match\":{\"queryParameters\":[" + q.replace("\"1\"", "\"2\"") + "]}}")))
+        .extracting(Difference::path).containsExactly("match.queryParameters[q].stringMatch.exact");
+  }
+
   static JsonNode json(String text) throws Exception {
     return JSON.readTree(text);
   }

@@ -92,7 +92,8 @@ public final class ClusterGenerator {
     List<Cluster> clusters = new ArrayList<>();
     if (!push.sidecarScope(proxy).ingress().isEmpty()) {
       SidecarIngress.of(push.sidecarScope(proxy), proxy)
-          .forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, connectTimeout)));
+          .forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, push.serviceTargets(proxy),
+              connectTimeout, push.destinationRules())));
     } else if (captured) {
       clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout, push.destinationRules()));
     }

@@ -15,7 +15,9 @@ import io.meshpilot.registry.networking.DestinationRule.ConsistentHash;
 import io.meshpilot.registry.networking.DestinationRule.LoadBalancerSettings;
 import io.meshpilot.registry.networking.DestinationRule.TrafficPolicy;
 import io.meshpilot.registry.networking.DestinationRule.Warmup;
+import io.meshpilot.registry.model.Service;
 import io.meshpilot.xds.Knobs;
+import io.meshpilot.xds.endpoint.EndpointHealth;
 import io.meshpilot.xds.endpoint.LocalityLbPolicy;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,11 +35,12 @@ final class ClusterPolicy {
    * @param cluster the cluster built so far (type, connect timeout, defaults)
    * @param http its HTTP protocol options so far
    * @param policy the merged policy for this cluster, or {@code null}
-   * @param supportsUnhealthy the service sends unhealthy endpoints (panic threshold then 0)
+   * @param service the cluster's service: whether it sends unhealthy endpoints decides the panic threshold
    * @param locality the cluster's effective locality load balancing (rule, service preference or mesh), if any
    */
   static void apply(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, Duration meshConnectTimeout,
-      boolean supportsUnhealthy, Optional<LocalityLbPolicy> locality) {
+      Service service, Optional<LocalityLbPolicy> locality) {
+    boolean supportsUnhealthy = EndpointHealth.supportsUnhealthy(service);
     ConnectionPoolSettings pool = policy == null || policy.connectionPool() == null
         ? new ConnectionPoolSettings(null, null) : policy.connectionPool();
     if (shouldUpgradeToHttp2(pool)) {
@@ -45,7 +48,7 @@ final class ClusterPolicy {
     }
     connectionPool(cluster, http, pool, meshConnectTimeout);
     if (policy != null && policy.outlierDetection() != null) {
-      outlierDetection(cluster, policy.outlierDetection(), supportsUnhealthy);
+      outlierDetection(cluster, policy.outlierDetection(), EndpointHealth.forcesUnhealthy(service));
     }
     loadBalancer(cluster, policy == null ? null : policy.loadBalancer(), supportsUnhealthy, locality);
     if (policy != null && policy.tls() != null) {
@@ -160,10 +163,11 @@ final class ClusterPolicy {
   /**
    * istiod's applyOutlierDetection: success-rate ejection off, consecutive 5xx and gateway errors
    * enforced at 100 % when set above 0, and the panic threshold set to minHealthPercent (0 unless
-   * set; always 0 when the service sends unhealthy endpoints).
+   * set; always 0 when the service must send unhealthy endpoints: with minHealthPercent above 0 istiod
+   * otherwise leaves them out of EDS, so the threshold never counts them).
    */
   private static void outlierDetection(Cluster.Builder cluster,
-      io.meshpilot.registry.networking.DestinationRule.OutlierDetection outlier, boolean supportsUnhealthy) {
+      io.meshpilot.registry.networking.DestinationRule.OutlierDetection outlier, boolean forcesUnhealthy) {
     OutlierDetection.Builder out = OutlierDetection.newBuilder().setEnforcingSuccessRate(UInt32Value.of(0));
     if (outlier.consecutive5xxErrors() != null) {
       int errors = outlier.consecutive5xxErrors();
@@ -195,7 +199,7 @@ final class ClusterPolicy {
     int minHealthPercent = outlier.minHealthPercent() == null ? 0 : outlier.minHealthPercent();
     if (minHealthPercent >= 0) {
       cluster.getCommonLbConfigBuilder().setHealthyPanicThreshold(
-          Percent.newBuilder().setValue(supportsUnhealthy ? 0 : minHealthPercent));
+          Percent.newBuilder().setValue(forcesUnhealthy ? 0 : minHealthPercent));
     }
   }
 

@@ -34,20 +34,30 @@ final class InboundClusters {
 
   static List<Cluster> build(List<ServiceTarget> targets, Duration connectTimeout, DestinationRules rules) {
     Map<Integer, List<ServiceTarget>> byPort = new TreeMap<>();
-    targets.stream()
-        .sorted(Comparator.comparing((ServiceTarget t) -> t.service().creationTime())
-            .thenComparing(t -> t.service().hostname()))
-        .forEach(t -> byPort.computeIfAbsent(t.targetPort(), p -> new ArrayList<>()).add(t));
+    oldestFirst(targets).forEach(t -> byPort.computeIfAbsent(t.targetPort(), p -> new ArrayList<>()).add(t));
     List<Cluster> clusters = new ArrayList<>();
     byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, connectTimeout, rules)));
     return clusters;
   }
 
+  private static List<ServiceTarget> oldestFirst(List<ServiceTarget> targets) {
+    return targets.stream()
+        .sorted(Comparator.comparing((ServiceTarget t) -> t.service().creationTime())
+            .thenComparing(t -> t.service().hostname()))
+        .toList();
+  }
+
   /**
-   * The cluster of a Sidecar ingress listener: STATIC to its {@code defaultEndpoint}, or to the
-   * original destination (from 127.0.0.6, as for service ports) when it names none.
+   * The cluster of a Sidecar ingress listener: STATIC to its {@code defaultEndpoint} (round robin:
+   * istiod applies no load balancer inbound), or to the original destination (from 127.0.0.6, as
+   * for service ports) when it names none. The proxy's oldest service whose target port is the
+   * listener's port gives it its metadata and its DestinationRule's connection pool, as istiod's
+   * findOrCreateService picks it; with none it has neither.
+   *
+   * @param targets the proxy's service targets
    */
-  static Cluster forIngress(SidecarIngress ingress, Duration connectTimeout) {
+  static Cluster forIngress(SidecarIngress ingress, List<ServiceTarget> targets, Duration connectTimeout,
+      DestinationRules rules) {
     String name = ClusterNames.inbound(ingress.port());
     Cluster.Builder cluster;
     if (ingress.endpointAddress().isEmpty()) {
@@ -56,15 +66,32 @@ final class InboundClusters {
           .setUpstreamBindConfig(SpecialClusters.inboundBind());
     } else {
       cluster = ClusterDefaults.cluster(name, Cluster.DiscoveryType.STATIC, connectTimeout)
+          .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
           .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(name)
               .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
                   .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
                       SocketAddress.newBuilder().setAddress(ingress.endpointAddress())
                           .setPortValue(ingress.endpointPort())))))));
     }
-    ClusterDefaults.protocolOptions(ingress.protocol())
-        .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
+    HttpOptions http = HttpOptions.forProtocol(ingress.protocol());
+    Optional<ServiceTarget> target = oldestFirst(targets).stream().filter(t -> t.targetPort() == ingress.port())
+        .findFirst();
+    if (target.isPresent()) {
+      withService(cluster, http, List.of(target.get().service()), target.get().port().port(), connectTimeout, rules);
+    }
+    http.build().ifPresent(options -> cluster.putTypedExtensionProtocolOptions(HttpOptions.KEY, options));
     return cluster.build();
+  }
+
+  /** The services' metadata and the first one's DestinationRule's connection pool for the port. */
+  private static void withService(Cluster.Builder cluster, HttpOptions http, List<Service> services, int port,
+      Duration connectTimeout, DestinationRules rules) {
+    Optional<AppliedDestinationRule> rule = rules.forInbound(services.get(0))
+        .filter(r -> r.rule().trafficPolicy() != null);
+    cluster.setMetadata(rule.isEmpty() ? ServiceMetadata.of(services, false)
+        : ServiceMetadata.of(services, false, rule.get().configPath(), "", false));
+    ClusterPolicy.applyInbound(cluster, http, rule.map(r -> TrafficPolicies.forPort(r.rule().trafficPolicy(), port))
+        .orElse(null), connectTimeout);
   }
 
   /**
@@ -76,17 +103,12 @@ final class InboundClusters {
       DestinationRules rules) {
     List<Service> services = targets.stream().map(ServiceTarget::service).distinct().toList();
     ServiceTarget first = targets.get(0);
-    Optional<AppliedDestinationRule> rule = rules.forInbound(first.service())
-        .filter(r -> r.rule().trafficPolicy() != null);
     Cluster.Builder cluster = ClusterDefaults.cluster(ClusterNames.inbound(targetPort),
             Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
         .setCleanupInterval(NEVER)
-        .setUpstreamBindConfig(SpecialClusters.inboundBind())
-        .setMetadata(rule.isEmpty() ? ServiceMetadata.of(services, false)
-            : ServiceMetadata.of(services, false, rule.get().configPath(), "", false));
+        .setUpstreamBindConfig(SpecialClusters.inboundBind());
     HttpOptions http = HttpOptions.forProtocol(first.port().protocol());
-    ClusterPolicy.applyInbound(cluster, http, rule.map(r -> TrafficPolicies.forPort(r.rule().trafficPolicy(),
-        first.port().port())).orElse(null), connectTimeout);
+    withService(cluster, http, services, first.port().port(), connectTimeout, rules);
     http.build().ifPresent(options -> cluster.putTypedExtensionProtocolOptions(HttpOptions.KEY, options));
     return cluster.build();
   }

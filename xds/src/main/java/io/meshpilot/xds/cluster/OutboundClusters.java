@@ -15,7 +15,6 @@ import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.networking.DestinationRule;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.conflict.Conflict;
-import io.meshpilot.xds.endpoint.EndpointHealth;
 import io.meshpilot.xds.endpoint.LocalityEndpoints;
 import io.meshpilot.xds.endpoint.LocalityLbPolicy;
 import io.meshpilot.xds.endpoint.SubsetEndpoints;
@@ -134,7 +133,7 @@ final class OutboundClusters {
       List<Conflict> refused) {
     HttpOptions http = HttpOptions.forProtocol(port.protocol());
     try {
-      ClusterPolicy.apply(cluster, http, policy, timeout(push), EndpointHealth.supportsUnhealthy(service),
+      ClusterPolicy.apply(cluster, http, policy, timeout(push), service,
           LocalityLbPolicy.of(policy, service, push.settings().localityLbSetting()));
     } catch (RuntimeException e) {
       refused.add(new Conflict(rule.object(), "cluster " + cluster.getName() + " not generated, left out: "

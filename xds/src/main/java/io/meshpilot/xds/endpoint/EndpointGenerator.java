@@ -7,6 +7,7 @@ import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.cluster.ClusterNames;
+import io.meshpilot.xds.cluster.TrafficPolicies;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
@@ -30,12 +31,13 @@ import java.util.Set;
 public final class EndpointGenerator {
   /**
    * A ClusterLoadAssignment depends on its name, the service, the port's endpoint list (the shards'
-   * lists by identity), for a subset cluster the subset's labels, and, only when a locality load
-   * balancing policy shapes it, that policy and what of the proxy it is relative to (so proxies of
-   * one locality share it, and without a policy every proxy does).
+   * lists by identity), for a subset cluster the subset's labels, whether the cluster's policy lets
+   * unhealthy endpoints be sent, and, only when a locality load balancing policy shapes it, that
+   * policy and what of the proxy it is relative to (so proxies of one locality share it, and without
+   * a policy every proxy does).
    */
   private record Key(String clusterName, Ref<Service> service, Ref<List<Endpoint>> endpoints,
-      Map<String, String> subsetLabels, LocalityKey locality) {}
+      Map<String, String> subsetLabels, boolean sendsUnhealthy, LocalityKey locality) {}
 
   /** A locality policy and the proxy's side of it; {@code null} in a {@link Key} when none applies. */
   private record LocalityKey(LocalityLbPolicy policy, ClientLocality client) {}
@@ -71,14 +73,20 @@ public final class EndpointGenerator {
     Optional<LocalityLbPolicy> locality = LocalityLbPolicy.forEndpoints(rule, name.get().subset(), service.get(),
         port.get().port(), push.settings().localityLbSetting());
     ClientLocality client = ClientLocality.of(proxy, push, locality);
+    boolean sendsUnhealthy = EndpointHealth.sendsUnhealthy(service.get(), rule.map(r -> TrafficPolicies.forSubset(
+        r.rule().trafficPolicy(), r.subset(name.get().subset()).map(DestinationRule.Subset::trafficPolicy).orElse(null),
+        port.get().port())).orElse(null));
     GeneratedResource resource = new GeneratedResource("EDS", clusterName, proxy.namespace());
     try {
       List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
       ClusterLoadAssignment built = push.cache().get(
-          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector,
+          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector, sendsUnhealthy,
               locality.map(p -> new LocalityKey(p, client)).orElse(null)),
-          () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(),
-              SubsetEndpoints.select(endpoints, selector), locality, client)).build());
+          () -> {
+            List<Endpoint> selected = SubsetEndpoints.select(endpoints, selector);
+            return cla.addAllEndpoints(LocalityEndpoints.build(service.get(),
+                sendsUnhealthy ? selected : EndpointHealth.withoutUnhealthy(selected), locality, client)).build();
+          });
       GenerationConflicts.shared().replace(resource, Set.of());
       return built;
     } catch (RuntimeException e) {

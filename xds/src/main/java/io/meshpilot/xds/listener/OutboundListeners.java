@@ -49,9 +49,10 @@ final class OutboundListeners {
     SidecarScope scope = push.sidecarScope(proxy);
     Slots slots = new Slots(proxy.ipv4() && proxy.ipv6());
     ChainOwners owners = new ChainOwners();
-    L4Routes routes = new L4Routes(push.virtualServices().visibleFrom(proxy.namespace()),
-        RouteGenerator.source(proxy, push), host -> push.service(proxy, host));
+    RouteSource source = RouteGenerator.source(proxy, push);
     for (SidecarScope.Egress egress : scope.egress()) {
+      // TCP and TLS routes come from the VirtualServices this listener's hosts select
+      L4Routes routes = new L4Routes(egress.virtualServices(), source, host -> push.service(proxy, host));
       boolean captured = proxy.interceptionMode() != InterceptionMode.NONE && !egress.captureNone();
       if (egress.port().isPresent()) {
         addPortListener(slots, owners, routes, egress, captured, proxy, reservedPorts);

@@ -20,7 +20,6 @@ import io.meshpilot.xds.view.MeshVirtualService;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ScopedServices;
 import io.meshpilot.xds.view.SidecarScope;
-import io.meshpilot.xds.view.VirtualServices;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -153,7 +152,8 @@ public final class RouteGenerator {
    */
   public static Optional<List<Route>> virtualServiceRoutes(Service service, int port, Proxy proxy, PushContext push,
       VirtualServiceRoutes.Client client) {
-    List<MeshVirtualService> visible = push.virtualServices().visibleFrom(proxy.namespace());
+    List<MeshVirtualService> visible = push.sidecarScope(proxy).egressForRoute(port)
+        .map(SidecarScope.Egress::virtualServices).orElse(List.of());
     if (visible.isEmpty()) {
       return Optional.empty();
     }
@@ -176,15 +176,15 @@ public final class RouteGenerator {
   /** The port's virtual hosts before the catch-all, sorted by name. */
   private static List<VirtualHost> virtualHosts(String routeName, int port, Proxy proxy, PushContext push) {
     // a port-specific egress listener's route holds only its own hosts (istiod's GetEgressListenerForRDS)
-    ScopedServices imported = push.sidecarScope(proxy).egressForRoute(port).map(SidecarScope.Egress::services)
-        .orElse(ScopedServices.NONE);
+    Optional<SidecarScope.Egress> egress = push.sidecarScope(proxy).egressForRoute(port);
+    ScopedServices imported = egress.map(SidecarScope.Egress::services).orElse(ScopedServices.NONE);
     List<Service> routed = imported.services().stream().filter(s -> imported.routed(s, port).isPresent()).toList();
     Map<String, Service> services = new LinkedHashMap<>(); // by lower-cased hostname, for VirtualService hosts
     routed.forEach(s -> services.putIfAbsent(lower(s.hostname()), s));
-    VirtualServices index = push.virtualServices();
     RouteSource source = source(proxy, push);
+    // only the VirtualServices the listener's hosts select (istiod's egressListener.VirtualServices())
     List<VirtualHostSources.Claim> claims = VirtualHostSources.claims(port, services,
-        index.visibleFrom(proxy.namespace()));
+        egress.map(SidecarScope.Egress::virtualServices).orElse(List.of()));
     Builder builder = new Builder(routeName, port, proxy, push,
         routed.stream().map(s -> lower(s.hostname())).collect(java.util.stream.Collectors.toSet()));
     Set<Service> claimed = new HashSet<>();

@@ -96,6 +96,25 @@ final class EgressHosts {
   }
 
   /**
+   * True when the hosts select the VirtualService (istiod's SelectVirtualServices): an import of its
+   * namespace or of {@code *} names one of its hosts exactly, or overlaps one by wildcard (two
+   * wildcards overlap when one contains the other). Exclusions ({@code ~}) do not apply here.
+   */
+  boolean selects(MeshVirtualService vs) {
+    for (String namespace : new String[] {vs.namespace(), ANY_NAMESPACE}) {
+      Names names = byNamespace.get(namespace);
+      if (names != null && vs.spec().hosts().stream().anyMatch(h -> names.exact().contains(h) || overlapsAny(h, names))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean overlapsAny(String vsHost, Names names) {
+    return names.all().stream().anyMatch(pattern -> subsetOf(vsHost, pattern) || subsetOf(pattern, vsHost));
+  }
+
+  /**
    * istiod's {@code host.Name.SubsetOf}: every name {@code hostname} matches is also matched by
    * {@code pattern}; {@code *} matches everything, {@code *.b.c} matches {@code a.b.c} and {@code *.a.b.c}.
    */

@@ -91,7 +91,7 @@ public final class PushContext {
     }
     this.selectingByNamespace = selecting;
     this.sidecarScopes = new SidecarScopes(registry.trafficConfigs(), settings.rootNamespace(),
-        settings.outboundTrafficPolicy(), version, this::exportedTo);
+        settings.outboundTrafficPolicy(), version, this::exportedTo, ns -> virtualServices().visibleFrom(ns));
   }
 
   /** Snapshots the registry's services now, with no resource cache (every resource is built). */

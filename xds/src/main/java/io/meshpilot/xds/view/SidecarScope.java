@@ -44,11 +44,19 @@ public record SidecarScope(Id id, String name, Optional<IstioConfig<Sidecar>> co
   }
 
   /**
-   * One egress listener and the services it imports.
+   * One egress listener, the services it imports and the VirtualServices its hosts select.
    *
    * @param listener the Sidecar's listener; empty for the default {@code * /*} listener (no space)
+   * @param virtualServices the VirtualServices visible to the namespace that its hosts select, in
+   *     istiod's order: only these shape its routes and listeners (istiod's
+   *     {@code egressListener.VirtualServices()})
    */
-  public record Egress(Optional<Sidecar.EgressListener> listener, ScopedServices services) {
+  public record Egress(Optional<Sidecar.EgressListener> listener, ScopedServices services,
+      List<MeshVirtualService> virtualServices) {
+    public Egress {
+      virtualServices = List.copyOf(virtualServices);
+    }
+
     /** The listener's port, when it is port-specific (istiod's needsPortMatch: not for HTTP_PROXY). */
     public OptionalInt port() {
       return listener.map(Sidecar.EgressListener::port)

@@ -30,6 +30,8 @@ final class SidecarScopes {
   private final OutboundTrafficPolicy meshPolicy;
   // candidates a config namespace may import: every service exported to it, oldest first
   private final Function<String, List<Service>> exportedTo;
+  // the VirtualServices a config namespace may use, in istiod's order
+  private final Function<String, List<MeshVirtualService>> virtualServices;
   // per namespace: Sidecars with a selector first (oldest first), then those without
   private final Map<String, List<IstioConfig<Sidecar>>> byNamespace = new HashMap<>();
   private final Optional<IstioConfig<Sidecar>> root;
@@ -40,10 +42,11 @@ final class SidecarScopes {
   private record Workload(String namespace, Map<String, String> labels) {}
 
   SidecarScopes(TrafficConfigs configs, String rootNamespace, OutboundTrafficPolicy meshPolicy, String version,
-      Function<String, List<Service>> exportedTo) {
+      Function<String, List<Service>> exportedTo, Function<String, List<MeshVirtualService>> virtualServices) {
     this.meshPolicy = meshPolicy;
     this.version = version;
     this.exportedTo = exportedTo;
+    this.virtualServices = virtualServices;
     List<IstioConfig<Sidecar>> ordered = new ArrayList<>(configs.sidecars());
     ordered.sort(IstioConfig.ISTIO_ORDER);
     ordered.stream().filter(SidecarScopes::selecting).forEach(c -> {
@@ -79,7 +82,11 @@ final class SidecarScopes {
     return config.spec().workloadSelector() != null;
   }
 
-  /** istiod's convertToSidecarScope: imports per egress listener, then their union. */
+  /**
+   * istiod's convertToSidecarScope: imports per egress listener, then their union, to which each
+   * listener adds the destinations of the VirtualServices it selects (clusters only: the
+   * listener's own routes and listeners keep its imports).
+   */
   private SidecarScope convert(Optional<IstioConfig<Sidecar>> config, String namespace) {
     List<Sidecar.EgressListener> listeners = config.map(c -> c.spec().egress()).orElse(List.of());
     List<SidecarScope.Egress> egress = new ArrayList<>();
@@ -89,7 +96,12 @@ final class SidecarScopes {
     } else {
       listeners.forEach(l -> egress.add(egress(Optional.of(l), l.hosts(), namespace)));
     }
-    ScopedServices union = union(egress);
+    List<ScopedServices> imports = new ArrayList<>();
+    for (SidecarScope.Egress e : egress) {
+      imports.add(e.services());
+      imports.add(VirtualServiceDestinations.services(e, namespace, exportedTo.apply(namespace)));
+    }
+    ScopedServices union = union(imports);
     OutboundTrafficPolicy policy = config.map(c -> c.spec().outboundTrafficPolicy())
         .map(SidecarScopes::mode)
         .orElse(meshPolicy);
@@ -105,7 +117,7 @@ final class SidecarScopes {
 
   private SidecarScope.Egress egress(Optional<Sidecar.EgressListener> listener, List<String> hosts, String namespace) {
     EgressHosts imports = EgressHosts.parse(hosts, namespace);
-    SidecarScope.Egress shape = new SidecarScope.Egress(listener, ScopedServices.NONE);
+    SidecarScope.Egress shape = new SidecarScope.Egress(listener, ScopedServices.NONE, List.of());
     List<Service> imported = new ArrayList<>();
     for (Service service : exportedTo.apply(namespace)) {
       if (imports.imports(service)
@@ -118,22 +130,23 @@ final class SidecarScopes {
     if (shape.port().isPresent()) {
       chosen.forEach(s -> ports.put(s.hostname(), Set.of(shape.port().getAsInt())));
     }
-    return new SidecarScope.Egress(listener, new ScopedServices(chosen, ports));
+    List<MeshVirtualService> selected = virtualServices.apply(namespace).stream().filter(imports::selects).toList();
+    return new SidecarScope.Egress(listener, new ScopedServices(chosen, ports), selected);
   }
 
   /**
-   * The services of every listener, the first listener's choice kept for a hostname (a Kubernetes
+   * The services of every import in order, the first one's choice kept for a hostname (a Kubernetes
    * service replaces a ServiceEntry, as istiod's appendSidecarServices does); one service imported
-   * by several listeners keeps the ports of all of them.
+   * several times keeps the ports of all of them.
    */
-  private static ScopedServices union(List<SidecarScope.Egress> egress) {
+  private static ScopedServices union(List<ScopedServices> imports) {
     Map<String, Service> chosen = new LinkedHashMap<>();
     Map<String, Set<Integer>> ports = new HashMap<>();
     Set<String> allPorts = new HashSet<>();
-    for (SidecarScope.Egress e : egress) {
-      for (Service service : e.services().services()) {
+    for (ScopedServices imported : imports) {
+      for (Service service : imported.services()) {
         String hostname = service.hostname();
-        Set<Integer> kept = e.services().ports().get(hostname);
+        Set<Integer> kept = imported.ports().get(hostname);
         Service existing = chosen.get(hostname);
         if (existing == null || (existing.attributes().registry() != RegistryKind.KUBERNETES
             && service.attributes().registry() == RegistryKind.KUBERNETES)) {

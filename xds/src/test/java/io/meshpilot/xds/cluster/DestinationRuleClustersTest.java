@@ -163,6 +163,19 @@ class DestinationRuleClustersTest {
   }
 
   @Test
+  void minHealthPercentIsThePanicThresholdThoughUnhealthyEndpointsAreSentByDefault() {
+    mesh.withRules(destinationRule("shop", "reviews", """
+        host: reviews
+        trafficPolicy:
+          outlierDetection: {consecutive5xxErrors: 7, minHealthPercent: 20}
+        """));
+
+    // istiod leaves unhealthy endpoints out of EDS for such a rule, so the threshold stays the rule's
+    assertThat(reviewsClusters()).isNotEmpty().allSatisfy(cluster ->
+        assertThat(cluster.getCommonLbConfig().getHealthyPanicThreshold().getValue()).isEqualTo(20));
+  }
+
+  @Test
   void inboundClustersTakeTheConnectionPoolOfTheirServicesRule() {
     mesh.withRules(destinationRule("shop", "reviews", """
         host: reviews

@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.meshpilot.xds.TrafficFixture;
 import io.meshpilot.xds.cluster.MeshFixture;
 import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
@@ -54,6 +55,30 @@ class EndpointGeneratorTest {
     assertThat(east.getLbEndpointsList()).extracting(e -> e.getLoadBalancingWeight().getValue()).containsOnly(1);
     assertThat(east.getLbEndpointsList()).extracting(LbEndpoint::getHealthStatus).containsOnly(HealthStatus.HEALTHY);
     assertThat(addresses(cla)).containsExactlyInAnyOrder("10.244.0.1:9080", "10.244.0.2:9080", "10.244.0.3:9080");
+  }
+
+  @Test
+  void aPolicyWithMinHealthPercentLeavesNotReadyEndpointsOutOfItsClustersOnly() {
+    mesh.with(service("default", "reviews", "10.96.0.12", port("http", 9080)),
+        pod("default", "reviews-1", "10.244.0.1", "reviews", Map.of("version", "v1")),
+        pod("default", "reviews-2", "10.244.0.2", "reviews", Map.of("version", "v1")),
+        slice("default", "reviews", "http", 9080, Map.of("10.244.0.1", "reviews-1")),
+        slice("default", "reviews", "http", 9080, Map.of("10.244.0.2", "reviews-2"), false))
+        .withRules(TrafficFixture.destinationRule("default", "reviews", """
+            host: reviews
+            trafficPolicy:
+              outlierDetection: {consecutive5xxErrors: 5, minHealthPercent: 20}
+            subsets:
+            - name: v1
+              labels: {version: v1}
+              trafficPolicy:
+                outlierDetection: {consecutive5xxErrors: 5}
+            """));
+
+    assertThat(addresses(cla(REVIEWS))).containsExactly("10.244.0.1:9080");
+    // the subset's own outlier detection has no minimum: its cluster gets the unhealthy endpoint
+    assertThat(addresses(cla("outbound|9080|v1|reviews.default.svc.cluster.local")))
+        .containsExactlyInAnyOrder("10.244.0.1:9080", "10.244.0.2:9080");
   }
 
   @Test

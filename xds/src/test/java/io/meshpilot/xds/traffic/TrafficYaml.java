@@ -8,6 +8,8 @@ import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.networking.ConfigMeta;
 import io.meshpilot.registry.networking.IstioConfig;
 import io.meshpilot.registry.networking.TrafficConfigs;
+import io.meshpilot.registry.networking.DestinationRule;
+import io.meshpilot.registry.networking.Sidecar;
 import io.meshpilot.registry.networking.VirtualService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +43,32 @@ public final class TrafficYaml {
     }
     out.sort(IstioConfig.ISTIO_ORDER);
     return new TrafficConfigs(List.of(), out, List.of());
+  }
+
+  /** The VirtualServices, DestinationRules and Sidecars among {@code ---}-separated documents, each in istiod's order. */
+  public static TrafficConfigs configs(String documents) {
+    List<IstioConfig<DestinationRule>> rules = new ArrayList<>();
+    List<IstioConfig<VirtualService>> virtualServices = new ArrayList<>();
+    List<IstioConfig<Sidecar>> sidecars = new ArrayList<>();
+    try {
+      for (JsonNode doc : YAML.readValues(YAML.createParser(documents), JsonNode.class).readAll()) {
+        if (doc == null || doc.isEmpty()) {
+          continue;
+        }
+        JsonNode spec = doc.path("spec");
+        switch (doc.path("kind").asText("VirtualService")) {
+          case "DestinationRule" -> rules.add(new IstioConfig<>(meta(doc), YAML.treeToValue(spec, DestinationRule.class)));
+          case "Sidecar" -> sidecars.add(new IstioConfig<>(meta(doc), YAML.treeToValue(spec, Sidecar.class)));
+          default -> virtualServices.add(new IstioConfig<>(meta(doc), YAML.treeToValue(spec, VirtualService.class)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rules.sort(IstioConfig.ISTIO_ORDER);
+    virtualServices.sort(IstioConfig.ISTIO_ORDER);
+    sidecars.sort(IstioConfig.ISTIO_ORDER);
+    return new TrafficConfigs(rules, virtualServices, sidecars);
   }
 
   private static ConfigMeta meta(JsonNode doc) {
