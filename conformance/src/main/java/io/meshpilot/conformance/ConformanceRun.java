@@ -71,6 +71,8 @@ final class ConformanceRun {
         fixtures.touchEndpointSlices();
         Snapshot expected = observe(istiod, proxies);
         Snapshot actual = observe(meshpilot, proxies);
+        expected.save(work.resolve(istiod.name()));
+        actual.save(work.resolve(meshpilot.name()));
         Comparison comparison = new Comparison();
         comparison.registryz(expected.registryz(), actual.registryz());
         for (SidecarNode proxy : proxies) {
@@ -143,6 +145,15 @@ final class ConformanceRun {
    * times in the dumps do not count).
    */
   private record Snapshot(JsonNode registryz, Map<String, JsonNode> dumps) {
+    /** Writes each answer as {@code registryz.json} and {@code <proxy>.json} under {@code dir}, for inspection. */
+    void save(Path dir) throws IOException {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("registryz.json"), registryz.toPrettyString());
+      for (Map.Entry<String, JsonNode> dump : dumps.entrySet()) {
+        Files.writeString(dir.resolve(dump.getKey() + ".json"), dump.getValue().toPrettyString());
+      }
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Snapshot other && registryz.equals(other.registryz) && content().equals(other.content());
