@@ -95,7 +95,8 @@ class MeshpilotRedirectInboundE2ETest {
     assertThat(total(envoy, "tls_inspector\\.tls_found")).isPositive();
 
     assertThat(total(envoy, "listener\\.0\\.0\\.0\\.0_15006\\.no_filter_chain_match")).isZero();
-    assertThat(envoy.stats("update_rejected")).as(envoy::diagnostics).allSatisfy((name, value) -> assertThat(value).isZero());
+    assertThat(envoy.stats("update_rejected")).as(envoy::diagnostics)
+        .allSatisfy((name, value) -> assertThat(value).isZero());
   }
 
   /** The sum of the stats matching {@code regex} (some, such as the inspectors', exist per listener). */

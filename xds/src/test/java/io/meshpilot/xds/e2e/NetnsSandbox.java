@@ -61,6 +61,7 @@ public final class NetnsSandbox implements AutoCloseable {
   public static final int PROXY_UID = 1337;
   /** Where outbound TCP is redirected ({@code virtualOutbound}). */
   public static final int OUTBOUND_CAPTURE_PORT = 15001;
+  /** Where inbound TCP is redirected ({@code virtualInbound}). */
   public static final int INBOUND_CAPTURE_PORT = 15006;
 
   static final String PREFIX = "mpe2e-";
@@ -182,11 +183,13 @@ public final class NetnsSandbox implements AutoCloseable {
   /**
    * Redirects TCP to the pod's own {@code ip} to {@value #INBOUND_CAPTURE_PORT}, as istio-init's
    * inbound rules do, except connections {@value #PROXY_UID} makes (Envoy reaching the app). In one
-   * namespace the "remote" client is local, so the rule sits first in OUTPUT, ahead of any outbound capture.
+   * namespace the "remote" client is local, so the rule sits first in OUTPUT, ahead of any outbound
+   * capture.
    */
   public NetnsSandbox interceptInbound(String ip) {
     inside("iptables", "-w", "-t", "nat", "-I", "OUTPUT", "1", "-p", "tcp", "-d", ip + "/32", "-m", "owner", "!",
-        "--uid-owner", Integer.toString(PROXY_UID), "-j", "REDIRECT", "--to-ports", Integer.toString(INBOUND_CAPTURE_PORT));
+        "--uid-owner", Integer.toString(PROXY_UID),
+        "-j", "REDIRECT", "--to-ports", Integer.toString(INBOUND_CAPTURE_PORT));
     return this;
   }
 
