@@ -39,7 +39,8 @@ public final class ConformanceCommand implements Callable<Integer> {
   Path report;
 
   @Option(names = "--work-dir", defaultValue = "target/conformance", paramLabel = "DIR",
-      description = "Server logs, kubeconfig and mesh config of the run, kept for inspection (default: ${DEFAULT-VALUE}).")
+      description = "Server logs, kubeconfig, mesh config and each server's answers (<server>/<proxy>.json) of the run,"
+          + " kept for inspection (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
   public static void main(String[] args) {

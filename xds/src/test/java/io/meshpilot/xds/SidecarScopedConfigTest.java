@@ -206,8 +206,19 @@ class SidecarScopedConfigTest {
     assertThat(http.hasBindToPort()).isFalse(); // binds, as Envoy does by default
     assertThat(http.getFilterChainsList()).singleElement()
         .satisfies(chain -> assertThat(chain.getFilters(0).getName()).isEqualTo("envoy.filters.network.http_connection_manager"));
-    assertThat(listener(shop, "10.0.0.1_5432").getFilterChains(0).getFilters(0).getName())
-        .isEqualTo("envoy.filters.network.tcp_proxy");
+    // tls_inspector for istiod's mTLS chain of the port (meshpilot has none yet), no http_inspector: nothing sniffs
+    assertThat(http.getListenerFiltersList()).extracting(f -> f.getName())
+        .containsExactly("envoy.filters.listener.tls_inspector");
+    Listener tcp = listener(shop, "10.0.0.1_5432");
+    // istiod's PERMISSIVE TCP chains but mTLS: one-way TLS passed through, then plaintext
+    assertThat(tcp.getFilterChainsList()).extracting(c -> c.getFilterChainMatch().getTransportProtocol())
+        .containsExactly("tls", "raw_buffer");
+    assertThat(tcp.getFilterChainsList()).allSatisfy(chain ->
+        assertThat(chain.getFilters(0).getName()).isEqualTo("envoy.filters.network.tcp_proxy"));
+    assertThat(tcp.getListenerFiltersList()).singleElement().satisfies(f -> {
+      assertThat(f.getName()).isEqualTo("envoy.filters.listener.tls_inspector");
+      assertThat(f.getFilterDisabled().getNotMatch().getDestinationPortRange().getStart()).isEqualTo(5432);
+    });
     Map<String, Cluster> clusters = clusters(shop);
     assertThat(clusters).containsKeys("inbound|9080||", "inbound|5432||").doesNotContainKey("InboundPassthroughCluster");
     Cluster web = clusters.get("inbound|9080||");
@@ -233,7 +244,8 @@ class SidecarScopedConfigTest {
 
     Listener inbound = listener(reviews, "virtualInbound");
     assertThat(inbound.getFilterChainsList()).extracting(c -> c.getName())
-        .containsExactly("virtualInbound-blackhole", "virtualInbound", "10.0.0.1_7070");
+        .containsExactly("virtualInbound-blackhole", "virtualInbound-catchall-http", "virtualInbound", "virtualInbound",
+            "10.0.0.1_7070");
     Map<String, Cluster> clusters = clusters(reviews);
     assertThat(clusters).containsKeys("inbound|7070||", "InboundPassthroughCluster").doesNotContainKey("inbound|9080||");
     assertThat(clusters.get("inbound|7070||").getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);

@@ -59,6 +59,11 @@ public enum Protocol {
     return this == HTTP || this == HTTP2 || this == GRPC || this == GRPC_WEB || this == HTTP_PROXY;
   }
 
+  /** Protocols spoken over HTTP/2 as istiod counts them: HTTP2, GRPC, GRPC-Web. */
+  public boolean isHttp2() {
+    return this == HTTP2 || this == GRPC || this == GRPC_WEB;
+  }
+
   /** TCP-family protocols as istiod counts them: TCP, HTTPS, TLS, Mongo, Redis, MySQL. */
   public boolean isTcp() {
     return this == TCP || this == HTTPS || this == TLS || this == MONGO || this == REDIS || this == MYSQL;

@@ -22,7 +22,7 @@ final class HttpOptions {
   /** The options istiod starts a cluster of this port protocol with (none for HTTP/1 and TCP). */
   static HttpOptions forProtocol(Protocol protocol) {
     HttpOptions http = new HttpOptions();
-    if (protocol == Protocol.GRPC || protocol == Protocol.HTTP2 || protocol == Protocol.GRPC_WEB) {
+    if (protocol.isHttp2()) {
       http.http2();
     } else if (protocol.isUnsupported()) {
       http.useDownstreamProtocol();

@@ -8,7 +8,8 @@ import io.meshpilot.xds.view.SidecarIngress;
 /**
  * A Sidecar ingress listener that binds its port itself ({@code <bind>_<port>}), as istiod's
  * inboundCustomListener: for proxies without capture, or {@code captureMode: NONE}. Its chains are
- * those {@code virtualInbound} would hold for the port.
+ * those {@code virtualInbound} would hold for the port, its inspectors those they need (no
+ * original_dst: the connection is for this port).
  */
 final class BoundInboundListener {
   private BoundInboundListener() {}
@@ -20,10 +21,10 @@ final class BoundInboundListener {
         .setAddress(NetworkFilters.address(ingress.bind(), ingress.port()))
         .setTrafficDirection(TrafficDirection.INBOUND)
         .setContinueOnListenerFiltersTimeout(true)
-        .setListenerFiltersTimeout(Durations.ZERO);
-    if (VirtualInboundListener.addChains(listener, chain)) {
-      listener.addListenerFilters(ListenerFilters.httpInspector());
-    }
-    return listener.build();
+        .setListenerFiltersTimeout(Durations.ZERO)
+        .setMaxConnectionsToAcceptPerSocketEvent(NetworkFilters.MAX_CONNECTIONS_PER_SOCKET_EVENT);
+    InboundInspectors inspectors = new InboundInspectors();
+    VirtualInboundListener.addChains(listener, inspectors, chain);
+    return listener.addAllListenerFilters(inspectors.filters()).build();
   }
 }

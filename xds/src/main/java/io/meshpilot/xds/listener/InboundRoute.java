@@ -11,17 +11,17 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshpilot.registry.model.Protocol;
-import io.meshpilot.xds.cluster.ClusterNames;
 
 /**
  * The inline route of an inbound HTTP chain (reference istio-xds.md §1.5): route configuration
- * {@code inbound|<targetPort>||}, virtual host {@code inbound|http|<servicePort>}, one default route.
+ * {@code inbound|<targetPort>||} (InboundPassthroughCluster for the passthrough chain), virtual
+ * host {@code inbound|http|<servicePort>}, one default route.
  */
 final class InboundRoute {
   private InboundRoute() {}
 
   static RouteConfiguration of(InboundChain target) {
-    String cluster = ClusterNames.inbound(target.targetPort());
+    String cluster = target.cluster();
     int servicePort = target.servicePort();
     RouteAction.Builder action = RouteAction.newBuilder()
         .setCluster(cluster)

@@ -27,21 +27,6 @@ final class ListenerFilters {
         .build();
   }
 
-  /** An http_inspector that runs only for connections to these ports, so server-first protocols never wait. */
-  static ListenerFilter httpInspectorOnly(List<Integer> ports) {
-    ListenerFilterChainMatchPredicate onPorts;
-    if (ports.size() == 1) {
-      onPorts = portPredicate(ports.get(0));
-    } else {
-      ListenerFilterChainMatchPredicate.MatchSet.Builder any = ListenerFilterChainMatchPredicate.MatchSet.newBuilder();
-      ports.forEach(p -> any.addRules(portPredicate(p)));
-      onPorts = ListenerFilterChainMatchPredicate.newBuilder().setOrMatch(any).build();
-    }
-    return httpInspector().toBuilder()
-        .setFilterDisabled(ListenerFilterChainMatchPredicate.newBuilder().setNotMatch(onPorts))
-        .build();
-  }
-
   static ListenerFilter tlsInspector() {
     return ListenerFilter.newBuilder()
         .setName("envoy.filters.listener.tls_inspector")
@@ -71,6 +56,21 @@ final class ListenerFilters {
         .setAddressPrefix(cidr.substring(0, slash))
         .setPrefixLen(com.google.protobuf.UInt32Value.of(Integer.parseInt(cidr.substring(slash + 1))))
         .build();
+  }
+
+  /** A predicate matching connections to any of these ports (istiod's listenerPredicateExcludePorts). */
+  static ListenerFilterChainMatchPredicate onPorts(List<Integer> ports) {
+    if (ports.size() == 1) {
+      return portPredicate(ports.get(0));
+    }
+    ListenerFilterChainMatchPredicate.MatchSet.Builder any = ListenerFilterChainMatchPredicate.MatchSet.newBuilder();
+    ports.forEach(p -> any.addRules(portPredicate(p)));
+    return ListenerFilterChainMatchPredicate.newBuilder().setOrMatch(any).build();
+  }
+
+  /** A predicate matching connections to any port but these. */
+  static ListenerFilterChainMatchPredicate offPorts(List<Integer> ports) {
+    return ListenerFilterChainMatchPredicate.newBuilder().setNotMatch(onPorts(ports)).build();
   }
 
   private static ListenerFilterChainMatchPredicate portPredicate(int port) {

@@ -52,13 +52,13 @@ public final class ListenerGenerator {
     TracingTags tracing = TracingTags.of(proxy);
     if (push.sidecarScope(proxy).ingress().isEmpty()) {
       return captured
-          ? List.of(VirtualInboundListener.build(proxy.interceptionMode(),
+          ? List.of(VirtualInboundListener.build(proxy.interceptionMode(), tracing,
               VirtualInboundListener.ofTargets(push.serviceTargets(proxy), RESERVED_PORTS, tracing)))
           : List.of();
     }
     List<Listener> listeners = new ArrayList<>();
     if (captured) {
-      listeners.add(VirtualInboundListener.build(proxy.interceptionMode(), ingress.stream()
+      listeners.add(VirtualInboundListener.build(proxy.interceptionMode(), tracing, ingress.stream()
           .filter(i -> !i.bindToPort()).map(i -> InboundChain.of(i, tracing)).toList()));
     }
     ingress.stream().filter(SidecarIngress::bindToPort).map(i -> BoundInboundListener.build(i, tracing))

@@ -1,10 +1,14 @@
 package io.meshpilot.xds.listener;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
@@ -20,6 +24,13 @@ final class NetworkFilters {
   static final String HCM = "envoy.filters.network.http_connection_manager";
   static final String MONGO_PROXY = "envoy.filters.network.mongo_proxy";
   static final String PASSTHROUGH_CHAIN = "PassthroughFilterChain";
+  /** istiod's MAX_CONNECTIONS_PER_SOCKET_EVENT_LOOP default, on the listeners it sets it on. */
+  static final UInt32Value MAX_CONNECTIONS_PER_SOCKET_EVENT = UInt32Value.of(1);
+  /**
+   * istiod's PILOT_GATEWAY_TRANSPORT_SOCKET_CONNECT_TIMEOUT default, which it also sets on the
+   * chains of sidecar outbound listeners: a slow TLS handshake cannot hold a connection forever.
+   */
+  static final Duration TRANSPORT_SOCKET_CONNECT_TIMEOUT = Durations.fromSeconds(15);
 
   private NetworkFilters() {}
 
@@ -49,10 +60,12 @@ final class NetworkFilters {
 
   /**
    * A tcp_proxy chain to the target for a port of this protocol: its cluster, or weighted clusters
-   * as istiod splits a VirtualService TCP route, with the VirtualService in the chain's metadata.
+   * as istiod splits a VirtualService TCP route, with the VirtualService in the chain's metadata. An
+   * outbound service chain, so with istiod's handshake bound.
    */
   static FilterChain tcpChain(TcpTarget target, Protocol protocol) {
-    FilterChain.Builder chain = FilterChain.newBuilder();
+    FilterChain.Builder chain = FilterChain.newBuilder()
+        .setTransportSocketConnectTimeout(TRANSPORT_SOCKET_CONNECT_TIMEOUT);
     Filter tcp;
     if (!target.weighted()) {
       tcp = tcpProxy(target.statPrefix(), target.cluster());
@@ -79,10 +92,17 @@ final class NetworkFilters {
     return policy == OutboundTrafficPolicy.ALLOW_ANY ? ClusterNames.PASSTHROUGH : ClusterNames.BLACK_HOLE;
   }
 
-  /** {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked). */
+  /**
+   * {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked).
+   * istiod gives this default chain an empty match.
+   */
   static FilterChain passthroughChain(OutboundTrafficPolicy policy) {
     String cluster = catchAllCluster(policy);
-    return FilterChain.newBuilder().setName(PASSTHROUGH_CHAIN).addFilters(tcpProxy(cluster, cluster)).build();
+    return FilterChain.newBuilder()
+        .setName(PASSTHROUGH_CHAIN)
+        .setFilterChainMatch(FilterChainMatch.getDefaultInstance())
+        .addFilters(tcpProxy(cluster, cluster))
+        .build();
   }
 
   static Address address(String ip, int port) {

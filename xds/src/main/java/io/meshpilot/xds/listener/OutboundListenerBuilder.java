@@ -42,8 +42,9 @@ final class OutboundListenerBuilder {
     boolean sniff = route.isPresent() && (!slot.tcpChains().isEmpty() || (captured && slot.bind().equals(WILDCARD)));
     if (route.isPresent()) {
       String statPrefix = "outbound_" + slot.name() + ";";
-      FilterChain.Builder http = FilterChain.newBuilder().addFilters(NetworkFilters.httpConnectionManager(
-          HttpConnectionManagers.outbound(statPrefix, route.get(), tracing)));
+      FilterChain.Builder http = FilterChain.newBuilder()
+          .setTransportSocketConnectTimeout(NetworkFilters.TRANSPORT_SOCKET_CONNECT_TIMEOUT)
+          .addFilters(NetworkFilters.httpConnectionManager(HttpConnectionManagers.outbound(statPrefix, route.get(), tracing)));
       if (sniff) {
         listener.addListenerFilters(ListenerFilters.httpInspector());
         http.setFilterChainMatch(FilterChainMatch.newBuilder()

@@ -8,11 +8,9 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.view.ServiceTarget;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +19,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code virtualInbound} on 15006 (reference istio-xds.md §1.5), plaintext only (no mTLS yet, so
- * every chain is the DISABLE-mode shape): a chain per workload port of the proxy's services, and
- * a passthrough chain to InboundPassthroughCluster for every other port.
+ * {@code virtualInbound} on 15006 (reference istio-xds.md §1.5), as istiod builds it for PERMISSIVE
+ * mTLS less the chains terminating mTLS (meshpilot has none yet): the blackhole chain for 15006
+ * itself; the passthrough chains to InboundPassthroughCluster for every other port (plaintext
+ * HTTP, plaintext TCP, TLS); then the chains of each workload port of the proxy's services. The
+ * inspectors run only on the ports whose chains need them.
  */
 final class VirtualInboundListener {
   static final String NAME = "virtualInbound";
@@ -31,57 +31,51 @@ final class VirtualInboundListener {
 
   private VirtualInboundListener() {}
 
-  static Listener build(InterceptionMode mode, List<InboundChain> chains) {
+  /** @param tracing the proxy's tracing tags, for the passthrough HTTP chain's connection manager */
+  static Listener build(InterceptionMode mode, TracingTags tracing, List<InboundChain> chains) {
     Listener.Builder listener = Listener.newBuilder()
         .setName(NAME)
         .setAddress(NetworkFilters.address(OutboundListenerBuilder.WILDCARD, PORT))
         .setTrafficDirection(TrafficDirection.INBOUND)
         .setContinueOnListenerFiltersTimeout(true)
         .setListenerFiltersTimeout(Durations.ZERO)
+        .setMaxConnectionsToAcceptPerSocketEvent(NetworkFilters.MAX_CONNECTIONS_PER_SOCKET_EVENT)
         .addListenerFilters(ListenerFilters.originalDst());
     if (mode == InterceptionMode.TPROXY) {
       listener.setTransparent(BoolValue.of(true)).addListenerFilters(ListenerFilters.originalSrc());
     }
+    // traffic sent to 15006 itself would loop
     listener.addFilterChains(FilterChain.newBuilder()
         .setName("virtualInbound-blackhole")
         .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(PORT)))
         .addFilters(NetworkFilters.tcpProxy(ClusterNames.BLACK_HOLE, ClusterNames.BLACK_HOLE)));
-    listener.addFilterChains(FilterChain.newBuilder()
-        .setName(NAME)
-        .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol(ListenerFilters.RAW_BUFFER))
-        .addFilters(NetworkFilters.tcpProxy(ClusterNames.INBOUND_PASSTHROUGH, ClusterNames.INBOUND_PASSTHROUGH)));
-    List<Integer> sniffedPorts = new ArrayList<>();
-    for (InboundChain chain : chains) {
-      if (addChains(listener, chain)) {
-        sniffedPorts.add(chain.targetPort());
-      }
-    }
-    if (!sniffedPorts.isEmpty()) {
-      listener.addListenerFilters(ListenerFilters.httpInspectorOnly(sniffedPorts));
-    }
-    return listener.build();
+    InboundInspectors inspectors = new InboundInspectors().addPlain(PORT);
+    addChains(listener, inspectors, InboundChain.passthrough(tracing));
+    chains.forEach(chain -> addChains(listener, inspectors, chain));
+    return listener.addAllListenerFilters(inspectors.filters()).build();
   }
 
   /**
-   * Adds the chains of one port: HTTP (an inline route to {@code inbound|<port>||}), TCP
-   * (tcp_proxy to it), or both for a sniffed port.
-   *
-   * @return true when the port is sniffed (its HTTP chain matches by ALPN after http_inspector)
+   * Adds the chains of one port, one per PERMISSIVE match of its protocol (HTTP: an inline route
+   * to its cluster; TCP: tcp_proxy to it) but the mTLS ones, and counts every match for the
+   * inspectors. A UDP port gets none.
    */
-  static boolean addChains(Listener.Builder listener, InboundChain chain) {
+  static void addChains(Listener.Builder listener, InboundInspectors inspectors, InboundChain chain) {
     Optional<ListenerProtocol> protocol = ListenerProtocol.of(chain.protocol());
     if (protocol.isEmpty()) {
-      return false;
+      return;
     }
-    if (protocol.get() != ListenerProtocol.TCP) {
-      listener.addFilterChains(httpChain(chain, protocol.get() == ListenerProtocol.AUTO));
+    for (InboundMatch match : InboundMatch.permissive(protocol.get())) {
+      inspectors.add(chain.targetPort(), match);
+      if (!match.terminatesMtls()) {
+        listener.addFilterChains(FilterChain.newBuilder()
+            .setName(chain.chainName(match.protocol()))
+            .setFilterChainMatch(match.toMatch(chain.targetPort()))
+            .addAllFilters(match.protocol() == ListenerProtocol.HTTP ? List.of(httpFilter(chain))
+                : NetworkFilters.l4Filters(chain.protocol(), chain.cluster(),
+                    NetworkFilters.tcpProxy(chain.cluster(), chain.cluster()))));
+      }
     }
-    if (protocol.get() != ListenerProtocol.HTTP) {
-      String cluster = ClusterNames.inbound(chain.targetPort());
-      listener.addFilterChains(chain(chain, tcpMatch(chain.targetPort()),
-          NetworkFilters.l4Filters(chain.protocol(), cluster, NetworkFilters.tcpProxy(cluster, cluster))));
-    }
-    return protocol.get() == ListenerProtocol.AUTO;
   }
 
   /** The chains of the workload's own service ports: one per workload port, sorted by port; the oldest service wins a shared port. */
@@ -100,33 +94,8 @@ final class VirtualInboundListener {
     return chosen.values().stream().sorted(Comparator.comparingInt(ServiceTarget::targetPort)).toList();
   }
 
-  private static FilterChain httpChain(InboundChain target, boolean sniffed) {
-    FilterChainMatch.Builder match = tcpMatch(target.targetPort()).toBuilder();
-    if (sniffed) {
-      match.addAllApplicationProtocols(ListenerFilters.HTTP_ALPNS);
-    }
-    Protocol protocol = target.protocol();
-    boolean http2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC;
-    return chain(target, match.build(), NetworkFilters.httpConnectionManager(HttpConnectionManagers.inbound(
-        "inbound_0.0.0.0_" + target.targetPort() + ";", InboundRoute.of(target), http2, target.tracing())));
-  }
-
-  private static FilterChainMatch tcpMatch(int port) {
-    return FilterChainMatch.newBuilder()
-        .setDestinationPort(UInt32Value.of(port))
-        .setTransportProtocol(ListenerFilters.RAW_BUFFER)
-        .build();
-  }
-
-  private static FilterChain chain(InboundChain target, FilterChainMatch match, Filter filter) {
-    return chain(target, match, List.of(filter));
-  }
-
-  private static FilterChain chain(InboundChain target, FilterChainMatch match, List<Filter> filters) {
-    return FilterChain.newBuilder()
-        .setName(target.name())
-        .setFilterChainMatch(match)
-        .addAllFilters(filters)
-        .build();
+  private static Filter httpFilter(InboundChain chain) {
+    return NetworkFilters.httpConnectionManager(HttpConnectionManagers.inbound(
+        chain.httpStatPrefix(), InboundRoute.of(chain), chain.protocol().isHttp2(), chain.tracing()));
   }
 }

@@ -26,7 +26,7 @@ final class VirtualOutboundListener {
         .setAddress(NetworkFilters.address(OutboundListenerBuilder.WILDCARD, PORT))
         .setUseOriginalDst(com.google.protobuf.BoolValue.of(true))
         .setTrafficDirection(TrafficDirection.OUTBOUND)
-        .setMaxConnectionsToAcceptPerSocketEvent(UInt32Value.of(1))
+        .setMaxConnectionsToAcceptPerSocketEvent(NetworkFilters.MAX_CONNECTIONS_PER_SOCKET_EVENT)
         // traffic sent to 15001 itself would loop
         .addFilterChains(FilterChain.newBuilder()
             .setName("virtualOutbound-blackhole")

@@ -121,9 +121,9 @@ public final class NetnsAgent {
         yield response.status() + "\t" + response.body();
       }
       case "tcp-call" -> {
-        // ip, port, message
-        TcpEchoBackend.Reply reply = TcpEchoBackend.call(
-            new InetSocketAddress(cmd[1], Integer.parseInt(cmd[2])), cmd[3], CALL_TIMEOUT);
+        // ip, port, message[, client-first]
+        TcpEchoBackend.Reply reply = TcpEchoBackend.call(new InetSocketAddress(cmd[1], Integer.parseInt(cmd[2])),
+            cmd[3], CALL_TIMEOUT, cmd.length > 4 && cmd[4].equals("client-first"));
         yield reply.servedBy() + "\t" + reply.echo();
       }
       case "exit" -> {

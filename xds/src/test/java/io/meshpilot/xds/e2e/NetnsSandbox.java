@@ -61,6 +61,8 @@ public final class NetnsSandbox implements AutoCloseable {
   public static final int PROXY_UID = 1337;
   /** Where outbound TCP is redirected ({@code virtualOutbound}). */
   public static final int OUTBOUND_CAPTURE_PORT = 15001;
+  /** Where inbound TCP is redirected ({@code virtualInbound}). */
+  public static final int INBOUND_CAPTURE_PORT = 15006;
 
   static final String PREFIX = "mpe2e-";
   private static final Pattern OWNED = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
@@ -178,6 +180,19 @@ public final class NetnsSandbox implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Redirects TCP to the pod's own {@code ip} to {@value #INBOUND_CAPTURE_PORT}, as istio-init's
+   * inbound rules do, except connections {@value #PROXY_UID} makes (Envoy reaching the app). In one
+   * namespace the "remote" client is local, so the rule sits first in OUTPUT, ahead of any outbound
+   * capture.
+   */
+  public NetnsSandbox interceptInbound(String ip) {
+    inside("iptables", "-w", "-t", "nat", "-I", "OUTPUT", "1", "-p", "tcp", "-d", ip + "/32", "-m", "owner", "!",
+        "--uid-owner", Integer.toString(PROXY_UID),
+        "-j", "REDIRECT", "--to-ports", Integer.toString(INBOUND_CAPTURE_PORT));
+    return this;
+  }
+
   /** The nat table as {@code iptables -S} prints it (for failure messages and reports). */
   public String natRules() {
     return inside("iptables", "-w", "-t", "nat", "-S").stdout();
@@ -269,7 +284,18 @@ public final class NetnsSandbox implements AutoCloseable {
 
   /** A TCP exchange from inside the namespace (see {@link TcpEchoBackend#call}); failures are results. */
   public CallResult tcpCall(String ip, int port, String message) {
-    String[] reply = agentRaw("tcp-call", ip, Integer.toString(port), message);
+    return tcpResult(agentRaw("tcp-call", ip, Integer.toString(port), message));
+  }
+
+  /**
+   * A TCP exchange in which the client speaks first (see {@link TcpEchoBackend#call(java.net.InetSocketAddress,
+   * String, java.time.Duration, boolean)}): what a port whose chains inspect the first bytes needs.
+   */
+  public CallResult tcpCallClientFirst(String ip, int port, String message) {
+    return tcpResult(agentRaw("tcp-call", ip, Integer.toString(port), message, "client-first"));
+  }
+
+  private static CallResult tcpResult(String[] reply) {
     if (reply[0].equals("ok")) {
       String[] greetingAndEcho = reply[1].split("\t", 2);
       return new CallResult(0, greetingAndEcho[0], greetingAndEcho.length > 1 ? null : "no echo");

@@ -86,23 +86,42 @@ public final class TcpEchoBackend implements AutoCloseable {
    * the echoed line; bounded by {@code timeout} per read.
    */
   public static Reply call(InetSocketAddress address, String message, Duration timeout) throws IOException {
+    return call(address, message, timeout, false);
+  }
+
+  /**
+   * As {@link #call(InetSocketAddress, String, Duration)}, but with {@code clientFirst} the message is
+   * sent before the greeting is read: the client speaks first, as a proxy that inspects the first
+   * bytes (tls_inspector, http_inspector) needs.
+   */
+  public static Reply call(InetSocketAddress address, String message, Duration timeout, boolean clientFirst)
+      throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(address, (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      OutputStream out = socket.getOutputStream();
+      if (clientFirst) {
+        send(out, message);
+      }
       String greeting = in.readLine();
       if (greeting == null) {
         throw new IOException("connection to " + address + " closed before any greeting");
       }
-      OutputStream out = socket.getOutputStream();
-      out.write((message + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      if (!clientFirst) {
+        send(out, message);
+      }
       String echo = in.readLine();
       if (echo == null) {
         throw new IOException("connection to " + address + " closed before the echo");
       }
       return new Reply(greeting, echo);
     }
+  }
+
+  private static void send(OutputStream out, String message) throws IOException {
+    out.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   public String name() {

@@ -8,8 +8,10 @@ import static io.meshpilot.xds.cluster.MeshFixture.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -75,7 +77,12 @@ class ListenerGeneratorTest {
     assertThat(hcm.getTracing().getRandomSampling().getValue()).isEqualTo(1.0);
     assertThat(hcm.getRequestIdExtension().getTypedConfig().getTypeUrl()).endsWith("UuidRequestIdConfig");
     assertThat(listener.getAdditionalAddressesList()).as("IPv4-only proxy").isEmpty();
+    assertThat(http.getTransportSocketConnectTimeout()).isEqualTo(Durations.fromSeconds(15));
     assertThat(listener.getDefaultFilterChain().getName()).isEqualTo("PassthroughFilterChain");
+    // istiod's fallback: an explicit empty match, no handshake bound
+    assertThat(listener.getDefaultFilterChain().hasFilterChainMatch()).isTrue();
+    assertThat(listener.getDefaultFilterChain().getFilterChainMatch()).isEqualTo(FilterChainMatch.getDefaultInstance());
+    assertThat(listener.getDefaultFilterChain().hasTransportSocketConnectTimeout()).isFalse();
     assertThat(tcpProxy(listener.getDefaultFilterChain()).getCluster()).isEqualTo("PassthroughCluster");
   }
 
@@ -110,7 +117,8 @@ class ListenerGeneratorTest {
 
     assertThat(listener.getAddress().getSocketAddress().getAddress()).isEqualTo("10.96.3.3");
     assertThat(listener.getListenerFiltersList()).isEmpty();
-    assertThat(listener.getFilterChainsList()).hasSize(1);
+    assertThat(listener.getFilterChainsList()).singleElement()
+        .satisfies(c -> assertThat(c.getTransportSocketConnectTimeout()).isEqualTo(Durations.fromSeconds(15)));
     assertThat(listener.hasDefaultFilterChain()).isFalse();
     TcpProxy tcp = tcpProxy(listener.getFilterChains(0));
     assertThat(tcp.getCluster()).isEqualTo("outbound|3306||mysql.db.svc.cluster.local");
@@ -129,6 +137,9 @@ class ListenerGeneratorTest {
         .isEqualTo("web.default.svc.cluster.local:8080");
     assertThat(tcpProxy(listener.getDefaultFilterChain()).getCluster())
         .isEqualTo("outbound|8080||web.default.svc.cluster.local");
+    // the service's own TCP chain as default: bounded handshake, no match
+    assertThat(listener.getDefaultFilterChain().getTransportSocketConnectTimeout()).isEqualTo(Durations.fromSeconds(15));
+    assertThat(listener.getDefaultFilterChain().hasFilterChainMatch()).isFalse();
   }
 
   @Test
@@ -234,22 +245,33 @@ class ListenerGeneratorTest {
     Listener inbound = listener(reviewsPod, "virtualInbound");
 
     assertThat(inbound.getAddress().getSocketAddress().getPortValue()).isEqualTo(15006);
-    assertThat(inbound.getListenerFiltersList()).extracting(ListenerFilter::getName)
-        .containsExactly("envoy.filters.listener.original_dst", "envoy.filters.listener.http_inspector");
+    assertThat(inbound.getListenerFiltersList()).extracting(ListenerFilter::getName).containsExactly(
+        "envoy.filters.listener.original_dst", "envoy.filters.listener.tls_inspector",
+        "envoy.filters.listener.http_inspector");
+    // istiod's PERMISSIVE chains without the mTLS ones: passthrough (HTTP, TCP, TLS), then per port
     assertThat(inbound.getFilterChainsList()).extracting(FilterChain::getName).containsExactly(
-        "virtualInbound-blackhole", "virtualInbound", "0.0.0.0_9081", "0.0.0.0_9090", "0.0.0.0_9100", "0.0.0.0_9100");
-    assertThat(tcpProxy(inbound.getFilterChains(1)).getCluster()).isEqualTo("InboundPassthroughCluster");
-    HttpConnectionManager http = hcm(inbound.getFilterChains(2));
-    assertThat(inbound.getFilterChains(2).getFilterChainMatch().getDestinationPort().getValue()).isEqualTo(9081);
+        "virtualInbound-blackhole", "virtualInbound-catchall-http", "virtualInbound", "virtualInbound",
+        "0.0.0.0_9081", "0.0.0.0_9090", "0.0.0.0_9090", "0.0.0.0_9100", "0.0.0.0_9100", "0.0.0.0_9100");
+    assertThat(inbound.getFilterChainsList()).extracting(c -> c.getFilterChainMatch().getTransportProtocol())
+        .containsExactly("", "raw_buffer", "raw_buffer", "tls", "raw_buffer", "tls", "raw_buffer", "raw_buffer",
+            "raw_buffer", "tls");
+    assertThat(hcm(inbound.getFilterChains(1)).getRouteConfig().getVirtualHosts(0).getRoutes(0).getRoute().getCluster())
+        .isEqualTo("InboundPassthroughCluster");
+    assertThat(tcpProxy(inbound.getFilterChains(2)).getCluster()).isEqualTo("InboundPassthroughCluster");
+    assertThat(tcpProxy(inbound.getFilterChains(3)).getCluster()).isEqualTo("InboundPassthroughCluster");
+    HttpConnectionManager http = hcm(inbound.getFilterChains(4));
+    assertThat(inbound.getFilterChains(4).getFilterChainMatch().getDestinationPort().getValue()).isEqualTo(9081);
     assertThat(http.getStatPrefix()).isEqualTo("inbound_0.0.0.0_9081;");
     assertThat(http.getRouteConfig().getName()).isEqualTo("inbound|9081||");
     assertThat(http.getRouteConfig().getVirtualHosts(0).getName()).isEqualTo("inbound|http|9080");
     assertThat(http.getRouteConfig().getVirtualHosts(0).getRoutes(0).getRoute().getCluster())
         .isEqualTo("inbound|9081||");
-    assertThat(tcpProxy(inbound.getFilterChains(3)).getCluster()).isEqualTo("inbound|9090||");
-    assertThat(inbound.getFilterChains(4).getFilterChainMatch().getApplicationProtocolsList())
+    assertThat(tcpProxy(inbound.getFilterChains(5)).getCluster()).isEqualTo("inbound|9090||");
+    assertThat(tcpProxy(inbound.getFilterChains(6)).getCluster()).isEqualTo("inbound|9090||");
+    assertThat(inbound.getFilterChains(7).getFilterChainMatch().getApplicationProtocolsList())
         .containsExactly("http/1.1", "h2c");
-    assertThat(tcpProxy(inbound.getFilterChains(5)).getCluster()).isEqualTo("inbound|9100||");
+    assertThat(tcpProxy(inbound.getFilterChains(8)).getCluster()).isEqualTo("inbound|9100||");
+    assertThat(tcpProxy(inbound.getFilterChains(9)).getCluster()).isEqualTo("inbound|9100||");
   }
 
   private static GenericKubernetesResource tcpEntry(String name, String host,
