@@ -3,8 +3,8 @@ package io.meshpilot.controlplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshpilot.controlplane.Meshpilot;
+import io.meshpilot.xds.e2e.ReviewsByUser;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,18 +42,10 @@ class TraceGoldenTest {
         Files.copy(example, config.resolve(example.getFileName()));
       }
     }
-    Files.writeString(config.resolve("reviews-by-user.yaml"), reviewsByUser());
+    Files.writeString(config.resolve("reviews-by-user.yaml"), ReviewsByUser.yaml());
     Files.copy(GOLDEN.resolve("routing.yaml"), config.resolve("routing.yaml"));
     dumpFile = dir.resolve("config_dump.json");
     Files.writeString(dumpFile, ConfigDumpFixture.generate(config));
-  }
-
-  /** The VirtualService and DestinationRule the Envoy end-to-end test routes real requests with. */
-  static String reviewsByUser() throws IOException {
-    try (InputStream in = TraceGoldenTest.class.getResourceAsStream("/io/meshpilot/xds/e2e/reviews-by-user.yaml")) {
-      assertThat(in).as("reviews-by-user.yaml from the xds test jar").isNotNull();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   static Stream<Arguments> cases() {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.RegistryConfig;
+import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.xds.MeshDiscovery;
 import io.meshpilot.xds.MeshSettings;
@@ -74,6 +75,11 @@ public final class EnvoyMesh implements AutoCloseable {
   public EnvoyMesh traffic(TrafficConfigs configs) {
     traffic.set(configs);
     return this;
+  }
+
+  /** Services, endpoints and traffic configs as meshpilot reads them (for debug endpoints over the same mesh). */
+  public ServiceRegistry registry() {
+    return traffic;
   }
 
   /** The traffic configs set now. */

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshpilot.xds.traffic.TrafficYaml;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,16 +17,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A VirtualService and a DestinationRule together through real Envoy (SotW and Delta ADS, NONE
- * interception), as Istio's request-routing task: {@link #RULES} sends requests with header
- * {@code end-user: jason} to reviews' v2 subset and all others to v1; two backends labelled
- * {@code version: v1} and {@code v2} show which subset answered. The CLI's trace test reads the
- * same rules and traces a jason request to the v2 subset cluster.
+ * interception), as Istio's request-routing task ({@link ReviewsByUser}): requests with header
+ * {@code end-user: jason} go to reviews' v2 subset and all others to v1; two backends labelled
+ * {@code version: v1} and {@code v2} show which subset answered. The control-plane's trace tests
+ * route the same rules through {@code proxy-config trace}.
  */
 @Timeout(240)
 class HeaderToSubsetE2ETest {
-  /** The rules, a test resource shared with the control-plane's trace tests. */
-  static final String RULES = "reviews-by-user.yaml";
-  private static final String REVIEWS = "reviews.default.svc.cluster.local";
+  private static final String REVIEWS = ReviewsByUser.HOST;
   private static final InetSocketAddress ENVOY_9080 = new InetSocketAddress("127.0.0.1", 9080);
   private static final Duration AT_MOST = Duration.ofSeconds(20);
   private static final int REQUESTS = 30;
@@ -44,13 +39,10 @@ class HeaderToSubsetE2ETest {
   @ParameterizedTest
   @EnumSource(EnvoyBootstrap.AdsMode.class)
   void jasonReachesTheV2SubsetAndEveryoneElseV1(EnvoyBootstrap.AdsMode mode) throws Exception {
-    int workloadPort = EnvoyMesh.freePort("127.0.0.51");
-    HttpBackend v1 = mesh.track(HttpBackend.start("reviews-v1", "127.0.0.51", workloadPort));
-    HttpBackend v2 = mesh.track(HttpBackend.start("reviews-v2", "127.0.0.52", workloadPort));
-    mesh.workload("reviews", "10.96.0.12", "http", 9080, workloadPort, List.of(
-        new EnvoyMesh.Pod("reviews-v1-5f6d7", "127.0.0.51", "v1"),
-        new EnvoyMesh.Pod("reviews-v2-8c9a1", "127.0.0.52", "v2")));
-    mesh.traffic(TrafficYaml.configs(rules()));
+    List<HttpBackend> backends = ReviewsByUser.workload(mesh);
+    HttpBackend v1 = backends.get(0);
+    HttpBackend v2 = backends.get(1);
+    mesh.traffic(TrafficYaml.configs(ReviewsByUser.yaml()));
 
     EnvoyProcess envoy = mesh.sidecar(SidecarNode.of("productpage-v1-7d9f8", EnvoyMesh.NS, "127.0.0.1")
         .withLabels(Map.of("app", "productpage")), mode);
@@ -67,15 +59,6 @@ class HeaderToSubsetE2ETest {
         .contains("outbound|9080|v1|" + REVIEWS, "outbound|9080|v2|" + REVIEWS);
     assertThat(envoy.stats("update_rejected")).as(envoy::diagnostics)
         .allSatisfy((name, value) -> assertThat(value).isZero());
-  }
-
-  /** {@link #RULES} as written. */
-  static String rules() {
-    try (InputStream in = HeaderToSubsetE2ETest.class.getResourceAsStream(RULES)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Which backend answered each of {@link #REQUESTS} requests with these headers ({@code HTTP <status>} for errors). */
