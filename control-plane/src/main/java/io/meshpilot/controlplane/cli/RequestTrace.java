@@ -211,7 +211,7 @@ final class RequestTrace {
     hop("route", routeName + " → virtual host " + vhostName + " (domain \"" + vhost.get().domain() + "\")");
     Optional<JsonNode> route = matchRoute(host.path("routes"));
     if (route.isEmpty()) {
-      hop("dropped", "no route of " + vhostName + " matches " + request.method() + " " + target.path()
+      hop("dropped", "no route of " + vhostName + " matches " + request.method() + " " + request.path()
           + ": Envoy answers 404 (NR: no route)");
       return;
     }
@@ -234,7 +234,7 @@ final class RequestTrace {
       hop("note", "no service matches Host \"" + authority + "\": " + vhostName
           + " passes it on unchanged (outboundTrafficPolicy ALLOW_ANY)");
     }
-    RouteActionText.rewrite(route.get().path("match"), action, target.path()).ifPresent(r -> hop("rewrite", r));
+    RouteActionText.rewrite(route.get().path("match"), action, request.path()).ifPresent(r -> hop("rewrite", r));
     RouteActionText.timeout(action).ifPresent(t -> hop("timeout", t));
     RouteActionText.retries(action).ifPresent(r -> hop("retries", r));
     RouteActionText.mirrors(action).forEach(m -> hop("mirror", m));

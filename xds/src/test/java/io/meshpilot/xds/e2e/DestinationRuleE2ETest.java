@@ -117,7 +117,7 @@ class DestinationRuleE2ETest {
     int entry = EnvoyMesh.freePort("127.0.0.1");
     SidecarNode node = SidecarNode.of("client-7d9f8", NS, "127.0.0.1")
         .withInterceptionMode(SidecarNode.InterceptionMode.NONE);
-    EnvoyProcess envoy = mesh.sidecar(EnvoyBootstrap.forSidecar(node)
+    EnvoyProcess envoy = mesh.envoy(EnvoyBootstrap.forSidecar(node)
         .withStaticListener(entryListener(entry, discovery.currentContext())), mode);
     String reviewsHost = "reviews." + NS + ".svc.cluster.local";
     await().atMost(AT_MOST).until(() -> get(entry, "v2", Map.of()).contains("served-by"));

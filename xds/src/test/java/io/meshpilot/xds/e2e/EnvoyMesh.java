@@ -129,11 +129,11 @@ public final class EnvoyMesh implements AutoCloseable {
 
   /** A sidecar Envoy for {@code node} in interception mode NONE, LIVE on meshpilot's config. */
   public EnvoyProcess sidecar(SidecarNode node, EnvoyBootstrap.AdsMode mode) throws IOException {
-    return sidecar(EnvoyBootstrap.forSidecar(node.withInterceptionMode(SidecarNode.InterceptionMode.NONE)), mode);
+    return envoy(EnvoyBootstrap.forSidecar(node.withInterceptionMode(SidecarNode.InterceptionMode.NONE)), mode);
   }
 
   /** An Envoy from {@code bootstrap} (static listeners and all) with ADS to meshpilot, LIVE. */
-  public EnvoyProcess sidecar(EnvoyBootstrap bootstrap, EnvoyBootstrap.AdsMode mode) throws IOException {
+  public EnvoyProcess envoy(EnvoyBootstrap bootstrap, EnvoyBootstrap.AdsMode mode) throws IOException {
     return track(EnvoyProcess.start(bootstrap.withAds(mode, new InetSocketAddress("127.0.0.1", discovery().port())))
         .awaitLive());
   }

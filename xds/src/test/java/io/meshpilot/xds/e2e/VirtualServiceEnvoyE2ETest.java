@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * VirtualService routes through real Envoy (INTERCEPTION_MODE NONE, SotW and Delta ADS): a weighted
  * split, a header match, retries, a timeout, fault abort and delay, redirect, rewrite, mirroring and
  * a weighted TCP route, each observed at the client, the backends or Envoy's counters; then a
- * VirtualService change moves traffic. Two plain services (reviews, ratings) stand in for subsets until DestinationRules exist.
+ * VirtualService change moves traffic. Two plain services (reviews, ratings) are the destinations;
+ * {@link HeaderToSubsetE2ETest} routes to DestinationRule subsets.
  */
 @Timeout(300)
 class VirtualServiceEnvoyE2ETest {
