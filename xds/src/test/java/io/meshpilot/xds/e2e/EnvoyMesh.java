@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The set-up the Envoy end-to-end tests of traffic config share: Services with ready pods and
+ * The set-up the Envoy end-to-end tests of traffic config share: Services with labelled pods and
  * their EndpointSlice in a real {@link MeshRegistry}, Istio traffic configs the test sets (each
  * change pushed as the registry's sources would), meshpilot's ADS server over both on an
  * ephemeral port, and sidecar Envoys in interception mode NONE talking SotW or Delta ADS to it.
