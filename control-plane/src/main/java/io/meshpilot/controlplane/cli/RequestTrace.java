@@ -6,13 +6,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * {@code meshpilot proxy-config trace}: follows one outbound request through a proxy's config as
  * Envoy would (listener, filter chain, route configuration, virtual host, route, cluster,
- * endpoints) and says at which hop, and why, it would leave the mesh or be dropped.
+ * endpoints) and says at which hop, and why, it would leave the mesh or be dropped. Routes are
+ * tried in order against the request's path, headers, query and method ({@link RouteMatcher}); the
+ * matched route's VirtualService, rewrites, timeout, retries, mirrors and weighted split are shown,
+ * each weighted cluster followed to its subset and endpoints.
  */
 final class RequestTrace {
   static final String VIRTUAL_OUTBOUND = "virtualOutbound";
@@ -21,6 +22,7 @@ final class RequestTrace {
 
   private final ConfigDump dump;
   private final TraceTarget target;
+  private final TraceRequest request;
   private final List<Hop> hops = new ArrayList<>();
   private Optional<String> destinationIp = Optional.empty();
 
@@ -31,13 +33,20 @@ final class RequestTrace {
     }
   }
 
-  private RequestTrace(ConfigDump dump, TraceTarget target) {
+  private RequestTrace(ConfigDump dump, TraceTarget target, TraceRequest request) {
     this.dump = dump;
     this.target = target;
+    this.request = request;
   }
 
+  /** A plain GET of {@code target}. */
   static List<Hop> trace(ConfigDump dump, TraceTarget target) {
-    RequestTrace trace = new RequestTrace(dump, target);
+    return trace(dump, target, TraceRequest.get(target));
+  }
+
+  /** {@code request} sent to {@code target}: routes are matched against its method, headers and query. */
+  static List<Hop> trace(ConfigDump dump, TraceTarget target, TraceRequest request) {
+    RequestTrace trace = new RequestTrace(dump, target, request);
     trace.run();
     return List.copyOf(trace.hops);
   }
@@ -189,7 +198,7 @@ final class RequestTrace {
   }
 
   private void routeHttp(JsonNode routeConfig, String routeName) {
-    String authority = target.authority();
+    String authority = request.authority();
     String hostForMatch = routeConfig.path("ignorePortInHostMatching").asBoolean() ? stripPort(authority) : authority;
     Optional<VhostMatch> vhost = virtualHost(routeConfig, hostForMatch);
     if (vhost.isEmpty()) {
@@ -199,39 +208,55 @@ final class RequestTrace {
     }
     JsonNode host = vhost.get().host();
     String vhostName = host.path("name").asText();
+    hop("route", routeName + " → virtual host " + vhostName + " (domain \"" + vhost.get().domain() + "\")");
     Optional<JsonNode> route = matchRoute(host.path("routes"));
-    String head = routeName + " → virtual host " + vhostName + " (domain \"" + vhost.get().domain() + "\")";
     if (route.isEmpty()) {
-      hop("route", head + ", no route matches path " + target.path());
-      hop("dropped", "Envoy answers 404 (NR: no route)");
+      hop("dropped", "no route of " + vhostName + " matches " + request.method() + " " + request.path()
+          + ": Envoy answers 404 (NR: no route)");
       return;
     }
-    hop("route", head + ", route " + describeRoute(route.get()));
     boolean catchAll = vhostName.equals("allow_any") || vhostName.equals("block_all");
     JsonNode action = route.get().path("route");
     if (route.get().path("directResponse").isObject()) {
-      int status = route.get().path("directResponse").path("status").asInt();
-      hop("dropped", (catchAll ? "no service matches Host \"" + authority + "\": " + vhostName + " answers " : "direct response ")
-          + status + (catchAll ? " (outboundTrafficPolicy REGISTRY_ONLY)" : ""));
+      if (catchAll) {
+        hop("dropped", "no service matches Host \"" + authority + "\": " + vhostName + " answers "
+            + route.get().path("directResponse").path("status").asInt() + " (outboundTrafficPolicy REGISTRY_ONLY)");
+      } else {
+        hop("response", "direct response " + RouteActionText.directResponse(route.get().path("directResponse")));
+      }
       return;
     }
     if (route.get().path("redirect").isObject()) {
-      hop("result", "redirect " + route.get().path("redirect"));
+      hop("redirect", RouteActionText.redirect(route.get().path("redirect")));
       return;
     }
     if (catchAll) {
       hop("note", "no service matches Host \"" + authority + "\": " + vhostName
           + " passes it on unchanged (outboundTrafficPolicy ALLOW_ANY)");
     }
+    RouteActionText.rewrite(route.get().path("match"), action, request.path()).ifPresent(r -> hop("rewrite", r));
+    RouteActionText.timeout(action).ifPresent(t -> hop("timeout", t));
+    RouteActionText.retries(action).ifPresent(r -> hop("retries", r));
+    RouteActionText.mirrors(action).forEach(m -> hop("mirror", m));
     if (action.path("cluster").isTextual()) {
       cluster(action.path("cluster").asText());
     } else if (action.path("weightedClusters").isObject()) {
-      for (JsonNode weighted : action.path("weightedClusters").path("clusters")) {
-        hop("note", "weight " + weighted.path("weight").asInt() + " → " + weighted.path("name").asText());
-        cluster(weighted.path("name").asText());
+      JsonNode weighted = action.path("weightedClusters").path("clusters");
+      long total = 0;
+      for (JsonNode w : weighted) {
+        total += w.path("weight").asLong();
+      }
+      hop("split", weighted.size() + " weighted clusters, total weight " + total);
+      for (JsonNode w : weighted) {
+        long weight = w.path("weight").asLong();
+        hop("weight", weight + " (" + RouteActionText.percent(weight, total) + ") → " + w.path("name").asText());
+        cluster(w.path("name").asText());
       }
     } else if (action.path("clusterHeader").isTextual()) {
-      hop("note", "the cluster comes from request header " + action.path("clusterHeader").asText() + "; not followed");
+      String header = action.path("clusterHeader").asText();
+      hop("note", "the cluster comes from request header " + header
+          + request.header(header).map(v -> ": " + v).orElse(", which this request does not have"));
+      request.header(header).ifPresent(this::cluster);
     } else {
       hop("dropped", "the route has no cluster to send to");
     }
@@ -274,47 +299,30 @@ final class RequestTrace {
     return Optional.ofNullable(suffix != null ? suffix : prefix != null ? prefix : any);
   }
 
+  /** The first route whose match holds, as Envoy's router picks it; one line per route passed over. */
   private Optional<JsonNode> matchRoute(JsonNode routes) {
-    String path = target.path();
+    int index = 0;
     for (JsonNode route : routes) {
-      JsonNode m = route.path("match");
-      boolean caseSensitive = !m.has("caseSensitive") || m.path("caseSensitive").asBoolean();
-      String p = caseSensitive ? path : path.toLowerCase(Locale.ROOT);
-      boolean matched;
-      if (m.has("prefix")) {
-        matched = p.startsWith(caseSensitive ? m.path("prefix").asText() : m.path("prefix").asText().toLowerCase(Locale.ROOT));
-      } else if (m.has("path")) {
-        matched = caseSensitive ? path.equals(m.path("path").asText()) : path.equalsIgnoreCase(m.path("path").asText());
-      } else if (m.has("pathSeparatedPrefix")) {
-        String s = m.path("pathSeparatedPrefix").asText();
-        matched = path.equals(s) || path.startsWith(s + "/");
-      } else if (m.has("safeRegex")) {
-        try {
-          matched = Pattern.compile(m.path("safeRegex").path("regex").asText()).matcher(path).matches();
-        } catch (PatternSyntaxException e) {
-          matched = false;
-        }
-      } else {
-        matched = false;
+      index++;
+      RouteMatcher.Verdict verdict = RouteMatcher.evaluate(route.path("match"), request);
+      String label = "#" + index + " " + describeRoute(route);
+      if (!verdict.matched()) {
+        hop("no match", label + ": " + verdict.failed());
+        continue;
       }
-      if (matched) {
-        if (m.has("headers") || m.has("queryParameters")) {
-          hop("note", "route " + describeRoute(route) + " also matches on headers or query parameters; assumed to match");
-        }
-        return Optional.of(route);
-      }
+      hop("match", label + ": " + RouteMatcher.describe(route.path("match")));
+      verdict.assumed().forEach(a -> hop("note", "not evaluated, assumed to hold: " + a));
+      return Optional.of(route);
     }
     return Optional.empty();
   }
 
+  /** {@code "jason" (VirtualService reviews.default)}: the route's name as istiod names it, and its config. */
   private static String describeRoute(JsonNode route) {
-    JsonNode m = route.path("match");
-    String how = m.has("prefix") ? "prefix " + m.path("prefix").asText()
-        : m.has("path") ? "path " + m.path("path").asText()
-        : m.has("pathSeparatedPrefix") ? "path_separated_prefix " + m.path("pathSeparatedPrefix").asText()
-        : m.has("safeRegex") ? "regex " + m.path("safeRegex").path("regex").asText() : "(no path match)";
     String name = route.path("name").asText();
-    return (name.isEmpty() ? "" : "\"" + name + "\" ") + how;
+    String config = Management.describe(route.path("metadata"));
+    String label = name.isEmpty() ? "(unnamed)" : "\"" + name + "\"";
+    return config.isEmpty() ? label : label + " (VirtualService " + config + ")";
   }
 
   private static String stripPort(String authority) {
@@ -326,6 +334,20 @@ final class RequestTrace {
     return colon < 0 ? authority : authority.substring(0, colon);
   }
 
+  /** {@code EDS, subset v2, DestinationRule reviews.default}: the type, and what istiod made the cluster from. */
+  private static String clusterDetails(String name, String type, JsonNode cluster) {
+    List<String> details = new ArrayList<>(List.of(type));
+    SubsetKey key = SubsetKey.of(name);
+    if (key.parsed() && !key.subset().isEmpty()) {
+      details.add("subset " + key.subset());
+    }
+    String rule = Management.describe(cluster.path("metadata"));
+    if (!rule.isEmpty()) {
+      details.add("DestinationRule " + rule);
+    }
+    return String.join(", ", details);
+  }
+
   private void cluster(String name) {
     Optional<JsonNode> cluster = dump.cluster(name);
     if (cluster.isEmpty()) {
@@ -334,7 +356,7 @@ final class RequestTrace {
       return;
     }
     String type = cluster.get().path("type").asText("STATIC");
-    hop("cluster", name + "  (" + type + ")");
+    hop("cluster", name + "  (" + clusterDetails(name, type, cluster.get()) + ")");
     if (name.equals(ListenerTable.BLACK_HOLE)) {
       hop("dropped", ListenerTable.BLACK_HOLE + " has no endpoints: the request is dropped"
           + " (outboundTrafficPolicy REGISTRY_ONLY, or traffic looping back to 15001)");

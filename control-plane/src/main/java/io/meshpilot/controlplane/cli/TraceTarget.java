@@ -4,16 +4,17 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * The request a trace follows, from a URL: {@code http://reviews.default.svc.cluster.local:9080/x},
+ * The request a trace follows, from a URL: {@code http://reviews.default.svc.cluster.local:9080/x?y=1},
  * {@code https://host/} (TLS: SNI, no HTTP routing) or {@code tcp://10.96.0.1:5432}.
  *
  * @param scheme {@code http}, {@code https} or {@code tcp}
  * @param host the host as written (name or IP, IPv6 without brackets)
  * @param port the destination port (scheme default when absent)
  * @param explicitPort whether the URL named the port (then the Host header carries it)
- * @param path the request path without query, {@code /} when absent
+ * @param path the request path without query, {@code /} when absent, still percent-encoded
+ * @param query the query string without {@code ?}, still percent-encoded; empty when absent
  */
-record TraceTarget(String scheme, String host, int port, boolean explicitPort, String path) {
+record TraceTarget(String scheme, String host, int port, boolean explicitPort, String path, String query) {
   static TraceTarget parse(String url) {
     URI uri;
     try {
@@ -38,7 +39,8 @@ record TraceTarget(String scheme, String host, int port, boolean explicitPort, S
     }
     int port = explicit ? uri.getPort() : scheme.equals("https") ? 443 : 80;
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    return new TraceTarget(scheme, host.toLowerCase(Locale.ROOT), port, explicit, path);
+    String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+    return new TraceTarget(scheme, host.toLowerCase(Locale.ROOT), port, explicit, path, query);
   }
 
   boolean http() {

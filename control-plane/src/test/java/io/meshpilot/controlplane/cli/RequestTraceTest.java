@@ -23,7 +23,9 @@ class RequestTraceTest {
     assertThat(trace(recorded, "http://reviews.default.svc.cluster.local:9080/reviews/1")).isEqualTo("""
         address     reviews.default.svc.cluster.local → 10.96.120.12 (the service's VIP in this config)
         listener    0.0.0.0_9080  (filter chain 0, http_connection_manager, route 9080)
-        route       9080 → virtual host reviews.default.svc.cluster.local:9080 (domain "reviews.default.svc.cluster.local"), route "default" prefix /
+        route       9080 → virtual host reviews.default.svc.cluster.local:9080 (domain "reviews.default.svc.cluster.local")
+        match       #1 "default": prefix /
+        retries     2 retries on connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes (another host each time)
         cluster     outbound|9080||reviews.default.svc.cluster.local  (EDS)
         endpoints   10.244.1.12:9080 HEALTHY us-east1/us-east1-b, 10.244.2.12:9080 HEALTHY us-east1/us-east1-c, 10.244.2.13:9080 HEALTHY us-east1/us-east1-c
         """);
@@ -36,6 +38,7 @@ class RequestTraceTest {
     String text = trace(live, "http://reviews:9080/");
 
     assertThat(text).contains("listener    0.0.0.0_9080", "route 9080)", "route       9080 → virtual host",
+        "match       #1 \"default\": prefix /",
         "cluster     outbound|9080||reviews.default.svc.cluster.local", "endpoints   10.244.1.12:9080 HEALTHY");
   }
 
@@ -44,7 +47,7 @@ class RequestTraceTest {
     String text = trace(recorded, "http://unknown.example.com:9080/");
 
     assertThat(text).contains(
-        "route       9080 → virtual host allow_any (domain \"*\"), route \"allow_any\" prefix /",
+        "route       9080 → virtual host allow_any (domain \"*\")\nmatch       #1 \"allow_any\": prefix /",
         "note        no service matches Host \"unknown.example.com:9080\": allow_any passes it on unchanged",
         "cluster     PassthroughCluster  (ORIGINAL_DST)");
   }

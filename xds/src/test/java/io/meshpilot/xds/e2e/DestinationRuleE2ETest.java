@@ -5,33 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.JsonFormat;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.meshpilot.registry.MeshRegistry;
-import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.registry.networking.DestinationRule;
 import io.meshpilot.registry.networking.IstioConfig;
-import io.meshpilot.registry.networking.TrafficConfigs;
 import io.meshpilot.xds.MeshDiscovery;
-import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.TrafficFixture;
 import io.meshpilot.xds.cluster.HashPolicies;
 import io.meshpilot.xds.cluster.MeshFixture;
 import io.meshpilot.xds.proxy.Proxy;
-import io.meshpilot.xds.push.PushSettings;
 import io.meshpilot.xds.view.PushContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -59,49 +47,48 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(240)
 class DestinationRuleE2ETest {
   private static final int PORT = 19480;
-  private static final String NS = "default";
+  private static final String NS = EnvoyMesh.NS;
   private static final Duration AT_MOST = Duration.ofSeconds(20);
 
-  private final MeshRegistry registry = new MeshRegistry(RegistryConfig.defaults());
-  private final Closer closer = new Closer();
-  private volatile TrafficConfigs traffic = TrafficConfigs.EMPTY;
+  private final EnvoyMesh mesh = new EnvoyMesh();
 
   @TempDir
   Path dir;
 
   @AfterEach
   void closeAll() throws Exception {
-    closer.close();
+    mesh.close();
   }
 
   private <T extends AutoCloseable> T track(T resource) {
-    return closer.track(resource);
+    return mesh.track(resource);
   }
 
   @ParameterizedTest
   @EnumSource(EnvoyBootstrap.AdsMode.class)
   void envoyEnforcesDestinationRulePolicies(EnvoyBootstrap.AdsMode mode) throws Exception {
-    int workloadPort = freePort();
+    int workloadPort = EnvoyMesh.freePort("127.0.0.1");
     List<HttpBackend> reviews = List.of(
         track(HttpBackend.start("reviews-v1", "127.0.0.61", workloadPort)),
         track(HttpBackend.start("reviews-v2a", "127.0.0.62", workloadPort)),
         track(HttpBackend.start("reviews-v2b", "127.0.0.63", workloadPort)));
-    workload("reviews", Map.of("reviews-v1", "127.0.0.61", "reviews-v2a", "127.0.0.62", "reviews-v2b", "127.0.0.63"),
-        workloadPort, "v1", "v2", "v2");
+    workload("reviews", workloadPort, new EnvoyMesh.Pod("reviews-v1", "127.0.0.61", "v1"),
+        new EnvoyMesh.Pod("reviews-v2a", "127.0.0.62", "v2"), new EnvoyMesh.Pod("reviews-v2b", "127.0.0.63", "v2"));
     ScriptedBackend healthy = track(ScriptedBackend.answering("flaky-ok", "127.0.0.71", workloadPort, 200));
     ScriptedBackend failing = track(ScriptedBackend.answering("flaky-bad", "127.0.0.72", workloadPort, 503));
-    workload("flaky", Map.of("flaky-ok", "127.0.0.71", "flaky-bad", "127.0.0.72"), workloadPort, "v1", "v1");
+    workload("flaky", workloadPort, new EnvoyMesh.Pod("flaky-bad", "127.0.0.72", "v1"),
+        new EnvoyMesh.Pod("flaky-ok", "127.0.0.71", "v1"));
     ScriptedBackend busy = track(ScriptedBackend.holding("busy-1", "127.0.0.81", workloadPort));
-    workload("busy", Map.of("busy-1", "127.0.0.81"), workloadPort, "v1");
+    workload("busy", workloadPort, new EnvoyMesh.Pod("busy-1", "127.0.0.81", "v1"));
     TestCertificates.Authority ca = TestCertificates.authority(dir.resolve("ca"), "meshpilot-test-ca");
     Path caFile = dir.resolve("ca.pem");
     TestCertificates.write(caFile, ca.certificatePem());
     String secureHost = "secure." + NS + ".svc.cluster.local";
     ScriptedBackend secure = track(ScriptedBackend.tls("secure-1", "127.0.0.91", workloadPort,
         ca.issue(secureHost, TestCertificates.KeyType.EC, "dns:" + secureHost), ca));
-    workload("secure", Map.of("secure-1", "127.0.0.91"), workloadPort, "v1");
+    workload("secure", workloadPort, new EnvoyMesh.Pod("secure-1", "127.0.0.91", "v1"));
 
-    traffic = TrafficFixture.rules(List.of(
+    mesh.traffic(TrafficFixture.rules(List.of(
         destinationRule(NS, "reviews", """
             host: reviews
             trafficPolicy:
@@ -124,16 +111,14 @@ class DestinationRuleE2ETest {
             host: secure
             trafficPolicy:
               tls: {mode: SIMPLE, caCertificates: %s, sni: %s, subjectAltNames: [%s]}
-            """.formatted(caFile, secureHost, secureHost))));
+            """.formatted(caFile, secureHost, secureHost)))));
 
-    MeshDiscovery discovery = track(MeshDiscovery.start(TrafficFixture.withTraffic(registry, () -> traffic),
-        MeshSettings.defaults(), PushSettings.defaults(), new InetSocketAddress("127.0.0.1", 0)));
-    int entry = freePort();
+    MeshDiscovery discovery = mesh.discovery();
+    int entry = EnvoyMesh.freePort("127.0.0.1");
     SidecarNode node = SidecarNode.of("client-7d9f8", NS, "127.0.0.1")
         .withInterceptionMode(SidecarNode.InterceptionMode.NONE);
-    EnvoyProcess envoy = track(EnvoyProcess.start(EnvoyBootstrap.forSidecar(node)
-        .withAds(mode, new InetSocketAddress("127.0.0.1", discovery.port()))
-        .withStaticListener(entryListener(entry, discovery.currentContext()))).awaitLive());
+    EnvoyProcess envoy = mesh.envoy(EnvoyBootstrap.forSidecar(node)
+        .withStaticListener(entryListener(entry, discovery.currentContext())), mode);
     String reviewsHost = "reviews." + NS + ".svc.cluster.local";
     await().atMost(AT_MOST).until(() -> get(entry, "v2", Map.of()).contains("served-by"));
 
@@ -197,13 +182,12 @@ class DestinationRuleE2ETest {
             "/apis/networking.istio.io/v1/namespaces/default/destination-rule/reviews");
 
     // A changed rule reaches Envoy with the next push: the dropped subset's cluster goes, the new one serves.
-    List<IstioConfig<DestinationRule>> rules = new ArrayList<>(traffic.destinationRules());
+    List<IstioConfig<DestinationRule>> rules = new ArrayList<>(mesh.traffic().destinationRules());
     rules.replaceAll(rule -> !rule.name().equals("reviews") ? rule : destinationRule(NS, "reviews", """
         host: reviews
         subsets: [{name: v2, labels: {version: v2}}, {name: first, labels: {version: v1}}]
         """));
-    traffic = TrafficFixture.rules(rules);
-    discovery.requestFullPush();
+    mesh.traffic(TrafficFixture.rules(rules));
     await().atMost(AT_MOST).until(() -> {
       String clusters = envoy.configDump("resource=dynamic_active_clusters").toString();
       return clusters.contains("outbound|" + PORT + "|first|" + reviewsHost)
@@ -219,25 +203,21 @@ class DestinationRuleE2ETest {
    */
   @Test
   void envoyPrefersItsLocalityAndFailsOverWhenItsEndpointsAreUnhealthy() throws Exception {
-    int workloadPort = freePort();
+    int workloadPort = EnvoyMesh.freePort("127.0.0.1");
     track(HttpBackend.start("geo-east", "127.0.0.101", workloadPort));
     track(HttpBackend.start("geo-west", "127.0.0.102", workloadPort));
-    Map<String, String> pods = Map.of("geo-east", "127.0.0.101", "geo-west", "127.0.0.102");
-    Map<String, String> localities = Map.of("geo-east", "us-east1.a", "geo-west", "eu-west1.a");
-    workload("geo", pods, workloadPort, localities, Set.of(), "v1");
-    traffic = TrafficFixture.rules(List.of(destinationRule(NS, "geo", """
+    EnvoyMesh.Pod east = new EnvoyMesh.Pod("geo-east", "127.0.0.101", "v1").inLocality("us-east1.a");
+    EnvoyMesh.Pod west = new EnvoyMesh.Pod("geo-west", "127.0.0.102", "v1").inLocality("eu-west1.a");
+    workload("geo", workloadPort, east, west);
+    mesh.traffic(TrafficFixture.rules(List.of(destinationRule(NS, "geo", """
         host: geo
         trafficPolicy:
           outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}
-        """)));
-    MeshDiscovery discovery = track(MeshDiscovery.start(TrafficFixture.withTraffic(registry, () -> traffic),
-        MeshSettings.defaults(), PushSettings.defaults(), new InetSocketAddress("127.0.0.1", 0)));
+        """))));
     SidecarNode node = SidecarNode.of("client-east", NS, "127.0.0.1")
         .withLabels(Map.of("app", "client", "topology.istio.io/locality", "us-east1.a"))
         .withInterceptionMode(SidecarNode.InterceptionMode.NONE);
-    EnvoyProcess envoy = track(EnvoyProcess.start(EnvoyBootstrap.forSidecar(node)
-        .withAds(EnvoyBootstrap.AdsMode.DELTA, new InetSocketAddress("127.0.0.1", discovery.port())))
-        .awaitLive());
+    EnvoyProcess envoy = mesh.sidecar(node, EnvoyBootstrap.AdsMode.DELTA);
     String geoHost = "geo." + NS + ".svc.cluster.local";
     await().atMost(AT_MOST).until(() -> get(PORT, geoHost, Map.of()).contains("served-by"));
 
@@ -248,7 +228,7 @@ class DestinationRuleE2ETest {
     assertThat(local).as(envoy::diagnostics).containsExactly("geo-east");
 
     // the local endpoint turns not ready: it is sent UNHEALTHY, and its priority has no healthy host left
-    workload("geo", pods, workloadPort, localities, Set.of("geo-east"), "v1");
+    workload("geo", workloadPort, east.notReady(), west);
     await().atMost(AT_MOST).until(() -> servedBy(get(PORT, geoHost, Map.of())).equals("geo-west"));
     Set<String> failedOver = new HashSet<>();
     for (int i = 0; i < 20; i++) {
@@ -284,47 +264,9 @@ class DestinationRuleE2ETest {
     return envoy.stats(regex).values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** A Service on {@link #PORT}, its ready pods (name → IP, with these versions) and their slice. */
-  private void workload(String app, Map<String, String> pods, int workloadPort, String... versions) {
-    workload(app, pods, workloadPort, Map.of(), Set.of(), versions);
-  }
-
-  /**
-   * A Service on {@link #PORT}, its pods (name → IP, with these versions and, where given, a
-   * {@code topology.istio.io/locality} label) and their slice, where the {@code notReady} pods are not ready.
-   */
-  private void workload(String app, Map<String, String> pods, int workloadPort, Map<String, String> localities,
-      Set<String> notReady, String... versions) {
-    registry.upsert("test", new ServiceBuilder().withNewMetadata().withName(app).withNamespace(NS)
-        .withCreationTimestamp("2026-11-01T09:00:00Z").endMetadata()
-        .withNewSpec().withType("ClusterIP").withClusterIP("10.96.1." + (10 + app.length()))
-        .withSelector(Map.of("app", app)).addNewPort().withName("http").withPort(PORT).endPort().endSpec().build());
-    EndpointSliceBuilder slice = new EndpointSliceBuilder().withNewMetadata().withName(app + "-abc").withNamespace(NS)
-        .withLabels(Map.of("kubernetes.io/service-name", app)).endMetadata()
-        .withAddressType("IPv4").addNewPort().withName("http").withPort(workloadPort).endPort();
-    int i = 0;
-    for (var pod : new java.util.TreeMap<>(pods).entrySet()) {
-      String version = versions[Math.min(i++, versions.length - 1)];
-      Map<String, String> labels = new HashMap<>(Map.of("app", app, "version", version));
-      if (localities.containsKey(pod.getKey())) {
-        labels.put("topology.istio.io/locality", localities.get(pod.getKey()));
-      }
-      registry.upsert("test", new PodBuilder().withNewMetadata().withName(pod.getKey()).withNamespace(NS)
-          .withLabels(labels).endMetadata()
-          .withNewSpec().withServiceAccountName(app).endSpec()
-          .withNewStatus().withPodIP(pod.getValue()).addNewPodIP(pod.getValue())
-          .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
-      slice.addToEndpoints(new EndpointBuilder().withAddresses(pod.getValue())
-          .withNewConditions().withReady(!notReady.contains(pod.getKey())).endConditions()
-          .withNewTargetRef().withKind("Pod").withName(pod.getKey()).withNamespace(NS).endTargetRef().build());
-    }
-    registry.upsert("test", slice.build());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
+  /** A Service on {@link #PORT} with these pods. */
+  private void workload(String app, int workloadPort, EnvoyMesh.Pod... pods) {
+    mesh.workload(app, "10.96.1." + (10 + app.length()), "http", PORT, workloadPort, List.of(pods));
   }
 
   private static String servedBy(String response) {

@@ -28,10 +28,10 @@ import java.util.concurrent.TimeoutException;
  * (Envoy inside a network namespace) and a free {@code Host} header. It also runs inside the namespace
  * agent, which has nothing but the JDK on its class path.
  */
-final class RawHttp {
+public final class RawHttp {
 
   /** A response: status code, lower-cased header names, body as UTF-8 text. */
-  record Response(int status, Map<String, String> headers, String body) {}
+  public record Response(int status, Map<String, String> headers, String body) {}
 
   private RawHttp() {}
 
@@ -41,7 +41,7 @@ final class RawHttp {
   }
 
   /** GETs {@code pathAndQuery} with the given Host and extra request headers, bounded by {@code timeout}. */
-  static Response get(SocketAddress address, String host, String pathAndQuery, Map<String, String> headers,
+  public static Response get(SocketAddress address, String host, String pathAndQuery, Map<String, String> headers,
       Duration timeout) throws IOException {
     SocketChannel channel = SocketChannel.open(
         address instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);

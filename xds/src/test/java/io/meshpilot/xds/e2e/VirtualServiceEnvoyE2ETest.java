@@ -3,21 +3,12 @@ package io.meshpilot.xds.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.meshpilot.registry.MeshRegistry;
-import io.meshpilot.registry.RegistryConfig;
-import io.meshpilot.xds.MeshDiscovery;
-import io.meshpilot.xds.MeshSettings;
-import io.meshpilot.xds.push.PushSettings;
-import io.meshpilot.xds.traffic.TrafficRegistry;
 import io.meshpilot.xds.traffic.TrafficYaml;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * VirtualService routes through real Envoy (INTERCEPTION_MODE NONE, SotW and Delta ADS): a weighted
  * split, a header match, retries, a timeout, fault abort and delay, redirect, rewrite, mirroring and
  * a weighted TCP route, each observed at the client, the backends or Envoy's counters; then a
- * VirtualService change moves traffic. Two plain services (reviews, ratings) stand in for subsets until DestinationRules exist.
+ * VirtualService change moves traffic. Two plain services (reviews, ratings) are the destinations;
+ * {@link HeaderToSubsetE2ETest} routes to DestinationRule subsets.
  */
 @Timeout(300)
 class VirtualServiceEnvoyE2ETest {
@@ -118,36 +110,30 @@ class VirtualServiceEnvoyE2ETest {
             weight: 50
       """;
 
-  private final MeshRegistry services = new MeshRegistry(RegistryConfig.defaults());
-  private final TrafficRegistry registry = new TrafficRegistry(services);
-  private final Closer closer = new Closer();
+  private final EnvoyMesh mesh = new EnvoyMesh();
 
   @AfterEach
   void closeAll() throws Exception {
-    closer.close();
+    mesh.close();
   }
 
   @ParameterizedTest
   @EnumSource(EnvoyBootstrap.AdsMode.class)
   void virtualServiceRoutesAreWhatEnvoyDoes(EnvoyBootstrap.AdsMode mode) throws Exception {
-    int workloadPort = freePort();
-    HttpBackend reviews = closer.track(HttpBackend.start("reviews-v1", "127.0.0.11", workloadPort));
-    HttpBackend ratings = closer.track(HttpBackend.start("ratings-v1", "127.0.0.12", workloadPort));
-    workload("reviews", "10.96.0.12", "127.0.0.11", workloadPort);
-    workload("ratings", "10.96.0.13", "127.0.0.12", workloadPort);
-    closer.track(TcpEchoBackend.start("echo-a-v1", "127.0.0.31", workloadPort));
-    closer.track(TcpEchoBackend.start("echo-b-v1", "127.0.0.32", workloadPort));
+    int workloadPort = EnvoyMesh.freePort("127.0.0.11");
+    HttpBackend reviews = mesh.track(HttpBackend.start("reviews-v1", "127.0.0.11", workloadPort));
+    HttpBackend ratings = mesh.track(HttpBackend.start("ratings-v1", "127.0.0.12", workloadPort));
+    workload("reviews", "10.96.0.12", "127.0.0.11", "http", 9080, workloadPort);
+    workload("ratings", "10.96.0.13", "127.0.0.12", "http", 9080, workloadPort);
+    mesh.track(TcpEchoBackend.start("echo-a-v1", "127.0.0.31", workloadPort));
+    mesh.track(TcpEchoBackend.start("echo-b-v1", "127.0.0.32", workloadPort));
     workload("echo-a", "10.96.0.31", "127.0.0.31", "tcp-echo", 9090, workloadPort);
     workload("echo-b", "10.96.0.32", "127.0.0.32", "tcp-echo", 9091, workloadPort);
-    registry.set(TrafficYaml.virtualServices(ROUTES.formatted(80, 20)));
+    mesh.traffic(TrafficYaml.virtualServices(ROUTES.formatted(80, 20)));
 
-    MeshDiscovery discovery = closer.track(MeshDiscovery.start(registry, MeshSettings.defaults(),
-        PushSettings.defaults(), new InetSocketAddress("127.0.0.1", 0)));
     SidecarNode node = SidecarNode.of("productpage-v1-7d9f8", "default", "127.0.0.1")
-        .withLabels(Map.of("app", "productpage"))
-        .withInterceptionMode(SidecarNode.InterceptionMode.NONE);
-    EnvoyProcess envoy = closer.track(EnvoyProcess.start(EnvoyBootstrap.forSidecar(node)
-        .withAds(mode, new InetSocketAddress("127.0.0.1", discovery.port()))).awaitLive());
+        .withLabels(Map.of("app", "productpage"));
+    EnvoyProcess envoy = mesh.sidecar(node, mode);
     await().atMost(AT_MOST).ignoreExceptions().until(() -> get("/", Map.of()).status() == 200);
 
     // 80/20 split over 1,000 requests: within 5 points of 80
@@ -201,7 +187,7 @@ class VirtualServiceEnvoyE2ETest {
     assertThat(echoedBy).containsExactlyInAnyOrder("echo-a-v1", "echo-b-v1");
 
     // a VirtualService change is pushed: all traffic of the split moves to ratings
-    registry.set(TrafficYaml.virtualServices(ROUTES.formatted(0, 100)));
+    mesh.traffic(TrafficYaml.virtualServices(ROUTES.formatted(0, 100)));
     // 20 in a row from ratings: under the old 80/20 split that happens once in 10^14 tries
     await().atMost(AT_MOST).until(() -> allServedBy("ratings-v1", 20));
 
@@ -228,31 +214,8 @@ class VirtualServiceEnvoyE2ETest {
     return RawHttp.get(ENVOY_9080, REVIEWS, path, headers, Duration.ofSeconds(10));
   }
 
-  private void workload(String name, String clusterIp, String podIp, int port) {
-    workload(name, clusterIp, podIp, "http", 9080, port);
-  }
-
+  /** One service with one v1 pod, as the two plain services of this test. */
   private void workload(String name, String clusterIp, String podIp, String portName, int servicePort, int port) {
-    services.upsert("test", new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default")
-        .withCreationTimestamp("2026-11-01T09:00:00Z").endMetadata()
-        .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp).withClusterIPs(clusterIp)
-        .withSelector(Map.of("app", name)).addNewPort().withName(portName).withPort(servicePort).endPort().endSpec()
-        .build());
-    services.upsert("test", new PodBuilder().withNewMetadata().withName(name + "-v1").withNamespace("default")
-        .withLabels(Map.of("app", name, "version", "v1")).endMetadata()
-        .withNewSpec().withServiceAccountName(name).endSpec()
-        .withNewStatus().withPodIP(podIp).addNewPodIP(podIp)
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
-    services.upsert("test", new EndpointSliceBuilder().withNewMetadata().withName(name + "-abc")
-        .withNamespace("default").withLabels(Map.of("kubernetes.io/service-name", name)).endMetadata()
-        .withAddressType("IPv4").addNewPort().withName(portName).withPort(port).endPort()
-        .addNewEndpoint().withAddresses(podIp).withNewConditions().withReady(true).endConditions().endEndpoint()
-        .build());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.11"))) {
-      return socket.getLocalPort();
-    }
+    mesh.workload(name, clusterIp, portName, servicePort, port, List.of(new EnvoyMesh.Pod(name + "-v1", podIp, "v1")));
   }
 }
