@@ -9,7 +9,6 @@ import io.meshpilot.registry.networking.ConfigMeta;
 import io.meshpilot.registry.networking.DestinationRule;
 import io.meshpilot.registry.networking.IstioConfig;
 import io.meshpilot.registry.networking.TrafficConfigs;
-import io.meshpilot.registry.networking.DestinationRule;
 import io.meshpilot.registry.networking.Sidecar;
 import io.meshpilot.registry.networking.VirtualService;
 import java.io.IOException;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Istio config objects (VirtualService, DestinationRule) from YAML as a user writes them ({@code kind}, {@code metadata}, {@code spec}),
+ * Istio config objects (VirtualService, DestinationRule, Sidecar) from YAML as a user writes them ({@code kind}, {@code metadata}, {@code spec}),
  * bound to the registry's records with Jackson as the sources bind them.
  */
 public final class TrafficYaml {
@@ -32,29 +31,6 @@ public final class TrafficYaml {
   /** The VirtualServices among {@code ---}-separated documents, in istiod's order. */
   public static TrafficConfigs virtualServices(String documents) {
     return new TrafficConfigs(List.of(), configs(documents).virtualServices(), List.of());
-  }
-
-  /** The DestinationRules and VirtualServices among {@code ---}-separated documents, each in istiod's order. */
-  public static TrafficConfigs configs(String documents) {
-    List<IstioConfig<DestinationRule>> rules = new ArrayList<>();
-    List<IstioConfig<VirtualService>> services = new ArrayList<>();
-    try {
-      for (JsonNode doc : YAML.readValues(YAML.createParser(documents), JsonNode.class).readAll()) {
-        if (doc == null || doc.isEmpty()) {
-          continue;
-        }
-        if (doc.path("kind").asText().equals("DestinationRule")) {
-          rules.add(new IstioConfig<>(meta(doc), YAML.treeToValue(doc.path("spec"), DestinationRule.class)));
-        } else {
-          services.add(new IstioConfig<>(meta(doc), YAML.treeToValue(doc.path("spec"), VirtualService.class)));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    rules.sort(IstioConfig.ISTIO_ORDER);
-    services.sort(IstioConfig.ISTIO_ORDER);
-    return new TrafficConfigs(rules, services, List.of());
   }
 
   /** The VirtualServices, DestinationRules and Sidecars among {@code ---}-separated documents, each in istiod's order. */
