@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
  * deletes. An informer that synced but has not been watching for longer than its stall timeout is
  * rebuilt the same way: fabric8 retries a lost watch with backoff on its own, but when that retry
  * stalls (its own fail-safe says "should not happen") nothing else would ever bring it back.
+ *
+ * <p>So is one that claims to be watching but whose resourceVersion has not moved for longer than its
+ * silence timeout while another informer of the same API server did move: a deaf watch. kube-apiserver
+ * sends every watch a bookmark about once a minute, so a live watch always moves. A watch goes deaf
+ * when its connection dies without the client noticing: a half-open TCP connection (a NAT or load
+ * balancer that forgot it), or the JDK WebSocket client, which never reports an end of stream that
+ * arrives while frames it has read still wait for fabric8 to ask for them. fabric8 would only notice at
+ * its next watch rotation, five to ten minutes later.
  */
 final class SupervisedInformer<T extends HasMetadata> {
   private static final Logger log = LoggerFactory.getLogger(SupervisedInformer.class);
@@ -35,6 +43,7 @@ final class SupervisedInformer<T extends HasMetadata> {
   private final ScheduledExecutorService scheduler;
   private final Duration rebuildDelay;
   private final Duration stallTimeout;
+  private final Duration silenceTimeout;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
@@ -42,6 +51,11 @@ final class SupervisedInformer<T extends HasMetadata> {
   private volatile boolean closed;
   // guarded by this
   private long notWatchingSince = -1;
+  // guarded by this: the informer whose resourceVersion was last looked at, that version, and when
+  // the version was first seen (times are the source's, never negative; -1 is none)
+  private SharedIndexInformer<T> observed;
+  private String observedVersion;
+  private long movedAt = -1;
   private volatile String stopReason;
 
   /**
@@ -49,15 +63,17 @@ final class SupervisedInformer<T extends HasMetadata> {
    * @param factory makes a new, not yet started informer
    * @param scheduler runs rebuilds
    * @param stallTimeout how long a synced informer may go without a watch before it is rebuilt
+   * @param silenceTimeout how long a watching informer's resourceVersion may stay put while others move
    */
   SupervisedInformer(String kind, Supplier<SharedIndexInformer<T>> factory, ResourceEventHandler<T> handler,
-      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout) {
+      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout, Duration silenceTimeout) {
     this.kind = kind;
     this.factory = factory;
     this.handler = handler;
     this.scheduler = scheduler;
     this.rebuildDelay = rebuildDelay;
     this.stallTimeout = stallTimeout;
+    this.silenceTimeout = silenceTimeout;
   }
 
   void start() {
@@ -87,23 +103,60 @@ final class SupervisedInformer<T extends HasMetadata> {
   }
 
   /**
-   * Rebuilds the informer when it has listed once but has not been watching since more than the
-   * stall timeout before {@code nowNanos}. Called periodically by the source; a relist in progress
-   * (not synced yet) is left to fabric8.
+   * Looks at the informer's resourceVersion (moved by every event, relist and bookmark) and returns
+   * when it was last seen to move: {@code nowNanos} if it moved since the previous look, -1 if the
+   * informer has no version yet. Called periodically by the source, before {@link #checkStalled}.
    */
-  synchronized void checkStalled(long nowNanos) {
+  synchronized long observeProgress(long nowNanos) {
     SharedIndexInformer<T> informer = current;
-    if (closed || informer == null || !informer.hasSynced() || informer.isWatching()) {
+    if (informer != observed) {
+      observed = informer;
+      observedVersion = null;
+      movedAt = -1;
+    }
+    String version = informer == null ? null : informer.lastSyncResourceVersion();
+    if (version != null && !version.equals(observedVersion)) {
+      observedVersion = version;
+      movedAt = nowNanos;
+    }
+    return movedAt;
+  }
+
+  /**
+   * Rebuilds the informer when it has listed once but has not been watching since more than the
+   * stall timeout before {@code nowNanos}, or when it is watching but its resourceVersion has not
+   * moved for more than the silence timeout although another informer's moved after it. Called
+   * periodically by the source; a relist in progress (not synced yet) is left to fabric8.
+   *
+   * @param othersMovedAt the latest {@link #observeProgress} of all the source's informers
+   */
+  synchronized void checkStalled(long nowNanos, long othersMovedAt) {
+    SharedIndexInformer<T> informer = current;
+    if (closed || informer == null || !informer.hasSynced()) {
       notWatchingSince = -1;
+      return;
+    }
+    if (informer.isWatching()) {
+      notWatchingSince = -1;
+      if (informer == observed && movedAt >= 0 && othersMovedAt > movedAt
+          && nowNanos - movedAt > silenceTimeout.toNanos()) {
+        movedAt = -1;
+        stop(informer, "watching, but nothing arrived for more than " + KubeSource.format(silenceTimeout)
+            + " while other informers moved on");
+      }
       return;
     }
     if (notWatchingSince < 0) {
       notWatchingSince = nowNanos;
     } else if (nowNanos - notWatchingSince > stallTimeout.toNanos()) {
       notWatchingSince = -1;
-      stopReason = "not watching for more than " + KubeSource.format(stallTimeout);
-      informer.stop();
+      stop(informer, "not watching for more than " + KubeSource.format(stallTimeout));
     }
+  }
+
+  private void stop(SharedIndexInformer<T> informer, String reason) {
+    stopReason = reason;
+    informer.stop();
   }
 
   synchronized void close() {
