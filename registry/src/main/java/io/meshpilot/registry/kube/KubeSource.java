@@ -154,9 +154,14 @@ public final class KubeSource implements AutoCloseable {
     synchronized (this) {
       current = new ArrayList<>(informers);
     }
-    long now = System.nanoTime() - clockOrigin;
+    long now = clock();
     long latestMove = current.stream().mapToLong(i -> i.observeProgress(now)).max().orElse(-1);
     current.forEach(i -> i.checkStalled(now, latestMove));
+  }
+
+  /** Nanoseconds since this source was made: the informers' checks' clock. */
+  private long clock() {
+    return System.nanoTime() - clockOrigin;
   }
 
   /** The supervised informer for a kind (tests). */
@@ -185,7 +190,7 @@ public final class KubeSource implements AutoCloseable {
     String name = namespace.map(ns -> kind + " (namespace " + ns + ")").orElse(kind);
     SupervisedInformer<T> informer = new SupervisedInformer<>(name, factory,
         new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY, STALL_TIMEOUT,
-        SILENCE_TIMEOUT);
+        SILENCE_TIMEOUT, this::clock);
     informers.add(informer);
     return informer;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +45,18 @@ final class SupervisedInformer<T extends HasMetadata> {
   private final Duration rebuildDelay;
   private final Duration stallTimeout;
   private final Duration silenceTimeout;
+  private final LongSupplier clock;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
   private volatile SharedIndexInformer<T> current;
+  // when the current informer last passed on an event, on the clock; -1 if never
+  private volatile AtomicLong currentEventAt = new AtomicLong(-1);
   private volatile boolean closed;
   // guarded by this
   private long notWatchingSince = -1;
-  // guarded by this: the informer whose resourceVersion was last looked at, that version, and when
-  // the version was first seen (times are the source's, never negative; -1 is none)
+  // guarded by this: the informer whose resourceVersion was last looked at, that version, and when it
+  // last moved (times are the clock's, never negative; -1 is none)
   private SharedIndexInformer<T> observed;
   private String observedVersion;
   private long movedAt = -1;
@@ -64,9 +68,11 @@ final class SupervisedInformer<T extends HasMetadata> {
    * @param scheduler runs rebuilds
    * @param stallTimeout how long a synced informer may go without a watch before it is rebuilt
    * @param silenceTimeout how long a watching informer's resourceVersion may stay put while others move
+   * @param clock nanoseconds, never negative; the times given to {@link #observeProgress} and {@link #checkStalled}
    */
   SupervisedInformer(String kind, Supplier<SharedIndexInformer<T>> factory, ResourceEventHandler<T> handler,
-      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout, Duration silenceTimeout) {
+      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout, Duration silenceTimeout,
+      LongSupplier clock) {
     this.kind = kind;
     this.factory = factory;
     this.handler = handler;
@@ -74,6 +80,7 @@ final class SupervisedInformer<T extends HasMetadata> {
     this.rebuildDelay = rebuildDelay;
     this.stallTimeout = stallTimeout;
     this.silenceTimeout = silenceTimeout;
+    this.clock = clock;
   }
 
   void start() {
@@ -104,8 +111,9 @@ final class SupervisedInformer<T extends HasMetadata> {
 
   /**
    * Looks at the informer's resourceVersion (moved by every event, relist and bookmark) and returns
-   * when it was last seen to move: {@code nowNanos} if it moved since the previous look, -1 if the
-   * informer has no version yet. Called periodically by the source, before {@link #checkStalled}.
+   * when it last moved, -1 if it has no version yet. Events and relists are timed when the handler
+   * gets them; a version that moved without one (a bookmark) is timed {@code nowNanos}. Called
+   * periodically by the source, before {@link #checkStalled}.
    */
   synchronized long observeProgress(long nowNanos) {
     SharedIndexInformer<T> informer = current;
@@ -115,10 +123,13 @@ final class SupervisedInformer<T extends HasMetadata> {
       movedAt = -1;
     }
     String version = informer == null ? null : informer.lastSyncResourceVersion();
+    long eventAt = currentEventAt.get();
     if (version != null && !version.equals(observedVersion)) {
+      // first look: its last event is when it moved (however long ago), unless it never had one
+      movedAt = observedVersion == null && eventAt >= 0 ? eventAt : Math.max(eventAt, nowNanos);
       observedVersion = version;
-      movedAt = nowNanos;
     }
+    movedAt = Math.max(movedAt, eventAt);
     return movedAt;
   }
 
@@ -176,7 +187,9 @@ final class SupervisedInformer<T extends HasMetadata> {
       informer.initialState(lastKnown.stream());
     }
     AtomicLong adds = new AtomicLong();
-    informer.addEventHandler(new CountingHandler<>(handler, adds));
+    AtomicLong eventAt = new AtomicLong(-1);
+    informer.addEventHandler(new CountingHandler<>(handler, adds, eventAt, clock));
+    currentEventAt = eventAt;
     current = informer;
     informer.start().whenComplete((ignored, error) -> {
       if (error == null) {
@@ -200,23 +213,29 @@ final class SupervisedInformer<T extends HasMetadata> {
     }
   }
 
-  /** Passes events on and counts adds, so the first sync can wait until the initial list is delivered. */
-  private record CountingHandler<T>(ResourceEventHandler<T> delegate, AtomicLong adds)
-      implements ResourceEventHandler<T> {
+  /**
+   * Passes events on, counts adds (so the first sync can wait until the initial list is delivered) and
+   * times the last event (so a deaf watch is found even when the others moved before anyone looked).
+   */
+  private record CountingHandler<T>(ResourceEventHandler<T> delegate, AtomicLong adds, AtomicLong eventAt,
+      LongSupplier clock) implements ResourceEventHandler<T> {
     @Override
     public void onAdd(T obj) {
       delegate.onAdd(obj);
       adds.incrementAndGet();
+      eventAt.set(clock.getAsLong());
     }
 
     @Override
     public void onUpdate(T oldObj, T newObj) {
       delegate.onUpdate(oldObj, newObj);
+      eventAt.set(clock.getAsLong());
     }
 
     @Override
     public void onDelete(T obj, boolean deletedFinalStateUnknown) {
       delegate.onDelete(obj, deletedFinalStateUnknown);
+      eventAt.set(clock.getAsLong());
     }
   }
 
