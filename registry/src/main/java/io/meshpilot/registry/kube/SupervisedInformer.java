@@ -60,6 +60,8 @@ final class SupervisedInformer<T extends HasMetadata> {
   private SharedIndexInformer<T> observed;
   private String observedVersion;
   private long movedAt = -1;
+  // guarded by this: when the first look at a rebuilt informer timed its relist, which is no news from the server
+  private long rebuiltMovedAt = -1;
   private volatile String stopReason;
 
   /**
@@ -112,8 +114,10 @@ final class SupervisedInformer<T extends HasMetadata> {
   /**
    * Looks at the informer's resourceVersion (moved by every event, relist and bookmark) and returns
    * when it last moved, -1 if it has no version yet. Events and relists are timed when the handler
-   * gets them; a version that moved without one (a bookmark) is timed {@code nowNanos}. Called
-   * periodically by the source, before {@link #checkStalled}.
+   * gets them; a version that moved without one (a bookmark) is timed {@code nowNanos}. The relist of
+   * an informer this class rebuilt is not reported (it is no sign that the API server moved on, and
+   * would have the others rebuilt in turn where nothing sends bookmarks), only what comes after it.
+   * Called periodically by the source, before {@link #checkStalled}.
    */
   synchronized long observeProgress(long nowNanos) {
     SharedIndexInformer<T> informer = current;
@@ -121,16 +125,21 @@ final class SupervisedInformer<T extends HasMetadata> {
       observed = informer;
       observedVersion = null;
       movedAt = -1;
+      rebuiltMovedAt = -1;
     }
     String version = informer == null ? null : informer.lastSyncResourceVersion();
     long eventAt = currentEventAt.get();
+    boolean firstVersion = observedVersion == null;
     if (version != null && !version.equals(observedVersion)) {
       // first look: its last event is when it moved (however long ago), unless it never had one
-      movedAt = observedVersion == null && eventAt >= 0 ? eventAt : Math.max(eventAt, nowNanos);
+      movedAt = firstVersion && eventAt >= 0 ? eventAt : Math.max(eventAt, nowNanos);
       observedVersion = version;
     }
     movedAt = Math.max(movedAt, eventAt);
-    return movedAt;
+    if (firstVersion && version != null && rebuilds.get() > 0) {
+      rebuiltMovedAt = movedAt;
+    }
+    return movedAt == rebuiltMovedAt ? -1 : movedAt;
   }
 
   /**

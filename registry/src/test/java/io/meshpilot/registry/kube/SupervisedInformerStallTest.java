@@ -117,6 +117,11 @@ class SupervisedInformerStallTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> services.rebuilds() == 1);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> sink.versions().containsKey(ObjectKey.of(users)));
+    assertThat(services.observeProgress(SILENCE + 2)).as("its own relist is no news for the others").isEqualTo(-1);
+    time.set(SILENCE + 3);
+    var orders = client.resource(KubeObjects.service("shop", "orders")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.versions().containsKey(ObjectKey.of(orders)));
+    assertThat(services.observeProgress(SILENCE + 4)).as("an event after it is").isEqualTo(SILENCE + 4);
   }
 
   @Test
