@@ -45,6 +45,13 @@ public final class KubeSource implements AutoCloseable {
   private static final Duration REBUILD_DELAY = Duration.ofSeconds(1);
   /** Longer than fabric8's longest watch retry backoff (32 s), so a normal retry is never cut short. */
   static final Duration STALL_TIMEOUT = Duration.ofSeconds(45);
+  /**
+   * How long a watching informer's resourceVersion may stay put while another's moves. kube-apiserver
+   * sends each watch a bookmark about every minute; this leaves room for that and for {@link #CHECK_PERIOD}.
+   */
+  static final Duration SILENCE_TIMEOUT = Duration.ofSeconds(80);
+  /** How often every informer's watch and resourceVersion are looked at. */
+  private static final Duration CHECK_PERIOD = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
 
   private final KubernetesClient client;
@@ -57,6 +64,8 @@ public final class KubeSource implements AutoCloseable {
   private final IstioKindDiscovery discovery;
   private volatile boolean closed;
   private boolean started;
+  // the checks' clock starts here, so that its times are never negative (System.nanoTime's may be)
+  private final long clockOrigin = System.nanoTime();
 
   /**
    * @param client a client for the cluster; the caller owns it and closes it after this source
@@ -118,7 +127,7 @@ public final class KubeSource implements AutoCloseable {
     }
     syncs.addAll(istioReady.values());
     discovery.start();
-    long period = STALL_TIMEOUT.toMillis() / 3;
+    long period = CHECK_PERIOD.toMillis();
     scheduler.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
     CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new)).thenRun(() -> {
       if (!closed) {
@@ -145,8 +154,14 @@ public final class KubeSource implements AutoCloseable {
     synchronized (this) {
       current = new ArrayList<>(informers);
     }
-    long now = System.nanoTime();
-    current.forEach(i -> i.checkStalled(now));
+    long now = clock();
+    long latestMove = current.stream().mapToLong(i -> i.observeProgress(now)).max().orElse(-1);
+    current.forEach(i -> i.checkStalled(now, latestMove));
+  }
+
+  /** Nanoseconds since this source was made: the informers' checks' clock. */
+  private long clock() {
+    return System.nanoTime() - clockOrigin;
   }
 
   /** The supervised informer for a kind (tests). */
@@ -174,7 +189,8 @@ public final class KubeSource implements AutoCloseable {
       String kind, String apiVersion, Optional<String> namespace, Supplier<SharedIndexInformer<T>> factory) {
     String name = namespace.map(ns -> kind + " (namespace " + ns + ")").orElse(kind);
     SupervisedInformer<T> informer = new SupervisedInformer<>(name, factory,
-        new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY, STALL_TIMEOUT);
+        new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY, STALL_TIMEOUT,
+        SILENCE_TIMEOUT, this::clock);
     informers.add(informer);
     return informer;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * deletes. An informer that synced but has not been watching for longer than its stall timeout is
  * rebuilt the same way: fabric8 retries a lost watch with backoff on its own, but when that retry
  * stalls (its own fail-safe says "should not happen") nothing else would ever bring it back.
+ *
+ * <p>So is one that claims to be watching but whose resourceVersion has not moved for longer than its
+ * silence timeout while another informer of the same API server did move: a deaf watch. kube-apiserver
+ * sends every watch a bookmark about once a minute, so a live watch always moves. A watch goes deaf
+ * when its connection dies without the client noticing: a half-open TCP connection (a NAT or load
+ * balancer that forgot it), or the JDK WebSocket client, which never reports an end of stream that
+ * arrives while frames it has read still wait for fabric8 to ask for them. fabric8 would only notice at
+ * its next watch rotation, five to ten minutes later.
  */
 final class SupervisedInformer<T extends HasMetadata> {
   private static final Logger log = LoggerFactory.getLogger(SupervisedInformer.class);
@@ -35,13 +44,24 @@ final class SupervisedInformer<T extends HasMetadata> {
   private final ScheduledExecutorService scheduler;
   private final Duration rebuildDelay;
   private final Duration stallTimeout;
+  private final Duration silenceTimeout;
+  private final LongSupplier clock;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
   private volatile SharedIndexInformer<T> current;
+  // when the current informer last passed on an event, on the clock; -1 if never
+  private volatile AtomicLong currentEventAt = new AtomicLong(-1);
   private volatile boolean closed;
   // guarded by this
   private long notWatchingSince = -1;
+  // guarded by this: the informer whose resourceVersion was last looked at, that version, and when it
+  // last moved (times are the clock's, never negative; -1 is none)
+  private SharedIndexInformer<T> observed;
+  private String observedVersion;
+  private long movedAt = -1;
+  // guarded by this: when the first look at a rebuilt informer timed its relist, which is no news from the server
+  private long rebuiltMovedAt = -1;
   private volatile String stopReason;
 
   /**
@@ -49,15 +69,20 @@ final class SupervisedInformer<T extends HasMetadata> {
    * @param factory makes a new, not yet started informer
    * @param scheduler runs rebuilds
    * @param stallTimeout how long a synced informer may go without a watch before it is rebuilt
+   * @param silenceTimeout how long a watching informer's resourceVersion may stay put while others move
+   * @param clock nanoseconds, never negative; the times given to {@link #observeProgress} and {@link #checkStalled}
    */
   SupervisedInformer(String kind, Supplier<SharedIndexInformer<T>> factory, ResourceEventHandler<T> handler,
-      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout) {
+      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout, Duration silenceTimeout,
+      LongSupplier clock) {
     this.kind = kind;
     this.factory = factory;
     this.handler = handler;
     this.scheduler = scheduler;
     this.rebuildDelay = rebuildDelay;
     this.stallTimeout = stallTimeout;
+    this.silenceTimeout = silenceTimeout;
+    this.clock = clock;
   }
 
   void start() {
@@ -87,23 +112,71 @@ final class SupervisedInformer<T extends HasMetadata> {
   }
 
   /**
-   * Rebuilds the informer when it has listed once but has not been watching since more than the
-   * stall timeout before {@code nowNanos}. Called periodically by the source; a relist in progress
-   * (not synced yet) is left to fabric8.
+   * Looks at the informer's resourceVersion (moved by every event, relist and bookmark) and returns
+   * when it last moved, -1 if it has no version yet. Events and relists are timed when the handler
+   * gets them; a version that moved without one (a bookmark) is timed {@code nowNanos}. The relist of
+   * an informer this class rebuilt is not reported (it is no sign that the API server moved on, and
+   * would have the others rebuilt in turn where nothing sends bookmarks), only what comes after it.
+   * Called periodically by the source, before {@link #checkStalled}.
    */
-  synchronized void checkStalled(long nowNanos) {
+  synchronized long observeProgress(long nowNanos) {
     SharedIndexInformer<T> informer = current;
-    if (closed || informer == null || !informer.hasSynced() || informer.isWatching()) {
+    if (informer != observed) {
+      observed = informer;
+      observedVersion = null;
+      movedAt = -1;
+      rebuiltMovedAt = -1;
+    }
+    String version = informer == null ? null : informer.lastSyncResourceVersion();
+    long eventAt = currentEventAt.get();
+    boolean firstVersion = observedVersion == null;
+    if (version != null && !version.equals(observedVersion)) {
+      // first look: its last event is when it moved (however long ago), unless it never had one
+      movedAt = firstVersion && eventAt >= 0 ? eventAt : Math.max(eventAt, nowNanos);
+      observedVersion = version;
+    }
+    movedAt = Math.max(movedAt, eventAt);
+    if (firstVersion && version != null && rebuilds.get() > 0) {
+      rebuiltMovedAt = movedAt;
+    }
+    return movedAt == rebuiltMovedAt ? -1 : movedAt;
+  }
+
+  /**
+   * Rebuilds the informer when it has listed once but has not been watching since more than the
+   * stall timeout before {@code nowNanos}, or when it is watching but its resourceVersion has not
+   * moved for more than the silence timeout although another informer's moved after it. Called
+   * periodically by the source; a relist in progress (not synced yet) is left to fabric8.
+   *
+   * @param othersMovedAt the latest {@link #observeProgress} of all the source's informers
+   */
+  synchronized void checkStalled(long nowNanos, long othersMovedAt) {
+    SharedIndexInformer<T> informer = current;
+    if (closed || informer == null || !informer.hasSynced()) {
       notWatchingSince = -1;
+      return;
+    }
+    if (informer.isWatching()) {
+      notWatchingSince = -1;
+      if (informer == observed && movedAt >= 0 && othersMovedAt > movedAt
+          && nowNanos - movedAt > silenceTimeout.toNanos()) {
+        movedAt = -1;
+        stop(informer, "watching, but nothing arrived for more than " + KubeSource.format(silenceTimeout)
+            + " while other informers moved on");
+      }
       return;
     }
     if (notWatchingSince < 0) {
       notWatchingSince = nowNanos;
     } else if (nowNanos - notWatchingSince > stallTimeout.toNanos()) {
       notWatchingSince = -1;
-      stopReason = "not watching for more than " + KubeSource.format(stallTimeout);
-      informer.stop();
+      stop(informer, "not watching for more than " + KubeSource.format(stallTimeout));
     }
+  }
+
+  private void stop(SharedIndexInformer<T> informer, String reason) {
+    stopReason = reason;
+    informer.stop();
   }
 
   synchronized void close() {
@@ -123,7 +196,9 @@ final class SupervisedInformer<T extends HasMetadata> {
       informer.initialState(lastKnown.stream());
     }
     AtomicLong adds = new AtomicLong();
-    informer.addEventHandler(new CountingHandler<>(handler, adds));
+    AtomicLong eventAt = new AtomicLong(-1);
+    informer.addEventHandler(new CountingHandler<>(handler, adds, eventAt, clock));
+    currentEventAt = eventAt;
     current = informer;
     informer.start().whenComplete((ignored, error) -> {
       if (error == null) {
@@ -147,23 +222,29 @@ final class SupervisedInformer<T extends HasMetadata> {
     }
   }
 
-  /** Passes events on and counts adds, so the first sync can wait until the initial list is delivered. */
-  private record CountingHandler<T>(ResourceEventHandler<T> delegate, AtomicLong adds)
-      implements ResourceEventHandler<T> {
+  /**
+   * Passes events on, counts adds (so the first sync can wait until the initial list is delivered) and
+   * times the last event (so a deaf watch is found even when the others moved before anyone looked).
+   */
+  private record CountingHandler<T>(ResourceEventHandler<T> delegate, AtomicLong adds, AtomicLong eventAt,
+      LongSupplier clock) implements ResourceEventHandler<T> {
     @Override
     public void onAdd(T obj) {
       delegate.onAdd(obj);
       adds.incrementAndGet();
+      eventAt.set(clock.getAsLong());
     }
 
     @Override
     public void onUpdate(T oldObj, T newObj) {
       delegate.onUpdate(oldObj, newObj);
+      eventAt.set(clock.getAsLong());
     }
 
     @Override
     public void onDelete(T obj, boolean deletedFinalStateUnknown) {
       delegate.onDelete(obj, deletedFinalStateUnknown);
+      eventAt.set(clock.getAsLong());
     }
   }
 

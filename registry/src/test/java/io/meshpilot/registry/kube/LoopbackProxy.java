@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * A TCP proxy on 127.0.0.1 for tests: forwards to a target port, and can cut every connection and
- * refuse new ones (accept and close at once) until restored. After an outage it can also play an
+ * refuse new ones (accept and close at once) until restored, or keep its open watches up but drop
+ * whatever the target sends on them (a half-open connection). After an outage it can also play an
  * API server whose watch cache no longer reaches back far enough: a (plain-HTTP) watch that resumes
  * from an older resourceVersion gets kube-apiserver's answer, an ERROR event with a 410 Expired
  * Status, instead of reaching the mock.
@@ -28,6 +29,10 @@ final class LoopbackProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  // target-side sockets of connections that carried a watch request, and of those muted: what the
+  // target sends on a muted one is dropped instead of forwarded
+  private final Set<Socket> watches = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> muted = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
   private volatile boolean closed;
   private volatile boolean expireFirstWatchPerPath;
@@ -51,6 +56,15 @@ final class LoopbackProxy implements AutoCloseable {
     refusing = true;
     sockets.forEach(LoopbackProxy::closeQuietly);
     sockets.clear();
+  }
+
+  /**
+   * Keeps every open watch connection up but drops what the target sends on it from now on, as a
+   * connection that died without a FIN or RST would: the client still sends, and hears nothing.
+   * Other connections, and connections opened later, are not affected.
+   */
+  synchronized void muteOpenWatches() {
+    watches.stream().filter(sockets::contains).forEach(muted::add);
   }
 
   synchronized void restore() {
@@ -121,11 +135,18 @@ final class LoopbackProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          if (requests && isExpiredWatch(new String(buffer, 0, n, StandardCharsets.ISO_8859_1))) {
+          String head = requests ? new String(buffer, 0, n, StandardCharsets.ISO_8859_1) : null;
+          if (head != null && WATCH_FROM.matcher(head).lookingAt()) {
+            watches.add(to);
+          }
+          if (head != null && isExpiredWatch(head)) {
             goneAnswers.incrementAndGet();
-            from.getOutputStream().write(expiredWatchResponse(new String(buffer, 0, n, StandardCharsets.ISO_8859_1)));
+            from.getOutputStream().write(expiredWatchResponse(head));
             from.getOutputStream().flush();
             break;
+          }
+          if (!requests && muted.contains(from)) {
+            continue;
           }
           out.write(buffer, 0, n);
           out.flush();
@@ -137,6 +158,8 @@ final class LoopbackProxy implements AutoCloseable {
         closeQuietly(to);
         sockets.remove(from);
         sockets.remove(to);
+        watches.remove(requests ? to : from);
+        muted.remove(requests ? to : from);
       }
     }, "loopback-proxy-pump");
     t.setDaemon(true);

@@ -3,6 +3,7 @@ package io.meshpilot.registry.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,23 +13,35 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.meshpilot.registry.ObjectKey;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** An informer that synced but stopped watching is rebuilt after the stall timeout, and catches up. */
+/**
+ * An informer that synced but stopped watching, or that watches but hears nothing while other
+ * informers move on, is rebuilt after its timeout, and catches up. The informer is driven here
+ * without a {@link KubeSource}, so only the test's injected times reach its checks.
+ */
 @EnableKubernetesMockClient(crud = true, https = false, kubernetesClientBuilderCustomizer = Http11MockClient.class)
 class SupervisedInformerStallTest {
   private static final long STALL = KubeSource.STALL_TIMEOUT.toNanos();
+  private static final long SILENCE = KubeSource.SILENCE_TIMEOUT.toNanos();
+  private static final long NO_MOVE = -1;
 
   KubernetesClient client;
   KubernetesMockServer server;
 
   private LoopbackProxy proxy;
   private KubernetesClient proxied;
-  private KubeSource source;
+  private ScheduledExecutorService scheduler;
+  private SupervisedInformer<Service> services;
   private final RecordingSink sink = new RecordingSink();
+  // the informer's clock: the test moves it
+  private final AtomicLong time = new AtomicLong();
 
   @BeforeAll
   static void quietMockServer() {
@@ -36,7 +49,7 @@ class SupervisedInformerStallTest {
   }
 
   @BeforeEach
-  void startSource() throws Exception {
+  void startInformer() throws Exception {
     client.resource(KubeObjects.service("shop", "cart")).create();
     proxy = new LoopbackProxy(URI.create(server.url("/")).getPort());
     Config config = new ConfigBuilder(client.getConfiguration())
@@ -45,41 +58,82 @@ class SupervisedInformerStallTest {
         .withRequestRetryBackoffLimit(3)
         .build();
     proxied = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(Http11MockClient.factory()).build();
-    source = new KubeSource(proxied, sink, new KubeSourceOptions(true, Duration.ofSeconds(30)));
-    source.start();
-    await().atMost(Duration.ofSeconds(20)).until(sink::synced);
+    scheduler = Executors.newSingleThreadScheduledExecutor();
+    services = new SupervisedInformer<>("Service", () -> proxied.services().inAnyNamespace().runnableInformer(0),
+        new SinkForwarder<>(sink, KubeSource.SOURCE, "Service", "v1"), scheduler, Duration.ofMillis(100),
+        KubeSource.STALL_TIMEOUT, KubeSource.SILENCE_TIMEOUT, time::get);
+    services.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.firstSync().toCompletableFuture().isDone());
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.current().isWatching());
   }
 
   @AfterEach
   void tearDown() {
-    source.close();
+    services.close();
+    scheduler.shutdownNow();
     proxied.close();
     proxy.close();
   }
 
   @Test
   void aWatchingInformerIsNeverRebuilt() {
-    SupervisedInformer<?> services = source.informer("Service").orElseThrow();
-    await().atMost(Duration.ofSeconds(20)).until(() -> services.current().isWatching());
-    services.checkStalled(0);
-    services.checkStalled(3 * STALL);
+    services.checkStalled(0, NO_MOVE);
+    services.checkStalled(3 * STALL, NO_MOVE);
     assertThat(services.rebuilds()).isZero();
   }
 
   @Test
   void anInformerNotWatchingForLongerThanTheTimeoutIsRebuiltAndCatchesUp() {
-    SupervisedInformer<?> services = source.informer("Service").orElseThrow();
     proxy.cutAndRefuse();
     await().atMost(Duration.ofSeconds(20)).until(() -> !services.current().isWatching());
     var users = client.resource(KubeObjects.service("shop", "users")).create();
 
-    services.checkStalled(0);
-    services.checkStalled(STALL);
+    services.checkStalled(0, NO_MOVE);
+    services.checkStalled(STALL, NO_MOVE);
     assertThat(services.rebuilds()).as("not yet past the timeout").isZero();
-    services.checkStalled(STALL + 1);
+    services.checkStalled(STALL + 1, NO_MOVE);
     await().atMost(Duration.ofSeconds(20)).until(() -> services.rebuilds() == 1);
 
     proxy.restore();
     await().atMost(Duration.ofSeconds(60)).until(() -> sink.versions().containsKey(ObjectKey.of(users)));
+  }
+
+  @Test
+  void aWatchThatHearsNothingWhileOthersMoveOnIsRebuiltAndCatchesUp() {
+    assertThat(services.observeProgress(5)).as("first look: it moved when its events came, not when looked at")
+        .isZero();
+    // The watch's connection stays up but nothing comes through any more: the JDK WebSocket client
+    // missing the end of a dead connection, or a half-open TCP connection, looks the same.
+    proxy.muteOpenWatches();
+    var users = client.resource(KubeObjects.service("shop", "users")).create();
+
+    assertThat(services.observeProgress(SILENCE + 1)).as("deaf: its resourceVersion stays put").isZero();
+    assertThat(services.current().isWatching()).isTrue();
+    services.checkStalled(SILENCE + 1, 0);
+    assertThat(services.rebuilds()).as("nothing else moved either: a quiet cluster").isZero();
+    services.checkStalled(SILENCE, 1);
+    assertThat(services.rebuilds()).as("not yet past the timeout").isZero();
+    services.checkStalled(SILENCE + 1, 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.rebuilds() == 1);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> sink.versions().containsKey(ObjectKey.of(users)));
+    assertThat(services.observeProgress(SILENCE + 2)).as("its own relist is no news for the others").isEqualTo(-1);
+    time.set(SILENCE + 3);
+    var orders = client.resource(KubeObjects.service("shop", "orders")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.versions().containsKey(ObjectKey.of(orders)));
+    assertThat(services.observeProgress(SILENCE + 4)).as("an event after it is").isEqualTo(SILENCE + 4);
+  }
+
+  @Test
+  void aWatchThatKeepsMovingIsNeverRebuiltForSilence() {
+    assertThat(services.observeProgress(0)).isZero();
+    time.set(SILENCE / 2);
+    var users = client.resource(KubeObjects.service("shop", "users")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.versions().containsKey(ObjectKey.of(users)));
+
+    assertThat(services.observeProgress(SILENCE)).as("the event moved its resourceVersion").isEqualTo(SILENCE);
+    services.checkStalled(SILENCE + 1, SILENCE + 1);
+    services.checkStalled(2 * SILENCE, 2 * SILENCE);
+    assertThat(services.rebuilds()).isZero();
   }
 }
