@@ -28,7 +28,6 @@ import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
-import io.meshpilot.xds.view.SidecarScope;
 import io.meshpilot.xds.view.ServiceTarget;
 import io.meshpilot.xds.view.SidecarIngress;
 import io.meshpilot.xds.view.SidecarScope;
@@ -58,6 +57,7 @@ public final class XdsResources implements ResourceSource {
   private static final Logger LOG = LoggerFactory.getLogger(XdsResources.class);
 
   private static final String VIRTUAL_SERVICE = "VirtualService";
+  private static final String DESTINATION_RULE = "DestinationRule";
 
   private volatile PushContext current;
   private volatile PushContext previous;
@@ -89,7 +89,10 @@ public final class XdsResources implements ResourceSource {
    * deleted service must leave its config), or names a service in its own namespace (its inbound
    * side); when a changed Sidecar is the one its scope comes from now or came from before; when a
    * changed VirtualService shapes its routes now or did before (visible in its namespace, directly
-   * or as a delegate of one that is); and for any other changed Istio config.
+   * or as a delegate of one that is); when a changed DestinationRule applies, now or before, to a
+   * service in its Sidecar scope (as istiod's SidecarScope depends on it: exportTo and the
+   * namespace lookup order decide) or to the service its inbound cluster serves; and for any other
+   * changed Istio config.
    */
   @Override
   public boolean affects(PushRequest request, Proxy proxy) {
@@ -111,8 +114,13 @@ public final class XdsResources implements ResourceSource {
             || (before != null && before.virtualServices().shapes(config, namespace))) {
           return true;
         }
+      } else if (config.kind().equals(DESTINATION_RULE)) {
+        if (shapedBy(config, pushNow, now, proxy)
+            || (before != null && shapedBy(config, before, then.orElseThrow(), proxy))) {
+          return true;
+        }
       } else {
-        return true; // DestinationRules: every proxy, until their generator scopes them
+        return true;
       }
     }
     String ownDomain = "." + namespace + ".svc.";
@@ -125,6 +133,10 @@ public final class XdsResources implements ResourceSource {
     return false;
   }
 
+  /** True when the DestinationRule shapes the proxy's outbound config (its scope) or its inbound clusters. */
+  private static boolean shapedBy(ObjectKey rule, PushContext push, SidecarScope scope, Proxy proxy) {
+    return push.destinationRuleShapes(rule, scope) || push.destinationRuleShapesInbound(rule, proxy);
+  }
 
   @Override
   public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {

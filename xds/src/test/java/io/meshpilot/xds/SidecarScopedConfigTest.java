@@ -183,9 +183,6 @@ class SidecarScopedConfigTest {
     PushRequest namespaceSidecar = PushRequest.configs(Set.of(TrafficRegistry.key("shop", "local-only")));
     assertThat(resources.affects(namespaceSidecar, db)).isTrue();
     assertThat(resources.affects(namespaceSidecar, pay)).isFalse();
-    // other Istio kinds are scoped by their own generators: pushed
-    assertThat(resources.affects(PushRequest.configs(Set.of(new io.meshpilot.registry.ObjectKey(
-        "DestinationRule", "pay", "billing"))), web)).isTrue();
   }
 
   @Test
