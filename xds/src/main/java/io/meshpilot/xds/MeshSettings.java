@@ -1,8 +1,11 @@
 package io.meshpilot.xds;
 
+import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The mesh-wide settings config generation depends on, read once at start-up.
@@ -18,6 +21,10 @@ import java.util.Objects;
  *     of DestinationRules without their own exportTo, {@code ["*"]}
  * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo,
  *     {@code ["*"]} (MeshConfig {@code defaultVirtualServiceExportTo})
+ * @param tcpKeepalive MeshConfig {@code tcpKeepalive}: SO_KEEPALIVE on every outbound, inbound and
+ *     passthrough cluster's upstream connections, each field a DestinationRule's overrides; none by default
+ * @param defaultHttpRetryPolicy MeshConfig {@code defaultHttpRetryPolicy}: the retry policy of HTTP
+ *     routes without their own; empty for istiod's built-in one
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
@@ -26,7 +33,9 @@ public record MeshSettings(
     Duration connectTimeout,
     String rootNamespace,
     List<String> defaultDestinationRuleExportTo,
-    List<String> defaultVirtualServiceExportTo) {
+    List<String> defaultVirtualServiceExportTo,
+    Optional<TcpKeepalive> tcpKeepalive,
+    Optional<HttpRetry> defaultHttpRetryPolicy) {
   /** istiod's root namespace when MeshConfig names none. */
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
@@ -41,13 +50,15 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+    tcpKeepalive = tcpKeepalive == null ? Optional.empty() : tcpKeepalive;
+    defaultHttpRetryPolicy = defaultHttpRetryPolicy == null ? Optional.empty() : defaultHttpRetryPolicy;
   }
 
   /** Settings with istiod's root namespace and DestinationRule and VirtualService visibility defaults. */
   public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
       String domainSuffix, Duration connectTimeout) {
     this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE,
-        List.of("*"), List.of("*"));
+        List.of("*"), List.of("*"), Optional.empty(), Optional.empty());
   }
 
   /** istiod's defaults. */
@@ -58,12 +69,30 @@ public record MeshSettings(
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
     return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, defaultHttpRetryPolicy);
   }
 
   /** These settings with another root namespace. */
   public MeshSettings withRootNamespace(String namespace) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, defaultHttpRetryPolicy);
+  }
+
+  /** These settings with another upstream connect timeout (MeshConfig {@code connectTimeout}). */
+  public MeshSettings withConnectTimeout(Duration timeout) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, timeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, defaultHttpRetryPolicy);
+  }
+
+  /** These settings with a mesh-wide TCP keepalive (MeshConfig {@code tcpKeepalive}), or none. */
+  public MeshSettings withTcpKeepalive(Optional<TcpKeepalive> keepalive) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, keepalive, defaultHttpRetryPolicy);
+  }
+
+  /** These settings with a default HTTP retry policy (MeshConfig {@code defaultHttpRetryPolicy}), or istiod's. */
+  public MeshSettings withDefaultHttpRetryPolicy(Optional<HttpRetry> retry) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, retry);
   }
 }

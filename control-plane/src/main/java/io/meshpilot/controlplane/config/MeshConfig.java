@@ -1,10 +1,13 @@
 package io.meshpilot.controlplane.config;
 
+import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The subset of Istio's MeshConfig meshpilot reads, with istiod's defaults (not the proto zero values).
@@ -15,6 +18,10 @@ import java.util.Objects;
  * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
  * @param defaultDestinationRuleExportTo visibility of DestinationRules without their own exportTo, {@code ["*"]}
  * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo, {@code ["*"]}
+ * @param connectTimeout the upstream connect timeout of every cluster without a DestinationRule's, 10 s
+ * @param tcpKeepalive SO_KEEPALIVE settings for every cluster's upstream connections; none by default
+ * @param defaultHttpRetryPolicy the retry policy of HTTP routes without a VirtualService's; empty for
+ *     istiod's built-in one
  */
 public record MeshConfig(
     OutboundTrafficPolicy outboundTrafficPolicyMode,
@@ -22,7 +29,12 @@ public record MeshConfig(
     String rootNamespace,
     String trustDomain,
     List<String> defaultDestinationRuleExportTo,
-    List<String> defaultVirtualServiceExportTo) {
+    List<String> defaultVirtualServiceExportTo,
+    Duration connectTimeout,
+    Optional<TcpKeepalive> tcpKeepalive,
+    Optional<HttpRetry> defaultHttpRetryPolicy) {
+  /** istiod's {@code connectTimeout} when MeshConfig sets none. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   public MeshConfig {
     Objects.requireNonNull(outboundTrafficPolicyMode, "outboundTrafficPolicyMode");
@@ -34,6 +46,17 @@ public record MeshConfig(
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+    connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+    tcpKeepalive = tcpKeepalive == null ? Optional.empty() : tcpKeepalive;
+    defaultHttpRetryPolicy = defaultHttpRetryPolicy == null ? Optional.empty() : defaultHttpRetryPolicy;
+  }
+
+  /** The visibility fields, with istiod's defaults for the upstream ones. */
+  public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
+      String rootNamespace, String trustDomain, List<String> defaultDestinationRuleExportTo,
+      List<String> defaultVirtualServiceExportTo) {
+    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, defaultDestinationRuleExportTo,
+        defaultVirtualServiceExportTo, DEFAULT_CONNECT_TIMEOUT, Optional.empty(), Optional.empty());
   }
 
   /** The fields other than DestinationRule and VirtualService visibility, which keep istiod's default. */
@@ -49,7 +72,8 @@ public record MeshConfig(
 
   /** The settings config generation uses, with the domain suffix given on the command line. */
   public MeshSettings toMeshSettings(String domainSuffix) {
-    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, Duration.ofSeconds(10),
-        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo);
+    return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, connectTimeout,
+        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive,
+        defaultHttpRetryPolicy);
   }
 }

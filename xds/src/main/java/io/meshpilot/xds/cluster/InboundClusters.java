@@ -32,22 +32,24 @@ final class InboundClusters {
 
   private InboundClusters() {}
 
-  static List<Cluster> build(List<ServiceTarget> targets, Duration connectTimeout, DestinationRules rules) {
+  static List<Cluster> build(List<ServiceTarget> targets, UpstreamDefaults mesh, DestinationRules rules) {
     Map<Integer, List<ServiceTarget>> byPort = new TreeMap<>();
     targets.stream()
         .sorted(Comparator.comparing((ServiceTarget t) -> t.service().creationTime())
             .thenComparing(t -> t.service().hostname()))
         .forEach(t -> byPort.computeIfAbsent(t.targetPort(), p -> new ArrayList<>()).add(t));
     List<Cluster> clusters = new ArrayList<>();
-    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, connectTimeout, rules)));
+    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, mesh, rules)));
     return clusters;
   }
 
   /**
    * The cluster of a Sidecar ingress listener: STATIC to its {@code defaultEndpoint}, or to the
-   * original destination (from 127.0.0.6, as for service ports) when it names none.
+   * original destination (from 127.0.0.6, as for service ports) when it names none; the mesh's
+   * connect timeout and keepalive as istiod's default connection pool gives them.
    */
-  static Cluster forIngress(SidecarIngress ingress, Duration connectTimeout) {
+  static Cluster forIngress(SidecarIngress ingress, UpstreamDefaults mesh) {
+    Duration connectTimeout = mesh.connectTimeout();
     String name = ClusterNames.inbound(ingress.port());
     Cluster.Builder cluster;
     if (ingress.endpointAddress().isEmpty()) {
@@ -62,6 +64,7 @@ final class InboundClusters {
                       SocketAddress.newBuilder().setAddress(ingress.endpointAddress())
                           .setPortValue(ingress.endpointPort())))))));
     }
+    mesh.apply(cluster);
     ClusterDefaults.protocolOptions(ingress.protocol())
         .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
     return cluster.build();
@@ -72,21 +75,21 @@ final class InboundClusters {
    * DestinationRule lends the cluster its connection pool: istiod sets client-side circuit breakers
    * on the receiving side too, so the server has the capacity its clients were given.
    */
-  private static Cluster cluster(int targetPort, List<ServiceTarget> targets, Duration connectTimeout,
+  private static Cluster cluster(int targetPort, List<ServiceTarget> targets, UpstreamDefaults mesh,
       DestinationRules rules) {
     List<Service> services = targets.stream().map(ServiceTarget::service).distinct().toList();
     ServiceTarget first = targets.get(0);
     Optional<AppliedDestinationRule> rule = rules.forInbound(first.service())
         .filter(r -> r.rule().trafficPolicy() != null);
     Cluster.Builder cluster = ClusterDefaults.cluster(ClusterNames.inbound(targetPort),
-            Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
+            Cluster.DiscoveryType.ORIGINAL_DST, mesh.connectTimeout())
         .setCleanupInterval(NEVER)
         .setUpstreamBindConfig(SpecialClusters.inboundBind())
         .setMetadata(rule.isEmpty() ? ServiceMetadata.of(services, false)
             : ServiceMetadata.of(services, false, rule.get().configPath(), "", false));
     HttpOptions http = HttpOptions.forProtocol(first.port().protocol());
     ClusterPolicy.applyInbound(cluster, http, rule.map(r -> TrafficPolicies.forPort(r.rule().trafficPolicy(),
-        first.port().port())).orElse(null), connectTimeout);
+        first.port().port())).orElse(null), mesh);
     http.build().ifPresent(options -> cluster.putTypedExtensionProtocolOptions(HttpOptions.KEY, options));
     return cluster.build();
   }

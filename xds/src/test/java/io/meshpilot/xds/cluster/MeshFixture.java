@@ -71,6 +71,11 @@ public final class MeshFixture {
     return PushContext.create(served, MeshSettings.defaults().withOutboundTrafficPolicy(policy), "v1");
   }
 
+  /** A push with these mesh settings (MeshConfig read from {@code --mesh-config}). */
+  public PushContext push(MeshSettings settings) {
+    return PushContext.create(served, settings, "v1");
+  }
+
   /** A push that reuses what {@code cache} holds from earlier pushes. */
   public PushContext push(XdsCache cache) {
     return PushContext.create(served, MeshSettings.defaults(), "v1", cache);
