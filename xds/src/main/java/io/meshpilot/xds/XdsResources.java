@@ -26,6 +26,7 @@ import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.AppliedDestinationRule;
+import io.meshpilot.xds.view.InboundConnectionPools;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ServiceTarget;
@@ -185,16 +186,17 @@ public final class XdsResources implements ResourceSource {
     }
     List<TargetKey> targets = hasIngress ? List.of()
         : push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
-    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress),
-        () -> ResourcePart.of(build.get()));
+    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress,
+        push.sidecarScope(proxy).inboundConnectionPools()), () -> ResourcePart.of(build.get()));
   }
 
   /**
-   * A proxy's own part depends on its interception mode and either its service targets or, when
-   * its Sidecar has ingress listeners, those as it serves them.
+   * A proxy's own part depends on its interception mode, either its service targets or, when its
+   * Sidecar has ingress listeners, those as it serves them, and the connection pools its Sidecar
+   * sets on inbound clusters.
    */
   private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets, boolean hasIngress,
-      List<SidecarIngress> ingress) {}
+      List<SidecarIngress> ingress, InboundConnectionPools pools) {}
 
   /** A service target and the DestinationRule whose connection pool its inbound cluster takes (or null). */
   private record TargetKey(Ref<Service> service, int port, int targetPort, AppliedDestinationRule rule) {

@@ -9,9 +9,7 @@ import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.Builder;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.meshpilot.registry.model.Protocol;
 import java.time.Duration;
-import java.util.Optional;
 
 /** The settings istiod gives every cluster it builds (reference istio-xds.md §3.4, §3.5). */
 final class ClusterDefaults {
@@ -48,14 +46,6 @@ final class ClusterDefaults {
         .setCircuitBreakers(CIRCUIT_BREAKERS)
         .setCommonLbConfig(Cluster.CommonLbConfig.getDefaultInstance())
         .setAltStatName(name + ";");
-  }
-
-  /**
-   * The upstream HTTP options of a service port: HTTP/2 for gRPC, HTTP2 and gRPC-Web; the client's
-   * protocol for sniffed ports; none for HTTP/1 and TCP.
-   */
-  static Optional<Any> protocolOptions(Protocol protocol) {
-    return HttpOptions.forProtocol(protocol).build();
   }
 
   /** Passthrough options: the client's protocol and a 300 s idle timeout. */

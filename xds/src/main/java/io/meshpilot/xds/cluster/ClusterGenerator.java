@@ -10,7 +10,9 @@ import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ScopedServices;
+import io.meshpilot.xds.view.InboundConnectionPools;
 import io.meshpilot.xds.view.SidecarIngress;
+import io.meshpilot.xds.view.SidecarScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,11 +94,12 @@ public final class ClusterGenerator {
     boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
     UpstreamDefaults mesh = UpstreamDefaults.of(push.settings());
     List<Cluster> clusters = new ArrayList<>();
-    if (!push.sidecarScope(proxy).ingress().isEmpty()) {
-      SidecarIngress.of(push.sidecarScope(proxy), proxy)
-          .forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, mesh)));
+    SidecarScope scope = push.sidecarScope(proxy);
+    InboundConnectionPools pools = scope.inboundConnectionPools();
+    if (!scope.ingress().isEmpty()) {
+      SidecarIngress.of(scope, proxy).forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, mesh, pools)));
     } else if (captured) {
-      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), mesh, push.destinationRules()));
+      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), mesh, push.destinationRules(), pools));
     }
     if (captured) {
       boolean ipv4 = proxy.ipv4();

@@ -56,10 +56,13 @@ final class ClusterPolicy {
     }
   }
 
-  /** An inbound cluster takes only the connection pool of the policy (no upgrade, LB, outlier or TLS). */
-  static void applyInbound(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, UpstreamDefaults mesh) {
-    connectionPool(cluster, http, policy == null || policy.connectionPool() == null
-        ? new ConnectionPoolSettings(null, null) : policy.connectionPool(), mesh);
+  /**
+   * An inbound cluster takes only a connection pool (no upgrade, LB, outlier or TLS): its
+   * DestinationRule's or its Sidecar's, else ({@code null}) istiod's default one.
+   */
+  static void applyInbound(Cluster.Builder cluster, HttpOptions http, ConnectionPoolSettings pool,
+      UpstreamDefaults mesh) {
+    connectionPool(cluster, http, pool == null ? new ConnectionPoolSettings(null, null) : pool, mesh);
   }
 
   /**

@@ -9,8 +9,11 @@ import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.DestinationRule;
+import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings;
 import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.DestinationRules;
+import io.meshpilot.xds.view.InboundConnectionPools;
 import io.meshpilot.xds.view.ServiceTarget;
 import io.meshpilot.xds.view.SidecarIngress;
 import java.time.Duration;
@@ -32,23 +35,24 @@ final class InboundClusters {
 
   private InboundClusters() {}
 
-  static List<Cluster> build(List<ServiceTarget> targets, UpstreamDefaults mesh, DestinationRules rules) {
+  static List<Cluster> build(List<ServiceTarget> targets, UpstreamDefaults mesh, DestinationRules rules,
+      InboundConnectionPools pools) {
     Map<Integer, List<ServiceTarget>> byPort = new TreeMap<>();
     targets.stream()
         .sorted(Comparator.comparing((ServiceTarget t) -> t.service().creationTime())
             .thenComparing(t -> t.service().hostname()))
         .forEach(t -> byPort.computeIfAbsent(t.targetPort(), p -> new ArrayList<>()).add(t));
     List<Cluster> clusters = new ArrayList<>();
-    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, mesh, rules)));
+    byPort.forEach((port, onPort) -> clusters.add(cluster(port, onPort, mesh, rules, pools)));
     return clusters;
   }
 
   /**
    * The cluster of a Sidecar ingress listener: STATIC to its {@code defaultEndpoint}, or to the
-   * original destination (from 127.0.0.6, as for service ports) when it names none; the mesh's
-   * connect timeout and keepalive as istiod's default connection pool gives them.
+   * original destination (from 127.0.0.6, as for service ports) when it names none; with the
+   * Sidecar's connection pool for the port, else istiod's default one.
    */
-  static Cluster forIngress(SidecarIngress ingress, UpstreamDefaults mesh) {
+  static Cluster forIngress(SidecarIngress ingress, UpstreamDefaults mesh, InboundConnectionPools pools) {
     Duration connectTimeout = mesh.connectTimeout();
     String name = ClusterNames.inbound(ingress.port());
     Cluster.Builder cluster;
@@ -64,19 +68,20 @@ final class InboundClusters {
                       SocketAddress.newBuilder().setAddress(ingress.endpointAddress())
                           .setPortValue(ingress.endpointPort())))))));
     }
-    mesh.apply(cluster);
-    ClusterDefaults.protocolOptions(ingress.protocol())
-        .ifPresent(options -> cluster.putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY, options));
+    HttpOptions http = HttpOptions.forProtocol(ingress.protocol());
+    ClusterPolicy.applyInbound(cluster, http, pools.forPort(ingress.port()).orElse(null), mesh);
+    http.build().ifPresent(options -> cluster.putTypedExtensionProtocolOptions(HttpOptions.KEY, options));
     return cluster.build();
   }
 
   /**
    * The oldest service on the port decides its protocol, as it decides the inbound chain, and whose
    * DestinationRule lends the cluster its connection pool: istiod sets client-side circuit breakers
-   * on the receiving side too, so the server has the capacity its clients were given.
+   * on the receiving side too, so the server has the capacity its clients were given. A pool the
+   * Sidecar sets for the port replaces the rule's (it resolves which of several services decides).
    */
   private static Cluster cluster(int targetPort, List<ServiceTarget> targets, UpstreamDefaults mesh,
-      DestinationRules rules) {
+      DestinationRules rules, InboundConnectionPools pools) {
     List<Service> services = targets.stream().map(ServiceTarget::service).distinct().toList();
     ServiceTarget first = targets.get(0);
     Optional<AppliedDestinationRule> rule = rules.forInbound(first.service())
@@ -88,8 +93,9 @@ final class InboundClusters {
         .setMetadata(rule.isEmpty() ? ServiceMetadata.of(services, false)
             : ServiceMetadata.of(services, false, rule.get().configPath(), "", false));
     HttpOptions http = HttpOptions.forProtocol(first.port().protocol());
-    ClusterPolicy.applyInbound(cluster, http, rule.map(r -> TrafficPolicies.forPort(r.rule().trafficPolicy(),
-        first.port().port())).orElse(null), mesh);
+    ConnectionPoolSettings rulePool = rule.map(r -> TrafficPolicies.forPort(r.rule().trafficPolicy(),
+        first.port().port())).map(DestinationRule.TrafficPolicy::connectionPool).orElse(null);
+    ClusterPolicy.applyInbound(cluster, http, pools.forPort(targetPort).orElse(rulePool), mesh);
     http.build().ifPresent(options -> cluster.putTypedExtensionProtocolOptions(HttpOptions.KEY, options));
     return cluster.build();
   }

@@ -97,6 +97,11 @@ public record SidecarScope(Id id, String name, Optional<IstioConfig<Sidecar>> co
     return Optional.empty();
   }
 
+  /** The connection pools its Sidecar sets on inbound clusters ({@link InboundConnectionPools#NONE} without one). */
+  public InboundConnectionPools inboundConnectionPools() {
+    return config.map(c -> InboundConnectionPools.of(c.spec())).orElse(InboundConnectionPools.NONE);
+  }
+
   /** True when the scope comes from this Sidecar. */
   public boolean from(ObjectKey sidecar) {
     return id.sidecar().filter(sidecar::equals).isPresent();
