@@ -7,7 +7,6 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.route.ConfigMetadata;
 
@@ -51,14 +50,11 @@ final class NetworkFilters {
     return Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(hcm)).build();
   }
 
-  /** PassthroughCluster under ALLOW_ANY, BlackHoleCluster under REGISTRY_ONLY. */
-  static String catchAllCluster(OutboundTrafficPolicy policy) {
-    return policy == OutboundTrafficPolicy.ALLOW_ANY ? ClusterNames.PASSTHROUGH : ClusterNames.BLACK_HOLE;
-  }
-
-  /** {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked). */
-  static FilterChain passthroughChain(OutboundTrafficPolicy policy) {
-    String cluster = catchAllCluster(policy);
+  /**
+   * {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked), to
+   * the scope's catch-all cluster ({@link ClusterNames#catchAll}).
+   */
+  static FilterChain passthroughChain(String cluster) {
     return FilterChain.newBuilder().setName(PASSTHROUGH_CHAIN).addFilters(tcpProxy(cluster, cluster)).build();
   }
 

@@ -6,7 +6,6 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.util.Optional;
 
 /**
@@ -19,7 +18,8 @@ final class OutboundListenerBuilder {
 
   private OutboundListenerBuilder() {}
 
-  static Listener build(OutboundSlot slot, OutboundTrafficPolicy policy) {
+  /** @param catchAll the cluster of the default chain ({@link io.meshpilot.xds.cluster.ClusterNames#catchAll}) */
+  static Listener build(OutboundSlot slot, String catchAll) {
     boolean captured = slot.captured();
     Listener.Builder listener = Listener.newBuilder()
         .setName(slot.name())
@@ -64,7 +64,7 @@ final class OutboundListenerBuilder {
         listener.setDefaultFilterChain(tcp);
       }
     } else if (sniff || listener.getFilterChainsCount() > 1 || route.isEmpty()) {
-      listener.setDefaultFilterChain(NetworkFilters.passthroughChain(policy));
+      listener.setDefaultFilterChain(NetworkFilters.passthroughChain(catchAll));
     }
     return listener.build();
   }

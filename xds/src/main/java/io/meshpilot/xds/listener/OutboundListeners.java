@@ -62,7 +62,7 @@ final class OutboundListeners {
     GenerationConflicts.shared().replace(new GeneratedResource("LDS", "outbound", proxy.namespace()),
         owners.conflicts);
     return slots.all().stream()
-        .map(slot -> OutboundListenerBuilder.build(slot, scope.outboundTrafficPolicy()))
+        .map(slot -> OutboundListenerBuilder.build(slot, ClusterNames.catchAll(scope)))
         .sorted(Comparator.comparing(Listener::getName))
         .toList();
   }

@@ -76,7 +76,7 @@ public final class RouteGenerator {
     Optional<Integer> port = RouteNames.parsePort(routeName);
     if (port.isPresent()) {
       List<VirtualHost> hosts = new ArrayList<>(virtualHosts(routeName, port.get(), proxy, push));
-      hosts.add(CatchAllVirtualHost.of(push.sidecarScope(proxy).outboundTrafficPolicy()));
+      hosts.add(CatchAllVirtualHost.of(push.sidecarScope(proxy)));
       return configuration(routeName).addAllVirtualHosts(hosts).build();
     }
     return RouteNames.parseService(routeName)
