@@ -46,8 +46,9 @@ public final class RouteGenerator {
   private static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
 
   /**
-   * A default virtual host depends on its service, port and domains (chosen per route), and on the
-   * hash policy its DestinationRule gives the default route (none for almost every service).
+   * A default virtual host depends on its service, port and domains (chosen per route), on the
+   * hash policy its DestinationRule gives the default route (none for almost every service), and
+   * on the mesh's default retry policy.
    */
   private record VirtualHostKey(Ref<Service> service, int port, List<String> domains,
       Optional<RouteAction.HashPolicy> hash, RetryPolicies retries) {}
