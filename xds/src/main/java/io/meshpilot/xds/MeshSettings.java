@@ -1,6 +1,7 @@
 package io.meshpilot.xds;
 
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.Optional;
  *     of DestinationRules without their own exportTo, {@code ["*"]}
  * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo,
  *     {@code ["*"]} (MeshConfig {@code defaultVirtualServiceExportTo})
+ * @param localityLbSetting MeshConfig {@code localityLbSetting}: the locality load balancing of
+ *     clusters whose DestinationRule sets none; istiod's default {@code {enabled: true}} (failover
+ *     then still needs the rule's outlierDetection)
  * @param tcpKeepalive MeshConfig {@code tcpKeepalive}: SO_KEEPALIVE on every outbound, inbound and
  *     passthrough cluster's upstream connections, each field a DestinationRule's overrides; none by default
  * @param defaultHttpRetryPolicy MeshConfig {@code defaultHttpRetryPolicy}: the retry policy of HTTP
@@ -34,10 +38,14 @@ public record MeshSettings(
     String rootNamespace,
     List<String> defaultDestinationRuleExportTo,
     List<String> defaultVirtualServiceExportTo,
+    LocalityLbSetting localityLbSetting,
     Optional<TcpKeepalive> tcpKeepalive,
     Optional<HttpRetry> defaultHttpRetryPolicy) {
   /** istiod's root namespace when MeshConfig names none. */
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
+
+  /** istiod's DefaultMeshConfig {@code localityLbSetting}. */
+  public static final LocalityLbSetting DEFAULT_LOCALITY_LB = new LocalityLbSetting(null, null, null, true);
 
   public MeshSettings {
     Objects.requireNonNull(outboundTrafficPolicy, "outboundTrafficPolicy");
@@ -50,6 +58,7 @@ public record MeshSettings(
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+    localityLbSetting = localityLbSetting == null ? DEFAULT_LOCALITY_LB : localityLbSetting;
     tcpKeepalive = tcpKeepalive == null ? Optional.empty() : tcpKeepalive;
     defaultHttpRetryPolicy = defaultHttpRetryPolicy == null ? Optional.empty() : defaultHttpRetryPolicy;
   }
@@ -58,7 +67,7 @@ public record MeshSettings(
   public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
       String domainSuffix, Duration connectTimeout) {
     this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE,
-        List.of("*"), List.of("*"), Optional.empty(), Optional.empty());
+        List.of("*"), List.of("*"), DEFAULT_LOCALITY_LB, Optional.empty(), Optional.empty());
   }
 
   /** istiod's defaults. */
@@ -69,30 +78,40 @@ public record MeshSettings(
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
     return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, defaultHttpRetryPolicy);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
+        defaultHttpRetryPolicy);
   }
 
   /** These settings with another root namespace. */
   public MeshSettings withRootNamespace(String namespace) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, defaultHttpRetryPolicy);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
+        defaultHttpRetryPolicy);
+  }
+
+  /** These settings with another mesh-wide locality load balancing setting. */
+  public MeshSettings withLocalityLbSetting(LocalityLbSetting setting) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, setting, tcpKeepalive, defaultHttpRetryPolicy);
   }
 
   /** These settings with another upstream connect timeout (MeshConfig {@code connectTimeout}). */
   public MeshSettings withConnectTimeout(Duration timeout) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, timeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, defaultHttpRetryPolicy);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
+        defaultHttpRetryPolicy);
   }
 
   /** These settings with a mesh-wide TCP keepalive (MeshConfig {@code tcpKeepalive}), or none. */
   public MeshSettings withTcpKeepalive(Optional<TcpKeepalive> keepalive) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, keepalive, defaultHttpRetryPolicy);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, keepalive,
+        defaultHttpRetryPolicy);
   }
 
   /** These settings with a default HTTP retry policy (MeshConfig {@code defaultHttpRetryPolicy}), or istiod's. */
   public MeshSettings withDefaultHttpRetryPolicy(Optional<HttpRetry> retry) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive, retry);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive, retry);
   }
 }

@@ -9,6 +9,7 @@ import io.meshpilot.xds.cluster.ClusterGenerator;
 import io.meshpilot.xds.dns.NameTableBuilder;
 import io.meshpilot.xds.dns.NameTableKey;
 import io.meshpilot.xds.dns.NameTableProto;
+import io.meshpilot.xds.endpoint.ClientLocality;
 import io.meshpilot.xds.endpoint.EndpointGenerator;
 import io.meshpilot.xds.grpc.GrpcClusterGenerator;
 import io.meshpilot.xds.grpc.GrpcEndpointGenerator;
@@ -158,9 +159,9 @@ public final class XdsResources implements ResourceSource {
       case LISTENER -> ResourceSet.of(List.of(
           m.part(new PartKey(type, scope), () -> ListenerGenerator.outbound(proxy, push)),
           own(push, type, proxy, () -> ListenerGenerator.inbound(proxy, push))));
-      case ENDPOINT -> ResourceSet.of(m.named(type, scope, names,
+      case ENDPOINT -> ResourceSet.of(m.named(type, scope, m.locality(proxy), names,
           name -> EndpointGenerator.generate(name, proxy, push)));
-      case ROUTE -> ResourceSet.of(m.named(type, scope, names,
+      case ROUTE -> ResourceSet.of(m.named(type, scope, ClientLocality.NONE, names,
           name -> RouteGenerator.generate(name, proxy, push)));
       case NAME_TABLE -> throw new IllegalStateException("answered above");
     };
@@ -225,7 +226,7 @@ public final class XdsResources implements ResourceSource {
                   n -> GrpcListenerGenerator.generate(n, proxy, push)).stream())
               .toList();
       case ENDPOINT -> names.stream().sorted()
-          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.visibility(proxy, scope)),
+          .map(name -> m.lists.computeIfAbsent(new Key("grpc-eds", name, Shape.endpoints(proxy, scope, m.locality(proxy))),
               k -> List.of(GrpcEndpointGenerator.generate(name, proxy, push))).getFirst())
           .toList();
       case ROUTE -> names.stream().sorted()
@@ -262,14 +263,17 @@ public final class XdsResources implements ResourceSource {
   /** A shared part: one type for one scope. */
   private record PartKey(XdsType type, ProxyScope scope) {}
 
-  /** A named set of one type for one scope (EDS and RDS watch lists). */
-  private record NamedKey(XdsType type, ProxyScope scope, Set<String> names) {}
+  /**
+   * A named set of one type for one scope (EDS and RDS watch lists); endpoints also for the proxy's
+   * locality when locality load balancing shapes some ({@link ClientLocality#NONE} otherwise).
+   */
+  private record NamedKey(XdsType type, ProxyScope scope, ClientLocality locality, Set<String> names) {}
 
   /** A named set by the identity of its (shared) name set. */
-  private record NamedRefKey(XdsType type, ProxyScope scope, Ref<Set<String>> names) {}
+  private record NamedRefKey(XdsType type, ProxyScope scope, ClientLocality locality, Ref<Set<String>> names) {}
 
-  /** One named resource for one scope. */
-  private record NameKey(XdsType type, ProxyScope scope, String name) {}
+  /** One named resource for one scope (and locality, as in {@link NamedKey}). */
+  private record NameKey(XdsType type, ProxyScope scope, ClientLocality locality, String name) {}
 
   /** What one push context has built, shared by every proxy it serves. */
   private static final class Memo {
@@ -280,6 +284,7 @@ public final class XdsResources implements ResourceSource {
     final Map<NameKey, Optional<Message>> single = new ConcurrentHashMap<>();
     final Map<Key, List<? extends Message>> lists = new ConcurrentHashMap<>();
     final Map<Ref<Proxy>, ProxyScope> scopes = new ConcurrentHashMap<>();
+    final Map<Ref<Proxy>, ClientLocality> localities = new ConcurrentHashMap<>();
     final Map<NamedRefKey, ResourcePart> byNameSet = new ConcurrentHashMap<>();
 
     Memo(PushContext push, Map<Object, ResourcePart> before) {
@@ -296,26 +301,32 @@ public final class XdsResources implements ResourceSource {
       return scopes.computeIfAbsent(Ref.to(proxy), p -> ProxyScope.of(proxy, push));
     }
 
-    ResourcePart named(XdsType type, ProxyScope scope, Set<String> names, Function<String, Message> build) {
+    /** What of the proxy its endpoints depend on in this push. */
+    ClientLocality locality(Proxy proxy) {
+      return localities.computeIfAbsent(Ref.to(proxy), p -> ClientLocality.forEndpoints(proxy, push));
+    }
+
+    ResourcePart named(XdsType type, ProxyScope scope, ClientLocality locality, Set<String> names,
+        Function<String, Message> build) {
       // Proxies of a scope watch one shared name set (see Subscription.shareNames): found by identity
       // first, without hashing a thousand names on every request.
-      NamedRefKey byIdentity = new NamedRefKey(type, scope, Ref.to(names));
+      NamedRefKey byIdentity = new NamedRefKey(type, scope, locality, Ref.to(names));
       ResourcePart known = byNameSet.get(byIdentity);
       if (known != null) {
         return known;
       }
-      ResourcePart part = namedByValue(type, scope, names, build);
+      ResourcePart part = namedByValue(type, scope, locality, names, build);
       // keyed by the part's own name set only: a proxy's request copy must not be kept alive here
-      byNameSet.putIfAbsent(new NamedRefKey(type, scope, Ref.to(part.names())), part);
+      byNameSet.putIfAbsent(new NamedRefKey(type, scope, locality, Ref.to(part.names())), part);
       return part;
     }
 
-    private ResourcePart namedByValue(XdsType type, ProxyScope scope, Set<String> names,
+    private ResourcePart namedByValue(XdsType type, ProxyScope scope, ClientLocality locality, Set<String> names,
         Function<String, Message> build) {
-      return parts.computeIfAbsent(new NamedKey(type, scope, names), k -> {
+      return parts.computeIfAbsent(new NamedKey(type, scope, locality, names), k -> {
         List<Message> messages = new ArrayList<>(names.size());
         for (String name : new TreeSet<>(names)) {
-          single.computeIfAbsent(new NameKey(type, scope, name), n -> generateOne(type, name, build))
+          single.computeIfAbsent(new NameKey(type, scope, locality, name), n -> generateOne(type, name, build))
               .ifPresent(messages::add);
         }
         return reuse(k, ResourcePart.of(messages, names));
@@ -346,22 +357,29 @@ public final class XdsResources implements ResourceSource {
    * resources. Every shape names the Sidecar scope, since it decides what the proxy sees.
    */
   private record Shape(String namespace, String clusterId, String dnsDomain, String mode, String generator,
-      Map<String, String> labels, List<String> ips, List<ObjectKey> selectingRules, SidecarScope.Id sidecar) {
+      Map<String, String> labels, List<String> ips, List<ObjectKey> selectingRules, SidecarScope.Id sidecar,
+      ClientLocality locality) {
     static Shape of(Proxy p, ProxyScope scope) {
       return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), p.interceptionMode().name(), p.generator(),
-          p.labels(), p.instanceIps(), scope.selectingRules(), scope.sidecar());
+          p.labels(), p.instanceIps(), scope.selectingRules(), scope.sidecar(), ClientLocality.NONE);
     }
 
     static Shape visibility(Proxy p, ProxyScope scope) {
       return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of(),
-          scope.selectingRules(), scope.sidecar());
+          scope.selectingRules(), scope.sidecar(), ClientLocality.NONE);
+    }
+
+    /** Endpoints depend on what the proxy sees and, when locality load balancing shapes some, on its locality. */
+    static Shape endpoints(Proxy p, ProxyScope scope, ClientLocality locality) {
+      return new Shape(p.namespace(), p.clusterId(), "", "", p.generator(), Map.of(), List.of(),
+          scope.selectingRules(), scope.sidecar(), locality);
     }
 
     /** Routes depend on the labels only when they satisfy some VirtualService's source labels. */
     static Shape routes(Proxy p, ProxyScope scope) {
       Map<String, String> labels = scope.routeSelectors().isEmpty() ? Map.of() : p.labels();
       return new Shape(p.namespace(), p.clusterId(), p.dnsDomain(), "", p.generator(), labels, List.of(),
-          scope.selectingRules(), scope.sidecar());
+          scope.selectingRules(), scope.sidecar(), ClientLocality.NONE);
     }
   }
 }

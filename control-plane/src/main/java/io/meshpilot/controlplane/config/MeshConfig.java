@@ -1,6 +1,7 @@
 package io.meshpilot.controlplane.config;
 
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.OutboundTrafficPolicy;
@@ -18,6 +19,8 @@ import java.util.Optional;
  * @param trustDomain the SPIFFE trust domain, {@code cluster.local}
  * @param defaultDestinationRuleExportTo visibility of DestinationRules without their own exportTo, {@code ["*"]}
  * @param defaultVirtualServiceExportTo visibility of VirtualServices without their own exportTo, {@code ["*"]}
+ * @param localityLbSetting locality load balancing for clusters whose DestinationRule sets none,
+ *     {@code {enabled: true}}
  * @param connectTimeout the upstream connect timeout of every cluster without a DestinationRule's, 10 s
  * @param tcpKeepalive SO_KEEPALIVE settings for every cluster's upstream connections; none by default
  * @param defaultHttpRetryPolicy the retry policy of HTTP routes without a VirtualService's; empty for
@@ -30,6 +33,7 @@ public record MeshConfig(
     String trustDomain,
     List<String> defaultDestinationRuleExportTo,
     List<String> defaultVirtualServiceExportTo,
+    LocalityLbSetting localityLbSetting,
     Duration connectTimeout,
     Optional<TcpKeepalive> tcpKeepalive,
     Optional<HttpRetry> defaultHttpRetryPolicy) {
@@ -46,23 +50,28 @@ public record MeshConfig(
         ? List.of("*") : List.copyOf(defaultDestinationRuleExportTo);
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
+    localityLbSetting = localityLbSetting == null ? MeshSettings.DEFAULT_LOCALITY_LB : localityLbSetting;
     connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     tcpKeepalive = tcpKeepalive == null ? Optional.empty() : tcpKeepalive;
     defaultHttpRetryPolicy = defaultHttpRetryPolicy == null ? Optional.empty() : defaultHttpRetryPolicy;
   }
 
-  /** The visibility fields, with istiod's defaults for the upstream ones. */
+  /** The visibility and locality fields, with istiod's defaults for the upstream ones. */
   public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
       String rootNamespace, String trustDomain, List<String> defaultDestinationRuleExportTo,
-      List<String> defaultVirtualServiceExportTo) {
+      List<String> defaultVirtualServiceExportTo, LocalityLbSetting localityLbSetting) {
     this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, defaultDestinationRuleExportTo,
-        defaultVirtualServiceExportTo, DEFAULT_CONNECT_TIMEOUT, Optional.empty(), Optional.empty());
+        defaultVirtualServiceExportTo, localityLbSetting, DEFAULT_CONNECT_TIMEOUT, Optional.empty(), Optional.empty());
   }
 
-  /** The fields other than DestinationRule and VirtualService visibility, which keep istiod's default. */
+  /**
+   * The fields other than DestinationRule and VirtualService visibility, locality load balancing
+   * and the upstream defaults, which keep istiod's defaults.
+   */
   public MeshConfig(OutboundTrafficPolicy outboundTrafficPolicyMode, List<String> defaultServiceExportTo,
       String rootNamespace, String trustDomain) {
-    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"), List.of("*"));
+    this(outboundTrafficPolicyMode, defaultServiceExportTo, rootNamespace, trustDomain, List.of("*"), List.of("*"),
+        null);
   }
 
   /** istiod's {@code DefaultMeshConfig} for these fields. */
@@ -73,7 +82,7 @@ public record MeshConfig(
   /** The settings config generation uses, with the domain suffix given on the command line. */
   public MeshSettings toMeshSettings(String domainSuffix) {
     return new MeshSettings(outboundTrafficPolicyMode, defaultServiceExportTo, domainSuffix, connectTimeout,
-        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, tcpKeepalive,
+        rootNamespace, defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
         defaultHttpRetryPolicy);
   }
 }

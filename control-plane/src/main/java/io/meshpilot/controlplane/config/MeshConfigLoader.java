@@ -1,18 +1,17 @@
 package io.meshpilot.controlplane.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import io.meshpilot.xds.Knobs;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.io.IOException;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshConfigLoader {
   private static final YAMLMapper YAML = new YAMLMapper();
-  // istiod reads MeshConfig as protobuf JSON, which refuses fields it does not know
-  private static final ObjectMapper STRICT = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
   private static final Logger log = LoggerFactory.getLogger(MeshConfigLoader.class);
 
   private MeshConfigLoader() {}
@@ -68,7 +64,8 @@ public final class MeshConfigLoader {
         root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""),
         stringList(root, "defaultDestinationRuleExportTo", origin),
         stringList(root, "defaultVirtualServiceExportTo", origin),
-        connectTimeout(root, origin), tcpKeepalive(root, origin), defaultHttpRetryPolicy(root, origin));
+        localityLbSetting(root, origin), connectTimeout(root, origin), tcpKeepalive(root, origin),
+        defaultHttpRetryPolicy(root, origin));
   }
 
   /** istiod's ValidateConnectTimeout: at least 1 ms, at most 1 h, in whole milliseconds. */
@@ -117,7 +114,8 @@ public final class MeshConfigLoader {
       return Optional.empty();
     }
     try {
-      return Optional.of(STRICT.treeToValue(node, type));
+      // like istiod's protobuf JSON reader, the mapper refuses fields it does not know
+      return Optional.of(YAML.treeToValue(node, type));
     } catch (JsonProcessingException e) {
       throw new IOException(origin + ": " + field + " is not valid: " + e.getOriginalMessage());
     }
@@ -132,6 +130,26 @@ public final class MeshConfigLoader {
   private static Duration duration(String value, String field, String origin) throws IOException {
     return Knobs.parseDuration(value).orElseThrow(() -> new IOException(origin + ": " + field
         + " is not a duration (e.g. \"10s\", \"1.5s\"), got \"" + value + "\""));
+  }
+
+  /**
+   * {@code localityLbSetting}, with the DestinationRule field's shape; {@code enabled} stays
+   * istiod's default (true) unless set, as the file is applied over the default mesh config.
+   */
+  private static LocalityLbSetting localityLbSetting(JsonNode root, String origin) throws IOException {
+    JsonNode node = root.path("localityLbSetting");
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    LocalityLbSetting setting;
+    try {
+      setting = YAML.treeToValue(node, LocalityLbSetting.class);
+    } catch (JsonProcessingException e) {
+      throw new IOException(origin + ": localityLbSetting is not a LocalityLoadBalancerSetting: "
+          + e.getOriginalMessage(), e);
+    }
+    return setting.enabled() != null ? setting
+        : new LocalityLbSetting(setting.distribute(), setting.failover(), setting.failoverPriority(), true);
   }
 
   private static List<String> stringList(JsonNode root, String field, String origin) throws IOException {

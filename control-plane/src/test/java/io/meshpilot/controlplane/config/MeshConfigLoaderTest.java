@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MeshConfigLoaderTest {
@@ -85,6 +87,26 @@ class MeshConfigLoaderTest {
               mode: REGISTRY_ONLY
         """, "istio.yaml");
     assertThat(mesh.outboundTrafficPolicyMode()).isEqualTo(OutboundTrafficPolicy.REGISTRY_ONLY);
+  }
+
+  @Test
+  void readsTheMeshWideLocalityLbSettingEnabledUnlessSaidOtherwise() throws IOException {
+    MeshConfig mesh = MeshConfigLoader.parse("""
+        localityLbSetting:
+          failover: [{from: us-east1, to: eu-west1}]
+        """, "mesh.yaml");
+    assertThat(mesh.toMeshSettings("cluster.local").localityLbSetting()).isEqualTo(new LocalityLbSetting(
+        null, List.of(new LocalityLbSetting.Failover("us-east1", "eu-west1")), null, true));
+    assertThat(MeshConfigLoader.parse("localityLbSetting: {enabled: false}", "mesh.yaml").localityLbSetting().enabled())
+        .isFalse();
+    assertThat(MeshConfig.defaults().localityLbSetting().enabled()).isTrue();
+  }
+
+  @Test
+  void aMalformedLocalityLbSettingFailsNamingTheField() {
+    assertThatThrownBy(() -> MeshConfigLoader.parse("localityLbSetting: {failover: oops}", "mesh.yaml"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("mesh.yaml: localityLbSetting is not a LocalityLoadBalancerSetting: ");
   }
 
   @Test

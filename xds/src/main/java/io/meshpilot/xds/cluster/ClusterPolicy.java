@@ -11,11 +11,12 @@ import io.envoyproxy.envoy.type.v3.Percent;
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings;
 import io.meshpilot.registry.networking.DestinationRule.ConsistentHash;
 import io.meshpilot.registry.networking.DestinationRule.LoadBalancerSettings;
-import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
 import io.meshpilot.registry.networking.DestinationRule.TrafficPolicy;
 import io.meshpilot.registry.networking.DestinationRule.Warmup;
 import io.meshpilot.xds.Knobs;
+import io.meshpilot.xds.endpoint.LocalityLbPolicy;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Applies a (merged) DestinationRule traffic policy to an outbound cluster as istiod's
@@ -32,9 +33,10 @@ final class ClusterPolicy {
    * @param policy the merged policy for this cluster, or {@code null}
    * @param mesh MeshConfig's connect timeout and TCP keepalive, which the policy's override
    * @param supportsUnhealthy the service sends unhealthy endpoints (panic threshold then 0)
+   * @param locality the cluster's effective locality load balancing (rule, service preference or mesh), if any
    */
   static void apply(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, UpstreamDefaults mesh,
-      boolean supportsUnhealthy) {
+      boolean supportsUnhealthy, Optional<LocalityLbPolicy> locality) {
     ConnectionPoolSettings pool = policy == null || policy.connectionPool() == null
         ? new ConnectionPoolSettings(null, null) : policy.connectionPool();
     if (shouldUpgradeToHttp2(pool)) {
@@ -44,7 +46,7 @@ final class ClusterPolicy {
     if (policy != null && policy.outlierDetection() != null) {
       outlierDetection(cluster, policy.outlierDetection(), supportsUnhealthy);
     }
-    loadBalancer(cluster, policy == null ? null : policy.loadBalancer(), supportsUnhealthy);
+    loadBalancer(cluster, policy == null ? null : policy.loadBalancer(), supportsUnhealthy, locality);
     if (policy != null && policy.tls() != null) {
       UpstreamTls.apply(cluster, http, policy.tls());
     }
@@ -183,19 +185,14 @@ final class ClusterPolicy {
   }
 
   /** istiod's applyLoadBalancer: simple policies, warmup (slow start), locality config, consistent hash. */
-  private static void loadBalancer(Cluster.Builder cluster, LoadBalancerSettings lb, boolean supportsUnhealthy) {
+  private static void loadBalancer(Cluster.Builder cluster, LoadBalancerSettings lb, boolean supportsUnhealthy,
+      Optional<LocalityLbPolicy> locality) {
     if (!cluster.getCommonLbConfig().hasHealthyPanicThreshold() && supportsUnhealthy) {
       cluster.getCommonLbConfigBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0));
     }
-    LocalityLbSetting locality = lb == null ? null : lb.localityLbSetting();
-    if (locality != null && !Boolean.FALSE.equals(locality.enabled())) {
-      // failover only acts with outlier detection; distribution always
-      boolean failover = cluster.hasOutlierDetection()
-          && (!locality.failover().isEmpty() || !locality.failoverPriority().isEmpty());
-      if (failover || !locality.distribute().isEmpty()) {
-        cluster.getCommonLbConfigBuilder().setLocalityWeightedLbConfig(
-            Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
-      }
+    if (locality.filter(LocalityLbPolicy::weightedLocalities).isPresent()) {
+      cluster.getCommonLbConfigBuilder().setLocalityWeightedLbConfig(
+          Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
     }
     if (cluster.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
       cluster.setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);

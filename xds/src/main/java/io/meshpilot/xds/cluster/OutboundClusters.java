@@ -17,6 +17,7 @@ import io.meshpilot.xds.cache.Ref;
 import io.meshpilot.xds.conflict.Conflict;
 import io.meshpilot.xds.endpoint.EndpointHealth;
 import io.meshpilot.xds.endpoint.LocalityEndpoints;
+import io.meshpilot.xds.endpoint.LocalityLbPolicy;
 import io.meshpilot.xds.endpoint.SubsetEndpoints;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.AppliedDestinationRule;
@@ -134,7 +135,7 @@ final class OutboundClusters {
     HttpOptions http = HttpOptions.forProtocol(port.protocol());
     try {
       ClusterPolicy.apply(cluster, http, policy, UpstreamDefaults.of(push.settings()),
-          EndpointHealth.supportsUnhealthy(service));
+          EndpointHealth.supportsUnhealthy(service), LocalityLbPolicy.of(policy, service, push.settings().localityLbSetting()));
     } catch (RuntimeException e) {
       refused.add(new Conflict(rule.object(), "cluster " + cluster.getName() + " not generated, left out: "
           + e.getMessage()));

@@ -14,6 +14,7 @@ import io.meshpilot.registry.networking.DestinationRule;
 import java.util.List;
 import java.util.Map;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.AppliedDestinationRule;
 import io.meshpilot.xds.view.PushContext;
 import java.util.Optional;
 import java.util.Set;
@@ -22,15 +23,22 @@ import java.util.Set;
  * EDS for sidecars (reference istio-xds.md §4): one ClusterLoadAssignment per requested cluster
  * name; a subset cluster's holds the endpoints carrying the subset's labels. A name that does not
  * denote an EDS cluster of the proxy's Sidecar scope (or a subset the applying rule does not declare) gets an empty
- * assignment, as istiod answers, so Envoy can finish warming.
+ * assignment, as istiod answers, so Envoy can finish warming. When locality load balancing applies
+ * to the cluster ({@link LocalityLbPolicy}), its localities get priorities and weights relative to
+ * the proxy's locality.
  */
 public final class EndpointGenerator {
   /**
    * A ClusterLoadAssignment depends on its name, the service, the port's endpoint list (the shards'
-   * lists by identity) and, for a subset cluster, the subset's labels.
+   * lists by identity), for a subset cluster the subset's labels, and, only when a locality load
+   * balancing policy shapes it, that policy and what of the proxy it is relative to (so proxies of
+   * one locality share it, and without a policy every proxy does).
    */
   private record Key(String clusterName, Ref<Service> service, Ref<List<Endpoint>> endpoints,
-      Map<String, String> subsetLabels) {}
+      Map<String, String> subsetLabels, LocalityKey locality) {}
+
+  /** A locality policy and the proxy's side of it; {@code null} in a {@link Key} when none applies. */
+  private record LocalityKey(LocalityLbPolicy policy, ClientLocality client) {}
 
   private EndpointGenerator() {}
 
@@ -48,11 +56,11 @@ public final class EndpointGenerator {
     if (port.isEmpty()) {
       return cla.build();
     }
+    Optional<AppliedDestinationRule> rule = push.destinationRule(proxy, service.get());
     Map<String, String> subsetLabels = Map.of();
     if (!name.get().subset().isEmpty()) {
       // a subset the rule that applies to this proxy does not declare has no endpoints
-      Optional<Map<String, String>> labels = push.destinationRule(proxy, service.get())
-          .flatMap(rule -> rule.subset(name.get().subset()))
+      Optional<Map<String, String>> labels = rule.flatMap(r -> r.subset(name.get().subset()))
           .map(DestinationRule.Subset::labels);
       if (labels.isEmpty()) {
         return cla.build();
@@ -60,13 +68,17 @@ public final class EndpointGenerator {
       subsetLabels = labels.get();
     }
     Map<String, String> selector = subsetLabels;
+    Optional<LocalityLbPolicy> locality = LocalityLbPolicy.forEndpoints(rule, name.get().subset(), service.get(),
+        port.get().port(), push.settings().localityLbSetting());
+    ClientLocality client = ClientLocality.of(proxy, push, locality);
     GeneratedResource resource = new GeneratedResource("EDS", clusterName, proxy.namespace());
     try {
       List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
       ClusterLoadAssignment built = push.cache().get(
-          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector),
+          new Key(clusterName, Ref.to(service.get()), Ref.to(endpoints), selector,
+              locality.map(p -> new LocalityKey(p, client)).orElse(null)),
           () -> cla.addAllEndpoints(LocalityEndpoints.build(service.get(),
-              SubsetEndpoints.select(endpoints, selector))).build());
+              SubsetEndpoints.select(endpoints, selector), locality, client)).build());
       GenerationConflicts.shared().replace(resource, Set.of());
       return built;
     } catch (RuntimeException e) {

@@ -12,13 +12,14 @@ import io.meshpilot.registry.model.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Turns registry endpoints of one service port into Envoy {@link LocalityLbEndpoints} the way
  * istiod does (reference istio-xds.md §4.1): filtered by health, grouped by locality label
- * (sorted), endpoint weight at least 1, locality weight the sum. Used by EDS and by the inline
- * load assignments of DNS clusters.
+ * (sorted), endpoint weight at least 1, locality weight the sum; then, for EDS, locality load
+ * balancing relative to the proxy. Used by EDS and by the inline load assignments of DNS clusters.
  */
 public final class LocalityEndpoints {
   private static final long UINT32_MAX = 0xFFFFFFFFL;
@@ -27,14 +28,42 @@ public final class LocalityEndpoints {
   private LocalityEndpoints() {}
 
   public static List<LocalityLbEndpoints> build(Service service, List<Endpoint> endpoints) {
+    return groups(service, endpoints).stream().map(Group::lbEndpoints).toList();
+  }
+
+  /**
+   * The localities with priorities and weights relative to the calling proxy when a locality load
+   * balancing policy shapes them (see {@link LocalityLoadBalancer}), else as {@link #build(Service, List)}.
+   */
+  public static List<LocalityLbEndpoints> build(Service service, List<Endpoint> endpoints,
+      Optional<LocalityLbPolicy> policy, ClientLocality client) {
+    if (policy.isEmpty()) {
+      return build(service, endpoints);
+    }
+    return LocalityLoadBalancer.apply(groups(service, endpoints), client, policy.get());
+  }
+
+  /**
+   * One locality's endpoints as Envoy gets them, with the labels of each endpoint in the same order
+   * (failoverPriority matches on them).
+   */
+  record Group(LocalityLbEndpoints lbEndpoints, List<Map<String, String>> labels) {
+    Group {
+      labels = List.copyOf(labels);
+    }
+  }
+
+  /** The groups {@link #build} returns the endpoints of. */
+  static List<Group> groups(Service service, List<Endpoint> endpoints) {
     Map<String, List<Endpoint>> byLocality = new TreeMap<>();
     for (Endpoint endpoint : endpoints) {
       if (EndpointHealth.sent(service, endpoint)) {
         byLocality.computeIfAbsent(endpoint.locality().label(), l -> new ArrayList<>()).add(endpoint);
       }
     }
-    List<LocalityLbEndpoints> result = new ArrayList<>();
-    byLocality.forEach((label, group) -> result.add(group(label, group)));
+    List<Group> result = new ArrayList<>();
+    byLocality.forEach((label, group) ->
+        result.add(new Group(group(label, group), group.stream().map(Endpoint::labels).toList())));
     return List.copyOf(result);
   }
 

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param nodeId the full node id
  * @param dnsCapture metadata DNS_CAPTURE (pilot-agent answers the workload's DNS from the name table;
  *     the proxy then uses auto-allocated ServiceEntry VIPs, as istiod's {@code nodeUsesAutoallocatedIPs})
+ * @param locality where the proxy runs, {@code region/zone/subzone} ({@code ""} when unknown): from its
+ *     topology labels, else its locality label, else {@code node.locality}, as istiod's
+ *     {@code setTopologyLabels} (locality load balancing is relative to it)
  */
 public record Proxy(
     String type,
@@ -36,7 +39,8 @@ public record Proxy(
     InterceptionMode interceptionMode,
     String generator,
     String nodeId,
-    boolean dnsCapture) {
+    boolean dnsCapture,
+    String locality) {
 
   public Proxy {
     Objects.requireNonNull(type, "type");
@@ -51,6 +55,15 @@ public record Proxy(
     interceptionMode = interceptionMode == null ? InterceptionMode.REDIRECT : interceptionMode;
     generator = Objects.requireNonNullElse(generator, "");
     nodeId = Objects.requireNonNullElse(nodeId, "");
+    locality = Objects.requireNonNullElse(locality, "");
+  }
+
+  /** A proxy of unknown locality. */
+  public Proxy(String type, String ipAddress, String id, String dnsDomain, String namespace, Map<String, String> labels,
+      List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
+      String generator, String nodeId, boolean dnsCapture) {
+    this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
+        generator, nodeId, dnsCapture, "");
   }
 
   /** A proxy without DNS capture. */
@@ -58,7 +71,7 @@ public record Proxy(
       List<String> instanceIps, String clusterId, String istioVersion, InterceptionMode interceptionMode,
       String generator, String nodeId) {
     this(type, ipAddress, id, dnsDomain, namespace, labels, instanceIps, clusterId, istioVersion, interceptionMode,
-        generator, nodeId, false);
+        generator, nodeId, false, "");
   }
 
   /**

@@ -2,7 +2,9 @@ package io.meshpilot.xds.proxy;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.meshpilot.registry.TopologyLabels;
 import io.meshpilot.registry.serviceentry.IpLiterals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,10 +69,35 @@ public final class ProxyParser {
       int dot = dnsDomain.indexOf('.');
       namespace = dot > 0 ? dnsDomain.substring(0, dot) : dnsDomain;
     }
-    return new Proxy(parts[0], ips.get(0), parts[2], dnsDomain, namespace, labels(nodeId, metadata), ips,
+    Map<String, String> labels = labels(nodeId, metadata);
+    return new Proxy(parts[0], ips.get(0), parts[2], dnsDomain, namespace, labels, ips,
         string(metadata, "CLUSTER_ID").isEmpty() ? "Kubernetes" : string(metadata, "CLUSTER_ID"),
         string(metadata, "ISTIO_VERSION"), interceptionMode(string(metadata, "INTERCEPTION_MODE")),
-        string(metadata, "GENERATOR"), nodeId, goBool(string(metadata, "DNS_CAPTURE")));
+        string(metadata, "GENERATOR"), nodeId, goBool(string(metadata, "DNS_CAPTURE")),
+        locality(labels, node.getLocality()));
+  }
+
+  /**
+   * istiod's setTopologyLabels: the region, zone and subzone labels when any is set, else the
+   * locality label, else what the node says ({@code node.locality}, which pilot-agent fills from the
+   * platform); {@code region/zone/subzone}, or {@code ""} when all are unknown.
+   */
+  static String locality(Map<String, String> labels, Locality node) {
+    if (labels.containsKey(TopologyLabels.REGION) || labels.containsKey(TopologyLabels.ZONE)
+        || labels.containsKey(TopologyLabels.SUBZONE)) {
+      return label(labels.getOrDefault(TopologyLabels.REGION, ""), labels.getOrDefault(TopologyLabels.ZONE, ""),
+          labels.getOrDefault(TopologyLabels.SUBZONE, ""));
+    }
+    String fromLabel = TopologyLabels.localityFromLabels(labels);
+    if (!fromLabel.isEmpty()) {
+      String[] parts = fromLabel.split("/", 3);
+      return label(parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
+    }
+    return label(node.getRegion(), node.getZone(), node.getSubZone());
+  }
+
+  private static String label(String region, String zone, String subzone) {
+    return region.isEmpty() && zone.isEmpty() && subzone.isEmpty() ? "" : region + "/" + zone + "/" + subzone;
   }
 
   /** Go's {@code strconv.ParseBool} true values, as istiod's {@code StringBool} metadata reads them. */

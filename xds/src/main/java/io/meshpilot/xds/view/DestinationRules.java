@@ -13,8 +13,11 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Which DestinationRule applies to a host for a proxy, as istiod's PushContext decides it: rules
@@ -37,12 +40,16 @@ public final class DestinationRules {
   private final Map<String, List<Consolidated>> selectorRulesByNamespace;
   // Whether any rule hashes (consistentHash at some level): only then do routes depend on rules.
   private final boolean hashing;
+  // Whether any rule may order endpoints by locality, and the failoverPriority labels rules name.
+  private final boolean localityLoadBalancing;
+  private final Set<String> failoverPriorityLabels;
   // Each accepted rule's resolved host: where a change of the rule can make a difference.
   private final Map<ObjectKey, String> hostByRule;
 
   private DestinationRules(String rootNamespace, Map<String, HostIndex> namespaceLocal,
       Map<String, HostIndex> exportedByNamespace, HostIndex rootNamespaceLocal,
-      Map<String, List<Consolidated>> selectorRulesByNamespace, boolean hashing, Map<ObjectKey, String> hostByRule) {
+      Map<String, List<Consolidated>> selectorRulesByNamespace, boolean hashing, List<DestinationRule> rules,
+      Map<ObjectKey, String> hostByRule) {
     this.rootNamespace = rootNamespace;
     this.hostByRule = hostByRule;
     this.namespaceLocal = namespaceLocal;
@@ -50,6 +57,12 @@ public final class DestinationRules {
     this.rootNamespaceLocal = rootNamespaceLocal;
     this.selectorRulesByNamespace = selectorRulesByNamespace;
     this.hashing = hashing;
+    List<TrafficPolicyLevel> levels = rules.stream().flatMap(DestinationRules::levels).toList();
+    this.localityLoadBalancing = levels.stream().anyMatch(TrafficPolicyLevel::localityLoadBalancing);
+    Set<String> labels = new TreeSet<>();
+    levels.stream().map(TrafficPolicyLevel::locality).filter(Objects::nonNull)
+        .forEach(l -> labels.addAll(l.failoverPriority()));
+    this.failoverPriorityLabels = Set.copyOf(labels);
   }
 
   /** Indexes the accepted rules with the mesh's root namespace, domain and default exportTo. */
@@ -91,7 +104,48 @@ public final class DestinationRules {
         .forEach(c -> selectors.computeIfAbsent(namespace, n -> new ArrayList<>()).add(c)));
     boolean hashing = sorted.stream().map(IstioConfig::spec).anyMatch(DestinationRules::hashes);
     return new DestinationRules(settings.rootNamespace(), local, exported, rootLocal, selectors, hashing,
-        Map.copyOf(hosts));
+        sorted.stream().map(IstioConfig::spec).toList(), Map.copyOf(hosts));
+  }
+
+  /**
+   * True when some rule may order endpoints relative to the proxy's locality (at rule, port or
+   * subset level: outlier detection, which turns on failover, or a locality distribution): only
+   * then do endpoint responses depend on where the proxy runs.
+   */
+  public boolean localityLoadBalancing() {
+    return localityLoadBalancing;
+  }
+
+  /** The failoverPriority entries some rule names at some level. */
+  public Set<String> failoverPriorityLabels() {
+    return failoverPriorityLabels;
+  }
+
+  /** The outlier detection and locality setting of one level of a rule's policies. */
+  private record TrafficPolicyLevel(DestinationRule.OutlierDetection outlierDetection,
+      DestinationRule.LocalityLbSetting locality) {
+    boolean localityLoadBalancing() {
+      return outlierDetection != null || (locality != null && !locality.distribute().isEmpty());
+    }
+  }
+
+  private static Stream<TrafficPolicyLevel> levels(DestinationRule rule) {
+    List<DestinationRule.TrafficPolicy> policies = new ArrayList<>();
+    policies.add(rule.trafficPolicy());
+    rule.subsets().forEach(subset -> policies.add(subset.trafficPolicy()));
+    List<TrafficPolicyLevel> levels = new ArrayList<>();
+    for (DestinationRule.TrafficPolicy policy : policies) {
+      if (policy != null) {
+        levels.add(new TrafficPolicyLevel(policy.outlierDetection(), locality(policy.loadBalancer())));
+        policy.portLevelSettings().forEach(level ->
+            levels.add(new TrafficPolicyLevel(level.outlierDetection(), locality(level.loadBalancer()))));
+      }
+    }
+    return levels.stream();
+  }
+
+  private static DestinationRule.LocalityLbSetting locality(DestinationRule.LoadBalancerSettings lb) {
+    return lb == null ? null : lb.localityLbSetting();
   }
 
   /**

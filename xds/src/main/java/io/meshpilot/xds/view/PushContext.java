@@ -48,11 +48,14 @@ public final class PushContext {
   private final Map<Workload, List<Service>> selectingWorkload = new ConcurrentHashMap<>();
 
   private record Workload(String namespace, Map<String, String> labels) {}
+  // Each proxy's own endpoint, looked up once per push (only when something asks: locality load balancing).
+  private final Map<Ref<Proxy>, Optional<Endpoint>> ownEndpoints = new ConcurrentHashMap<>();
   // Whether a changed DestinationRule shapes a Sidecar scope: asked once per scope, not per proxy.
   private final Map<RuleInScope, Boolean> ruleShapesScope = new ConcurrentHashMap<>();
 
   private record RuleInScope(ObjectKey rule, SidecarScope.Id scope) {}
   private volatile Set<String> headlessAddresses;
+  private final boolean trafficDistribution;
   private final TrafficConfigs traffic;
   private volatile DestinationRules destinationRules;
 
@@ -83,6 +86,7 @@ public final class PushContext {
         .collect(Collectors.toUnmodifiableSet());
     // one service per (hostname, namespace): oldest wins, Kubernetes beats ServiceEntry (§5.3)
     this.indexed = HostnameConflicts.resolve(all);
+    this.trafficDistribution = indexed.stream().anyMatch(s -> s.attributes().trafficDistribution() != 0);
     Map<String, List<Service>> selecting = new HashMap<>();
     for (Service service : indexed) {
       if (service.attributes().registry() == RegistryKind.KUBERNETES
@@ -173,6 +177,14 @@ public final class PushContext {
   /** The DestinationRule that applies to the service for this proxy, if any. */
   public Optional<AppliedDestinationRule> destinationRule(Proxy proxy, Service service) {
     return destinationRules().forProxy(proxy.namespace(), proxy.labels(), service);
+  }
+
+  /**
+   * True when some service prefers close endpoints ({@code trafficDistribution}): its endpoints are
+   * then ordered by closeness to each proxy.
+   */
+  public boolean trafficDistribution() {
+    return trafficDistribution;
   }
 
   /** How many services the registry held when this context was built. */
@@ -269,15 +281,35 @@ public final class PushContext {
     List<ServiceTarget> targets = new ArrayList<>();
     for (Service service : selecting(proxy.namespace(), proxy.labels())) {
       for (Port port : service.ports()) {
-        int targetPort = endpoints(service, port).stream()
-            .filter(e -> proxy.instanceIps().contains(e.address()))
-            .mapToInt(Endpoint::endpointPort)
-            .findFirst()
-            .orElse(port.port());
+        int targetPort = endpointAt(proxy, service, port).map(Endpoint::endpointPort).orElse(port.port());
         targets.add(new ServiceTarget(service, port, targetPort));
       }
     }
     return List.copyOf(targets);
+  }
+
+  /**
+   * The proxy's workload as the registry knows it: the endpoint at one of its addresses among the
+   * services selecting it, whose locality and topology labels come from the pod and its node (what
+   * istiod reads from the proxy's pod); empty when no service selects it.
+   */
+  public Optional<Endpoint> ownEndpoint(Proxy proxy) {
+    return ownEndpoints.computeIfAbsent(Ref.to(proxy), p -> {
+      for (Service service : selecting(proxy.namespace(), proxy.labels())) {
+        for (Port port : service.ports()) {
+          Optional<Endpoint> own = endpointAt(proxy, service, port);
+          if (own.isPresent()) {
+            return own;
+          }
+        }
+      }
+      return Optional.empty();
+    });
+  }
+
+  /** The endpoint of the service port at one of the proxy's addresses. */
+  private Optional<Endpoint> endpointAt(Proxy proxy, Service service, Port port) {
+    return endpoints(service, port).stream().filter(e -> proxy.instanceIps().contains(e.address())).findFirst();
   }
 
   private List<Service> selecting(String namespace, Map<String, String> labels) {

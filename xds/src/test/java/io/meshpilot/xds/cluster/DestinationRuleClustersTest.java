@@ -10,12 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.meshpilot.registry.ObjectKey;
+import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
+import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.dump.ConfigDumpJson;
 import io.meshpilot.xds.endpoint.EndpointGenerator;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.PushContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +53,43 @@ class DestinationRuleClustersTest {
   private List<Cluster> reviewsClusters() {
     return ClusterGenerator.outbound(CLIENT, mesh.push()).stream()
         .filter(c -> c.getName().endsWith("|" + REVIEWS)).toList();
+  }
+
+  private boolean localityWeighted(PushContext push) {
+    return ClusterGenerator.outbound(CLIENT, push).stream()
+        .filter(c -> c.getName().equals("outbound|9080||" + REVIEWS)).findFirst().orElseThrow()
+        .getCommonLbConfig().hasLocalityWeightedLbConfig();
+  }
+
+  @Test
+  void localityWeightedLbConfigComesWithDistributionOrWithFailoverThatApplies() {
+    mesh.withRules(destinationRule("shop", "reviews", """
+        host: reviews
+        trafficPolicy:
+          loadBalancer: {localityLbSetting: {failover: [{from: a, to: b}]}}
+        """));
+    assertThat(localityWeighted(mesh.push())).isFalse();
+
+    mesh.withRules(destinationRule("shop", "reviews", """
+        host: reviews
+        trafficPolicy:
+          outlierDetection: {consecutive5xxErrors: 3}
+          loadBalancer: {localityLbSetting: {failover: [{from: a, to: b}]}}
+        """));
+    assertThat(localityWeighted(mesh.push())).isTrue();
+  }
+
+  @Test
+  void theMeshLocalitySettingAndTrafficDistributionAlsoGiveLocalityWeights() {
+    LocalityLbSetting distribute = new LocalityLbSetting(
+        List.of(new LocalityLbSetting.Distribute("a/*", Map.of("a/*", 100))), null, null, true);
+    assertThat(localityWeighted(mesh.push())).isFalse();
+    assertThat(localityWeighted(mesh.push(MeshSettings.defaults().withLocalityLbSetting(distribute)))).isTrue();
+
+    // PreferClose forces failover by network, region and zone, as istiod's GetEffectiveLbSetting
+    mesh.with(new ServiceBuilder(service("shop", "reviews", "10.0.0.1", port("http", 9080), port("grpc", 9090)))
+        .editSpec().withTrafficDistribution("PreferClose").endSpec().build());
+    assertThat(localityWeighted(mesh.push())).isTrue();
   }
 
   @Test

@@ -71,7 +71,7 @@ public final class MeshFixture {
     return PushContext.create(served, MeshSettings.defaults().withOutboundTrafficPolicy(policy), "v1");
   }
 
-  /** A push with these mesh settings (MeshConfig read from {@code --mesh-config}). */
+  /** A push with these mesh settings. */
   public PushContext push(MeshSettings settings) {
     return PushContext.create(served, settings, "v1");
   }
@@ -86,6 +86,14 @@ public final class MeshFixture {
   /** A REDIRECT-mode sidecar in {@code ns} without workload labels. */
   public static Proxy sidecar(String ns, String ip) {
     return sidecar(ns, ip, Map.of(), InterceptionMode.REDIRECT);
+  }
+
+  /** A REDIRECT-mode sidecar in {@code ns} running in this locality ({@code region/zone/subzone}). */
+  public static Proxy sidecarIn(String ns, String ip, String locality) {
+    String dnsDomain = ns + ".svc.cluster.local";
+    String id = "client." + ns;
+    return new Proxy("sidecar", ip, id, dnsDomain, ns, Map.of(), List.of(ip), "Kubernetes", "1.31.0",
+        InterceptionMode.REDIRECT, "", "sidecar~" + ip + "~" + id + "~" + dnsDomain, false, locality);
   }
 
   public static Proxy sidecar(String ns, String ip, Map<String, String> labels, InterceptionMode mode) {

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +51,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * DestinationRule policies as real Envoy enforces them, over SotW and Delta ADS, in interception
  * mode NONE: subset clusters reach only their labelled endpoints, consistent hashing keeps a user
  * on one backend, outlier detection ejects a failing backend, a connection pool overflows into
- * Envoy's counter, and TLS is originated to a backend signed by the tests' CA. Subset and hash
+ * Envoy's counter, TLS is originated to a backend signed by the tests' CA, and locality failover
+ * keeps traffic in the proxy's locality until its endpoints there are unhealthy. Subset and hash
  * traffic enters through a static listener whose routes name the subset cluster and carry the
  * hash policy {@link HashPolicies} gives routes (VirtualService routing is not part of this).
  */
@@ -210,6 +213,52 @@ class DestinationRuleE2ETest {
         .allSatisfy((name, value) -> assertThat(value).isZero());
   }
 
+  /**
+   * With outlier detection set, locality failover is on: Envoy sends everything to the endpoint in
+   * its own locality, and to the other locality once that one is unhealthy.
+   */
+  @Test
+  void envoyPrefersItsLocalityAndFailsOverWhenItsEndpointsAreUnhealthy() throws Exception {
+    int workloadPort = freePort();
+    track(HttpBackend.start("geo-east", "127.0.0.101", workloadPort));
+    track(HttpBackend.start("geo-west", "127.0.0.102", workloadPort));
+    Map<String, String> pods = Map.of("geo-east", "127.0.0.101", "geo-west", "127.0.0.102");
+    Map<String, String> localities = Map.of("geo-east", "us-east1.a", "geo-west", "eu-west1.a");
+    workload("geo", pods, workloadPort, localities, Set.of(), "v1");
+    traffic = TrafficFixture.rules(List.of(destinationRule(NS, "geo", """
+        host: geo
+        trafficPolicy:
+          outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}
+        """)));
+    MeshDiscovery discovery = track(MeshDiscovery.start(TrafficFixture.withTraffic(registry, () -> traffic),
+        MeshSettings.defaults(), PushSettings.defaults(), new InetSocketAddress("127.0.0.1", 0)));
+    SidecarNode node = SidecarNode.of("client-east", NS, "127.0.0.1")
+        .withLabels(Map.of("app", "client", "topology.istio.io/locality", "us-east1.a"))
+        .withInterceptionMode(SidecarNode.InterceptionMode.NONE);
+    EnvoyProcess envoy = track(EnvoyProcess.start(EnvoyBootstrap.forSidecar(node)
+        .withAds(EnvoyBootstrap.AdsMode.DELTA, new InetSocketAddress("127.0.0.1", discovery.port())))
+        .awaitLive());
+    String geoHost = "geo." + NS + ".svc.cluster.local";
+    await().atMost(AT_MOST).until(() -> get(PORT, geoHost, Map.of()).contains("served-by"));
+
+    Set<String> local = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      local.add(servedBy(get(PORT, geoHost, Map.of())));
+    }
+    assertThat(local).as(envoy::diagnostics).containsExactly("geo-east");
+
+    // the local endpoint turns not ready: it is sent UNHEALTHY, and its priority has no healthy host left
+    workload("geo", pods, workloadPort, localities, Set.of("geo-east"), "v1");
+    await().atMost(AT_MOST).until(() -> servedBy(get(PORT, geoHost, Map.of())).equals("geo-west"));
+    Set<String> failedOver = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      failedOver.add(servedBy(get(PORT, geoHost, Map.of())));
+    }
+    assertThat(failedOver).as(envoy::diagnostics).containsExactly("geo-west");
+    assertThat(envoy.stats("update_rejected")).as(envoy::diagnostics)
+        .allSatisfy((name, value) -> assertThat(value).isZero());
+  }
+
   /** Routes by Host: {@code v2} to the reviews v2 subset, {@code hash} to reviews with the rule's hash policy. */
   private static String entryListener(int port, PushContext push) throws Exception {
     Proxy client = MeshFixture.sidecar(NS, "127.0.0.1");
@@ -237,6 +286,15 @@ class DestinationRuleE2ETest {
 
   /** A Service on {@link #PORT}, its ready pods (name → IP, with these versions) and their slice. */
   private void workload(String app, Map<String, String> pods, int workloadPort, String... versions) {
+    workload(app, pods, workloadPort, Map.of(), Set.of(), versions);
+  }
+
+  /**
+   * A Service on {@link #PORT}, its pods (name → IP, with these versions and, where given, a
+   * {@code topology.istio.io/locality} label) and their slice, where the {@code notReady} pods are not ready.
+   */
+  private void workload(String app, Map<String, String> pods, int workloadPort, Map<String, String> localities,
+      Set<String> notReady, String... versions) {
     registry.upsert("test", new ServiceBuilder().withNewMetadata().withName(app).withNamespace(NS)
         .withCreationTimestamp("2026-11-01T09:00:00Z").endMetadata()
         .withNewSpec().withType("ClusterIP").withClusterIP("10.96.1." + (10 + app.length()))
@@ -247,13 +305,17 @@ class DestinationRuleE2ETest {
     int i = 0;
     for (var pod : new java.util.TreeMap<>(pods).entrySet()) {
       String version = versions[Math.min(i++, versions.length - 1)];
+      Map<String, String> labels = new HashMap<>(Map.of("app", app, "version", version));
+      if (localities.containsKey(pod.getKey())) {
+        labels.put("topology.istio.io/locality", localities.get(pod.getKey()));
+      }
       registry.upsert("test", new PodBuilder().withNewMetadata().withName(pod.getKey()).withNamespace(NS)
-          .withLabels(Map.of("app", app, "version", version)).endMetadata()
+          .withLabels(labels).endMetadata()
           .withNewSpec().withServiceAccountName(app).endSpec()
           .withNewStatus().withPodIP(pod.getValue()).addNewPodIP(pod.getValue())
           .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
       slice.addToEndpoints(new EndpointBuilder().withAddresses(pod.getValue())
-          .withNewConditions().withReady(true).endConditions()
+          .withNewConditions().withReady(!notReady.contains(pod.getKey())).endConditions()
           .withNewTargetRef().withKind("Pod").withName(pod.getKey()).withNamespace(NS).endTargetRef().build());
     }
     registry.upsert("test", slice.build());

@@ -14,6 +14,14 @@ final class GrpcProxies {
     return workload(ns, ip, Map.of());
   }
 
+  /** A client pod in {@code ns} running in this locality ({@code region/zone/subzone}). */
+  static Proxy clientIn(String ns, String ip, String locality) {
+    String dnsDomain = ns + ".svc.cluster.local";
+    String id = "app-0." + ns;
+    return new Proxy("sidecar", ip, id, dnsDomain, ns, Map.of(), List.of(ip), "Kubernetes", "1.31.0",
+        InterceptionMode.REDIRECT, "grpc", "sidecar~" + ip + "~" + id + "~" + dnsDomain, false, locality);
+  }
+
   /** A workload in {@code ns} with labels, e.g. one that runs an {@code XdsServerBuilder} server. */
   static Proxy workload(String ns, String ip, Map<String, String> labels) {
     String dnsDomain = ns + ".svc.cluster.local";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.util.Collections;
 import java.util.Map;
@@ -38,6 +39,25 @@ class ProxyParserTest {
     assertThat(proxy.istioVersion()).isEqualTo("1.30.0");
     assertThat(proxy.interceptionMode()).isEqualTo(InterceptionMode.NONE);
     assertThat(proxy.proxyless()).isFalse();
+  }
+
+  @Test
+  void localityComesFromTopologyLabelsThenTheLocalityLabelThenTheNode() throws InvalidProxyException {
+    String id = "sidecar~10.0.0.9~p.shop~shop.svc.cluster.local";
+    Locality nodeLocality = Locality.newBuilder().setRegion("node-r").setZone("node-z").build();
+    Value topology = Value.newBuilder().setStructValue(Struct.newBuilder()
+        .putFields("topology.kubernetes.io/region", text("us-east1"))
+        .putFields("topology.kubernetes.io/zone", text("us-east1-b"))).build();
+    Value localityLabel = Value.newBuilder().setStructValue(Struct.newBuilder()
+        .putFields("istio-locality", text("eu-west1.a.rack1"))).build();
+
+    assertThat(ProxyParser.parse(node(id, Map.of("LABELS", topology)).toBuilder().setLocality(nodeLocality).build())
+        .locality()).isEqualTo("us-east1/us-east1-b/");
+    assertThat(ProxyParser.parse(node(id, Map.of("LABELS", localityLabel)).toBuilder().setLocality(nodeLocality)
+        .build()).locality()).isEqualTo("eu-west1/a/rack1");
+    assertThat(ProxyParser.parse(node(id, Map.of()).toBuilder().setLocality(nodeLocality).build()).locality())
+        .isEqualTo("node-r/node-z/");
+    assertThat(ProxyParser.parse(node(id, Map.of())).locality()).isEmpty();
   }
 
   @Test
