@@ -135,7 +135,8 @@ final class OutboundClusters {
     HttpOptions http = HttpOptions.forProtocol(port.protocol());
     try {
       ClusterPolicy.apply(cluster, http, policy, UpstreamDefaults.of(push.settings()),
-          EndpointHealth.supportsUnhealthy(service), LocalityLbPolicy.of(policy, service, push.settings().localityLbSetting()));
+          EndpointHealth.supportsUnhealthy(service),
+          LocalityLbPolicy.of(policy, service, push.settings().localityLbSetting()));
     } catch (RuntimeException e) {
       refused.add(new Conflict(rule.object(), "cluster " + cluster.getName() + " not generated, left out: "
           + e.getMessage()));
