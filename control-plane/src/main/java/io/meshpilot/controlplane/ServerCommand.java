@@ -67,7 +67,9 @@ final class ServerCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(names = "--mesh-config", paramLabel = "FILE",
-      description = "Istio MeshConfig YAML (outboundTrafficPolicy.mode, defaultServiceExportTo, rootNamespace, trustDomain).")
+      description = "Istio MeshConfig YAML (outboundTrafficPolicy.mode, defaultServiceExportTo, "
+          + "defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, rootNamespace, trustDomain, connectTimeout, "
+          + "tcpKeepalive, defaultHttpRetryPolicy).")
   Path meshConfig;
 
   @Option(names = "--domain-suffix", defaultValue = "cluster.local", description = "Kubernetes cluster domain (default: ${DEFAULT-VALUE}).")

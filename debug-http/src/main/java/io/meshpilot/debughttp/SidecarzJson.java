@@ -42,6 +42,10 @@ final class SidecarzJson {
       if (scope.outboundTrafficPolicy() == OutboundTrafficPolicy.ALLOW_ANY) {
         json.name("mode").string("ALLOW_ANY");
       }
+      // istiod's scope carries the Sidecar's policy as written, its egressProxy with it
+      if (scope.egressProxy().isPresent()) {
+        json.name("egressProxy").tree(SPEC.valueToTree(scope.egressProxy().get()));
+      }
       json.endObject();
       json.name("services");
       services(json, scope.services());

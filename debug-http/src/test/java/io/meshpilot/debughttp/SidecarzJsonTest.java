@@ -60,6 +60,18 @@ class SidecarzJsonTest {
     assertGolden("port-specific", PushContext.create(registry, MeshSettings.defaults(), "2024-05-01T10:20:30Z/7"));
   }
 
+  @Test
+  void anEgressProxyIsPartOfTheScopesPolicy() throws IOException {
+    registry.setTrafficConfigs(new TrafficConfigs(List.of(), List.of(), List.of(sidecar("shop", "default", """
+        egress:
+        - hosts: ["./*", "pay/*"]
+        outboundTrafficPolicy:
+          mode: ALLOW_ANY
+          egressProxy: {host: billing.pay.svc.cluster.local, subset: v1, port: {number: 8080}}
+        """))));
+    assertGolden("egress-proxy", PushContext.create(registry, MeshSettings.defaults(), "2024-05-01T10:20:30Z/7"));
+  }
+
   private void assertGolden(String name, PushContext push) throws IOException {
     Proxy proxy = new Proxy("sidecar", "10.1.0.5", "web-1.shop", "shop.svc.cluster.local", "shop",
         Map.of("app", "web"), List.of("10.1.0.5"), "Kubernetes", "1.31.0", InterceptionMode.REDIRECT, "",

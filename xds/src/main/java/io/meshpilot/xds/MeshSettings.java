@@ -1,9 +1,12 @@
 package io.meshpilot.xds;
 
+import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
 import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The mesh-wide settings config generation depends on, read once at start-up.
@@ -22,6 +25,10 @@ import java.util.Objects;
  * @param localityLbSetting MeshConfig {@code localityLbSetting}: the locality load balancing of
  *     clusters whose DestinationRule sets none; istiod's default {@code {enabled: true}} (failover
  *     then still needs the rule's outlierDetection)
+ * @param tcpKeepalive MeshConfig {@code tcpKeepalive}: SO_KEEPALIVE on every outbound, inbound and
+ *     passthrough cluster's upstream connections, each field a DestinationRule's overrides; none by default
+ * @param defaultHttpRetryPolicy MeshConfig {@code defaultHttpRetryPolicy}: the retry policy of HTTP
+ *     routes without their own; empty for istiod's built-in one
  */
 public record MeshSettings(
     OutboundTrafficPolicy outboundTrafficPolicy,
@@ -31,7 +38,9 @@ public record MeshSettings(
     String rootNamespace,
     List<String> defaultDestinationRuleExportTo,
     List<String> defaultVirtualServiceExportTo,
-    LocalityLbSetting localityLbSetting) {
+    LocalityLbSetting localityLbSetting,
+    Optional<TcpKeepalive> tcpKeepalive,
+    Optional<HttpRetry> defaultHttpRetryPolicy) {
   /** istiod's root namespace when MeshConfig names none. */
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
@@ -50,13 +59,15 @@ public record MeshSettings(
     defaultVirtualServiceExportTo = defaultVirtualServiceExportTo == null || defaultVirtualServiceExportTo.isEmpty()
         ? List.of("*") : List.copyOf(defaultVirtualServiceExportTo);
     localityLbSetting = localityLbSetting == null ? DEFAULT_LOCALITY_LB : localityLbSetting;
+    tcpKeepalive = tcpKeepalive == null ? Optional.empty() : tcpKeepalive;
+    defaultHttpRetryPolicy = defaultHttpRetryPolicy == null ? Optional.empty() : defaultHttpRetryPolicy;
   }
 
   /** Settings with istiod's root namespace and DestinationRule and VirtualService visibility defaults. */
   public MeshSettings(OutboundTrafficPolicy outboundTrafficPolicy, List<String> defaultServiceExportTo,
       String domainSuffix, Duration connectTimeout) {
     this(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, DEFAULT_ROOT_NAMESPACE,
-        List.of("*"), List.of("*"), DEFAULT_LOCALITY_LB);
+        List.of("*"), List.of("*"), DEFAULT_LOCALITY_LB, Optional.empty(), Optional.empty());
   }
 
   /** istiod's defaults. */
@@ -67,18 +78,40 @@ public record MeshSettings(
   /** These settings with another outbound traffic policy. */
   public MeshSettings withOutboundTrafficPolicy(OutboundTrafficPolicy policy) {
     return new MeshSettings(policy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
+        defaultHttpRetryPolicy);
   }
 
   /** These settings with another root namespace. */
   public MeshSettings withRootNamespace(String namespace) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, namespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
+        defaultHttpRetryPolicy);
   }
 
   /** These settings with another mesh-wide locality load balancing setting. */
   public MeshSettings withLocalityLbSetting(LocalityLbSetting setting) {
     return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
-        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, setting);
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, setting, tcpKeepalive, defaultHttpRetryPolicy);
+  }
+
+  /** These settings with another upstream connect timeout (MeshConfig {@code connectTimeout}). */
+  public MeshSettings withConnectTimeout(Duration timeout) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, timeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive,
+        defaultHttpRetryPolicy);
+  }
+
+  /** These settings with a mesh-wide TCP keepalive (MeshConfig {@code tcpKeepalive}), or none. */
+  public MeshSettings withTcpKeepalive(Optional<TcpKeepalive> keepalive) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, keepalive,
+        defaultHttpRetryPolicy);
+  }
+
+  /** These settings with a default HTTP retry policy (MeshConfig {@code defaultHttpRetryPolicy}), or istiod's. */
+  public MeshSettings withDefaultHttpRetryPolicy(Optional<HttpRetry> retry) {
+    return new MeshSettings(outboundTrafficPolicy, defaultServiceExportTo, domainSuffix, connectTimeout, rootNamespace,
+        defaultDestinationRuleExportTo, defaultVirtualServiceExportTo, localityLbSetting, tcpKeepalive, retry);
   }
 }

@@ -28,9 +28,9 @@ import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.ResourceSource;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.AppliedDestinationRule;
+import io.meshpilot.xds.view.InboundConnectionPools;
 import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
-import io.meshpilot.xds.view.SidecarScope;
 import io.meshpilot.xds.view.ServiceTarget;
 import io.meshpilot.xds.view.SidecarIngress;
 import io.meshpilot.xds.view.SidecarScope;
@@ -60,6 +60,7 @@ public final class XdsResources implements ResourceSource {
   private static final Logger LOG = LoggerFactory.getLogger(XdsResources.class);
 
   private static final String VIRTUAL_SERVICE = "VirtualService";
+  private static final String DESTINATION_RULE = "DestinationRule";
 
   private volatile PushContext current;
   private volatile PushContext previous;
@@ -91,7 +92,10 @@ public final class XdsResources implements ResourceSource {
    * deleted service must leave its config), or names a service in its own namespace (its inbound
    * side); when a changed Sidecar is the one its scope comes from now or came from before; when a
    * changed VirtualService shapes its routes now or did before (visible in its namespace, directly
-   * or as a delegate of one that is); and for any other changed Istio config.
+   * or as a delegate of one that is); when a changed DestinationRule applies, now or before, to a
+   * service in its Sidecar scope (as istiod's SidecarScope depends on it: exportTo and the
+   * namespace lookup order decide) or to the service its inbound cluster serves; and for any other
+   * changed Istio config.
    */
   @Override
   public boolean affects(PushRequest request, Proxy proxy) {
@@ -113,8 +117,13 @@ public final class XdsResources implements ResourceSource {
             || (before != null && before.virtualServices().shapes(config, namespace))) {
           return true;
         }
+      } else if (config.kind().equals(DESTINATION_RULE)) {
+        if (shapedBy(config, pushNow, now, proxy)
+            || (before != null && shapedBy(config, before, then.orElseThrow(), proxy))) {
+          return true;
+        }
       } else {
-        return true; // DestinationRules: every proxy, until their generator scopes them
+        return true;
       }
     }
     String ownDomain = "." + namespace + ".svc.";
@@ -127,6 +136,10 @@ public final class XdsResources implements ResourceSource {
     return false;
   }
 
+  /** True when the DestinationRule shapes the proxy's outbound config (its scope) or its inbound clusters. */
+  private static boolean shapedBy(ObjectKey rule, PushContext push, SidecarScope scope, Proxy proxy) {
+    return push.destinationRuleShapes(rule, scope) || push.destinationRuleShapesInbound(rule, proxy);
+  }
 
   @Override
   public ResourceSet generate(Proxy proxy, XdsType type, Set<String> names) {
@@ -176,17 +189,17 @@ public final class XdsResources implements ResourceSource {
     List<TargetKey> targets = hasIngress ? List.of()
         : push.serviceTargets(proxy).stream().map(t -> TargetKey.of(t, push)).toList();
     TracingTags tracing = type == XdsType.LISTENER ? TracingTags.of(proxy) : null;
-    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress, tracing),
-        () -> ResourcePart.of(build.get()));
+    return push.cache().get(new OwnKey(type, proxy.interceptionMode(), targets, hasIngress, ingress,
+        push.sidecarScope(proxy).inboundConnectionPools(), tracing), () -> ResourcePart.of(build.get()));
   }
 
   /**
-   * A proxy's own part depends on its interception mode and either its service targets or, when
-   * its Sidecar has ingress listeners, those as it serves them; its listeners also on its tracing
-   * tags (null for clusters).
+   * A proxy's own part depends on its interception mode, either its service targets or, when its
+   * Sidecar has ingress listeners, those as it serves them, the connection pools its Sidecar sets
+   * on inbound clusters, and, for its listeners, its tracing tags (null for clusters).
    */
   private record OwnKey(XdsType type, InterceptionMode mode, List<TargetKey> targets, boolean hasIngress,
-      List<SidecarIngress> ingress, TracingTags tracing) {}
+      List<SidecarIngress> ingress, InboundConnectionPools pools, TracingTags tracing) {}
 
   /** A service target and the DestinationRule whose connection pool its inbound cluster takes (or null). */
   private record TargetKey(Ref<Service> service, int port, int targetPort, AppliedDestinationRule rule) {

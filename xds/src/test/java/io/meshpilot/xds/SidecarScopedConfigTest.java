@@ -128,6 +128,31 @@ class SidecarScopedConfigTest {
   }
 
   @Test
+  void unknownDestinationsGoToTheSidecarsEgressProxyInsteadOfPassthrough() throws Exception {
+    registry.sidecar("shop", "local-only", "2024-01-01T00:00:00Z", """
+        egress: [{hosts: ["./*", "pay/*"]}]
+        outboundTrafficPolicy:
+          mode: ALLOW_ANY
+          egressProxy: {host: billing.pay.svc.cluster.local, subset: v1, port: {number: 8080}}
+        """);
+    advance();
+    Proxy shop = MeshFixture.sidecar("shop", "10.0.0.1");
+    String egress = "outbound|8080|v1|billing.pay.svc.cluster.local";
+
+    assertThat(catchAll(shop)).isEqualTo(egress);
+    TcpProxy fallthrough = listener(shop, "0.0.0.0_9080").getDefaultFilterChain().getFilters(0).getTypedConfig()
+        .unpack(TcpProxy.class);
+    assertThat(fallthrough.getCluster()).isEqualTo(egress);
+    assertThat(fallthrough.getStatPrefix()).isEqualTo(egress);
+    RouteConfiguration route = (RouteConfiguration) resources.messages(shop, XdsType.ROUTE, Set.of("9080")).getFirst();
+    VirtualHost allowAny = route.getVirtualHostsList().getLast();
+    assertThat(allowAny.getName()).isEqualTo("allow_any");
+    assertThat(allowAny.getRoutes(0).getRoute().getCluster()).isEqualTo(egress);
+    // other namespaces keep PassthroughCluster
+    assertThat(catchAll(MeshFixture.sidecar("pay", "10.0.0.2"))).isEqualTo("PassthroughCluster");
+  }
+
+  @Test
   void proxiesOfOneSidecarShareTheBuiltPartsAndOthersOfTheNamespaceDoNot() {
     registry.sidecar("shop", "web", "2024-01-01T00:00:00Z", """
         workloadSelector: {labels: {app: web}}
@@ -183,9 +208,6 @@ class SidecarScopedConfigTest {
     PushRequest namespaceSidecar = PushRequest.configs(Set.of(TrafficRegistry.key("shop", "local-only")));
     assertThat(resources.affects(namespaceSidecar, db)).isTrue();
     assertThat(resources.affects(namespaceSidecar, pay)).isFalse();
-    // other Istio kinds are scoped by their own generators: pushed
-    assertThat(resources.affects(PushRequest.configs(Set.of(new io.meshpilot.registry.ObjectKey(
-        "DestinationRule", "pay", "billing"))), web)).isTrue();
   }
 
   @Test

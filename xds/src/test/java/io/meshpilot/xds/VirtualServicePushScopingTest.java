@@ -75,9 +75,9 @@ class VirtualServicePushScopingTest {
   }
 
   @Test
-  void otherConfigKindsReachEveryProxyUntilTheirGeneratorsScopeThem() {
+  void configKindsWithoutScopingReachEveryProxy() {
     XdsResources resources = new XdsResources(push(TrafficConfigs.EMPTY));
 
-    assertThat(resources.affects(changed(new ObjectKey("DestinationRule", "team", "reviews")), elsewhere)).isTrue();
+    assertThat(resources.affects(changed(new ObjectKey("EnvoyFilter", "team", "reviews")), elsewhere)).isTrue();
   }
 }

@@ -3,14 +3,19 @@ package io.meshpilot.controlplane.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
 import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
+import io.meshpilot.xds.Knobs;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +64,72 @@ public final class MeshConfigLoader {
         root.path("rootNamespace").asText(""), root.path("trustDomain").asText(""),
         stringList(root, "defaultDestinationRuleExportTo", origin),
         stringList(root, "defaultVirtualServiceExportTo", origin),
-        localityLbSetting(root, origin));
+        localityLbSetting(root, origin), connectTimeout(root, origin), tcpKeepalive(root, origin),
+        defaultHttpRetryPolicy(root, origin));
+  }
+
+  /** istiod's ValidateConnectTimeout: at least 1 ms, at most 1 h, in whole milliseconds. */
+  private static Duration connectTimeout(JsonNode root, String origin) throws IOException {
+    JsonNode node = root.path("connectTimeout");
+    if (node.isMissingNode() || node.isNull()) {
+      return MeshConfig.DEFAULT_CONNECT_TIMEOUT;
+    }
+    Duration timeout = duration(node.asText(), "connectTimeout", origin);
+    if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0
+        || timeout.toNanos() % 1_000_000 != 0) {
+      throw new IOException(origin + ": connectTimeout must be between 1ms and 1h in whole milliseconds, got \""
+          + node.asText() + "\"");
+    }
+    return timeout;
+  }
+
+  private static Optional<TcpKeepalive> tcpKeepalive(JsonNode root, String origin) throws IOException {
+    Optional<TcpKeepalive> keepalive = bind(root, "tcpKeepalive", TcpKeepalive.class, origin);
+    if (keepalive.isPresent()) {
+      durationOrNull(keepalive.get().time(), "tcpKeepalive.time", origin);
+      durationOrNull(keepalive.get().interval(), "tcpKeepalive.interval", origin);
+      if (keepalive.get().probes() != null && keepalive.get().probes() < 0) {
+        throw new IOException(origin + ": tcpKeepalive.probes cannot be negative");
+      }
+    }
+    return keepalive;
+  }
+
+  private static Optional<HttpRetry> defaultHttpRetryPolicy(JsonNode root, String origin) throws IOException {
+    Optional<HttpRetry> retry = bind(root, "defaultHttpRetryPolicy", HttpRetry.class, origin);
+    if (retry.isPresent()) {
+      if (retry.get().attempts() != null && retry.get().attempts() < 0) {
+        throw new IOException(origin + ": defaultHttpRetryPolicy.attempts cannot be negative");
+      }
+      durationOrNull(retry.get().perTryTimeout(), "defaultHttpRetryPolicy.perTryTimeout", origin);
+      durationOrNull(retry.get().backoff(), "defaultHttpRetryPolicy.backoff", origin);
+    }
+    return retry;
+  }
+
+  /** The field bound as Istio's API record; an unknown or mistyped field fails naming it. */
+  private static <T> Optional<T> bind(JsonNode root, String field, Class<T> type, String origin) throws IOException {
+    JsonNode node = root.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return Optional.empty();
+    }
+    try {
+      // like istiod's protobuf JSON reader, the mapper refuses fields it does not know
+      return Optional.of(YAML.treeToValue(node, type));
+    } catch (JsonProcessingException e) {
+      throw new IOException(origin + ": " + field + " is not valid: " + e.getOriginalMessage());
+    }
+  }
+
+  private static void durationOrNull(String value, String field, String origin) throws IOException {
+    if (value != null) {
+      duration(value, field, origin);
+    }
+  }
+
+  private static Duration duration(String value, String field, String origin) throws IOException {
+    return Knobs.parseDuration(value).orElseThrow(() -> new IOException(origin + ": " + field
+        + " is not a duration (e.g. \"10s\", \"1.5s\"), got \"" + value + "\""));
   }
 
   /**

@@ -3,9 +3,13 @@ package io.meshpilot.controlplane.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings.TcpKeepalive;
 import io.meshpilot.registry.networking.DestinationRule.LocalityLbSetting;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
+import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +35,44 @@ class MeshConfigLoaderTest {
         "mesh-root", "example.org"));
     // the root namespace decides whose selector-less Sidecar applies mesh-wide
     assertThat(mesh.toMeshSettings("cluster.local").rootNamespace()).isEqualTo("mesh-root");
+  }
+
+  @Test
+  void readsTheUpstreamDefaultsIstiodGivesEveryClusterAndRoute() throws IOException {
+    MeshConfig mesh = MeshConfigLoader.parse("""
+        connectTimeout: 2.5s
+        tcpKeepalive: {probes: 3, time: 600s, interval: 75s}
+        defaultHttpRetryPolicy: {attempts: 4, retryOn: "5xx,gateway-error", perTryTimeout: 2s, backoff: 25ms}
+        """, "mesh.yaml");
+
+    MeshSettings settings = mesh.toMeshSettings("cluster.local");
+    assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(settings.tcpKeepalive()).contains(new TcpKeepalive(3, "600s", "75s"));
+    assertThat(settings.defaultHttpRetryPolicy())
+        .contains(new HttpRetry(4, "2s", "5xx,gateway-error", null, null, "25ms"));
+  }
+
+  @Test
+  void withoutThemIstiodsUpstreamDefaultsApply() throws IOException {
+    MeshSettings settings = MeshConfigLoader.parse("trustDomain: example.org", "mesh.yaml")
+        .toMeshSettings("cluster.local");
+
+    assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.tcpKeepalive()).isEmpty();
+    assertThat(settings.defaultHttpRetryPolicy()).isEmpty();
+  }
+
+  @Test
+  void badUpstreamDefaultsFailNamingTheField() {
+    assertThatThrownBy(() -> MeshConfigLoader.parse("connectTimeout: 2h", "mesh.yaml"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("mesh.yaml: connectTimeout must be between 1ms and 1h in whole milliseconds, got \"2h\"");
+    assertThatThrownBy(() -> MeshConfigLoader.parse("tcpKeepalive: {time: often}", "mesh.yaml"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("mesh.yaml: tcpKeepalive.time is not a duration (e.g. \"10s\", \"1.5s\"), got \"often\"");
+    assertThatThrownBy(() -> MeshConfigLoader.parse("defaultHttpRetryPolicy: {attemps: 3}", "mesh.yaml"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("mesh.yaml: defaultHttpRetryPolicy is not valid: Unrecognized field \"attemps\"");
   }
 
   @Test

@@ -18,8 +18,9 @@ public record Sidecar(WorkloadSelector workloadSelector, List<IngressListener> i
   /** A listener port and protocol as Sidecar writes them ({@code number}, {@code protocol}, {@code name}). */
   public record SidecarPort(Integer number, String protocol, String name, Integer targetPort) {}
 
+  /** {@code tls} terminates TLS on the port (istiod honours it only with ENABLE_TLS_ON_SIDECAR_INGRESS). */
   public record IngressListener(SidecarPort port, String bind, String captureMode, String defaultEndpoint,
-      DestinationRule.ConnectionPoolSettings connectionPool) {}
+      DestinationRule.ConnectionPoolSettings connectionPool, ServerTlsSettings tls) {}
 
   /** Egress hosts are {@code namespace/dnsName}: {@code ./*}, {@code * /*} (no space), {@code ~/*}, {@code ns/host}. */
   public record EgressListener(SidecarPort port, String bind, String captureMode, List<String> hosts) {

@@ -60,7 +60,12 @@ public record VirtualService(List<String> hosts, List<String> gateways, List<Htt
 
   public record RegexRewrite(String match, String rewrite) {}
 
-  public record HttpRetry(Integer attempts, String perTryTimeout, String retryOn, Boolean retryRemoteLocalities) {}
+  /**
+   * {@code HTTPRetry}; {@code backoff} is Envoy's base interval between retries,
+   * {@code retryIgnorePreviousHosts} (default true) whether a retry avoids the hosts already tried.
+   */
+  public record HttpRetry(Integer attempts, String perTryTimeout, String retryOn, Boolean retryRemoteLocalities,
+      Boolean retryIgnorePreviousHosts, String backoff) {}
 
   public record HttpFaultInjection(Delay delay, Abort abort) {
     public record Delay(String fixedDelay, Percent percentage, Integer percent) {}

@@ -17,7 +17,7 @@ import java.util.Set;
 final class ProtoJsonForm {
   private static final Set<String> DURATIONS = Set.of("timeout", "perTryTimeout", "connectTimeout", "idleTimeout",
       "maxConnectionDuration", "time", "interval", "baseEjectionTime", "ttl", "duration", "fixedDelay", "maxAge",
-      "warmupDurationSecs");
+      "warmupDurationSecs", "backoff");
   private static final Set<String> INT64S = Set.of("tableSize", "minimumRingSize");
 
   private ProtoJsonForm() {}

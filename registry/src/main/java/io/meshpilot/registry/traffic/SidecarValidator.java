@@ -99,6 +99,7 @@ public final class SidecarValidator {
     }
     defaultEndpoint(ingress.defaultEndpoint(), path + ".defaultEndpoint", findings);
     TrafficRules.oneOf(path + ".captureMode", ingress.captureMode(), CAPTURE_MODES, findings);
+    ServerTlsValidator.sidecarIngress(ingress.tls(), port.protocol(), path + ".tls", findings);
     TrafficRules.connectionPool(ingress.connectionPool(), path + ".connectionPool", findings);
     if (ingress.connectionPool() != null && ingress.connectionPool().http() != null
         && !Protocol.parse(nonNull(port.protocol())).isHttp()) {

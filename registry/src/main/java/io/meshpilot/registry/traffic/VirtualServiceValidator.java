@@ -473,6 +473,7 @@ public final class VirtualServiceValidator {
       findings.error(path, "http retry policy configured when attempts are set to 0 (disabled)");
     }
     duration(retries.perTryTimeout(), path + ".perTryTimeout", findings);
+    duration(retries.backoff(), path + ".backoff", findings);
     if (!isEmpty(retries.retryOn())) {
       for (String policy : retries.retryOn().split(",", -1)) {
         if (!RETRY_ON.contains(policy) && !isHttpStatus(policy)) {

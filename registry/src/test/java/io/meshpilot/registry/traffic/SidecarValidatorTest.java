@@ -28,6 +28,8 @@ class SidecarValidatorTest {
       "{outboundTrafficPolicy: {mode: REGISTRY_ONLY}}",
       "{outboundTrafficPolicy: {mode: ALLOW_ANY, egressProxy: {host: egress.istio-system.svc.cluster.local, port: {number: 443}}}}",
       "{inboundConnectionPool: {http: {http1MaxPendingRequests: 100}}}",
+      "{ingress: [{port: {number: 8443, protocol: HTTPS, name: https}, defaultEndpoint: '127.0.0.1:8080', tls: {mode: SIMPLE, serverCertificate: /etc/certs/cert.pem, privateKey: /etc/certs/key.pem}}]}",
+      "{ingress: [{port: {number: 8443, protocol: TLS}, tls: {mode: MUTUAL, serverCertificate: /c.pem, privateKey: /k.pem, caCertificates: /ca.pem, caCrl: /crl.pem}}]}",
   })
   void accepts(String spec) {
     assertThat(validate(spec).errors()).isEmpty();
@@ -61,6 +63,12 @@ class SidecarValidatorTest {
       egress proxy needs ALLOW_ANY         | {outboundTrafficPolicy: {mode: REGISTRY_ONLY, egressProxy: {host: e.example.com, port: {number: 443}}}} | sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode
       egress proxy needs a port            | {outboundTrafficPolicy: {mode: ALLOW_ANY, egressProxy: {host: e.example.com}}} | sidecar: egress_proxy port must be non-nil
       outbound mode is an enum             | {outboundTrafficPolicy: {mode: SOMETIMES}}                             | spec.outboundTrafficPolicy.mode: unknown value "SOMETIMES"
+      ingress tls is not ISTIO_MUTUAL      | {ingress: [{port: {number: 8443, protocol: HTTPS}, tls: {mode: ISTIO_MUTUAL}}]} | spec.ingress[0].tls.mode: configuration is invalid: cannot set mode to ISTIO_MUTUAL in sidecar ingress tls
+      ingress tls has no credentialName    | {ingress: [{port: {number: 8443, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: c}}]} | sidecar: credentialName is not currently supported
+      ingress tls needs a TLS port         | {ingress: [{port: {number: 8080, protocol: HTTP}, tls: {mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem}}]} | server cannot have TLS settings for non HTTPS/TLS ports
+      SIMPLE needs a certificate           | {ingress: [{port: {number: 8443, protocol: HTTPS}, tls: {mode: SIMPLE, privateKey: /k.pem}}]} | SIMPLE TLS requires a server certificate
+      MUTUAL needs a client CA bundle      | {ingress: [{port: {number: 8443, protocol: HTTPS}, tls: {mode: MUTUAL, serverCertificate: /c.pem, privateKey: /k.pem}}]} | MUTUAL TLS requires a client CA bundle
+      SIMPLE takes no CRL                  | {ingress: [{port: {number: 8443, protocol: HTTPS}, tls: {mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem, caCrl: /crl.pem}}]} | CRL is not supported with SIMPLE TLS
       """)
   void rejects(String rule, String spec, String error) {
     assertThat(validate(spec).errors()).as(rule).anySatisfy(e -> assertThat(e).contains(error));
@@ -71,6 +79,7 @@ class SidecarValidatorTest {
       duplicated egress hosts            | {egress: [{hosts: ['./*', 'shop/a.example.com']}]}                     | duplicated egress host: shop/a.example.com
       star-star with other hosts         | {egress: [{hosts: ['*/*', 'istio-system/*']}]}                         | `*/*` host select all resources, no other hosts can be added
       a selector without labels          | {workloadSelector: {}, egress: [{hosts: ['./*']}]}                     | will be applied to all services in namespace
+      unknown ingress tls cipher suites  | {ingress: [{port: {number: 8443, protocol: HTTPS}, tls: {mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem, cipherSuites: [AES128-SHA, FAST-CIPHER]}}]} | ignoring invalid cipher suites: [FAST-CIPHER]
       """)
   void warnsButAccepts(String rule, String spec, String warning) {
     Validation validation = validate(spec);

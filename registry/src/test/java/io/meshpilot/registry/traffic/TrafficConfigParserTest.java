@@ -52,10 +52,10 @@ class TrafficConfigParserTest {
   @Test
   void unknownFieldsAreSkippedAndNamedByTheirPath() throws Exception {
     ParsedConfig<?> parsed = Specs.parse(IstioKind.VIRTUAL_SERVICE,
-        "{hosts: [r], color: blue, http: [{route: [{destination: {host: r}, shade: 1}], retries: {attempts: 2, backoff: 1s}}]}");
+        "{hosts: [r], color: blue, http: [{route: [{destination: {host: r}, shade: 1}], retries: {attempts: 2, jitter: 1s}}]}");
 
     assertThat(parsed.unknownFields()).containsExactly(
-        "spec.color", "spec.http[0].retries.backoff", "spec.http[0].route[0].shade");
+        "spec.color", "spec.http[0].retries.jitter", "spec.http[0].route[0].shade");
     assertThat(((VirtualService) parsed.config().spec()).http().get(0).retries().attempts()).isEqualTo(2);
   }
 

@@ -69,6 +69,7 @@ class VirtualServiceValidatorTest {
       retry attempts are not negative       | {hosts: [r], http: [{route: [{destination: {host: r}}], retries: {attempts: -1}}]} | spec.http[0].retries.attempts: attempts cannot be negative
       retryOn names known policies          | {hosts: [r], http: [{route: [{destination: {host: r}}], retries: {attempts: 2, retryOn: 'sometimes'}}]} | "sometimes" is not a valid retryOn policy
       per-try timeouts are durations        | {hosts: [r], http: [{route: [{destination: {host: r}}], retries: {attempts: 2, perTryTimeout: 0s}}]} | spec.http[0].retries.perTryTimeout: duration must be greater than 1ms
+      retry backoff is a duration           | {hosts: [r], http: [{route: [{destination: {host: r}}], retries: {attempts: 2, backoff: 100us}}]} | spec.http[0].retries.backoff: duration must be greater than 1ms
       fault needs abort or delay            | {hosts: [r], http: [{route: [{destination: {host: r}}], fault: {}}]} | HTTP fault injection must have an abort and/or a delay
       fault percentages are in range        | {hosts: [r], http: [{route: [{destination: {host: r}}], fault: {abort: {httpStatus: 503, percentage: {value: 101}}}}]} | percentage 101.0 is neither 0.0, nor in range [0.0001, 100.0]
       abort status is an HTTP status        | {hosts: [r], http: [{route: [{destination: {host: r}}], fault: {abort: {httpStatus: 99}}}]} | spec.http[0].fault.abort.httpStatus: HTTP status 99 is not in range 200-599

@@ -8,10 +8,11 @@ import io.meshpilot.xds.conflict.GeneratedResource;
 import io.meshpilot.xds.conflict.GenerationConflicts;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
+import io.meshpilot.xds.view.InboundConnectionPools;
 import io.meshpilot.xds.view.PushContext;
 import io.meshpilot.xds.view.ScopedServices;
 import io.meshpilot.xds.view.SidecarIngress;
-import java.time.Duration;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,9 +29,11 @@ import java.util.Set;
  * first and reports the other to {@link GenerationConflicts}.
  */
 public final class ClusterGenerator {
-  /** A special cluster depends on its name and the connect timeout only. */
-  /** A special cluster by name (InboundPassthroughCluster with the proxy's IP families) and connect timeout. */
-  private record SpecialKey(String name, Duration connectTimeout) {}
+  /**
+   * A special cluster by name (InboundPassthroughCluster with the proxy's IP families), connect
+   * timeout and (passthrough ones) the mesh's keepalive.
+   */
+  private record SpecialKey(String name, UpstreamDefaults mesh) {}
 
   private ClusterGenerator() {}
 
@@ -45,7 +48,7 @@ public final class ClusterGenerator {
    * outbound clusters, BlackHoleCluster and PassthroughCluster. Every proxy of a scope shares them.
    */
   public static List<Cluster> outbound(Proxy proxy, PushContext push) {
-    Duration connectTimeout = push.settings().connectTimeout();
+    UpstreamDefaults mesh = UpstreamDefaults.of(push.settings());
     List<Cluster> clusters = new ArrayList<>();
     Map<String, Service> owners = new HashMap<>(); // cluster name -> the service that built it
     Set<Conflict> conflicts = new HashSet<>();
@@ -75,10 +78,10 @@ public final class ClusterGenerator {
       }
     }
     GenerationConflicts.shared().replace(new GeneratedResource("CDS", "outbound", proxy.namespace()), conflicts);
-    clusters.add(push.cache().get(new SpecialKey("BlackHoleCluster", connectTimeout),
-        () -> SpecialClusters.blackHole(connectTimeout)));
-    clusters.add(push.cache().get(new SpecialKey("PassthroughCluster", connectTimeout),
-        () -> SpecialClusters.passthrough(connectTimeout)));
+    clusters.add(push.cache().get(new SpecialKey("BlackHoleCluster", mesh),
+        () -> SpecialClusters.blackHole(mesh.connectTimeout())));
+    clusters.add(push.cache().get(new SpecialKey("PassthroughCluster", mesh),
+        () -> SpecialClusters.passthrough(mesh)));
     return List.copyOf(dedupe(clusters));
   }
 
@@ -88,20 +91,21 @@ public final class ClusterGenerator {
    */
   public static List<Cluster> inbound(Proxy proxy, PushContext push) {
     boolean captured = proxy.interceptionMode() != InterceptionMode.NONE;
-    Duration connectTimeout = push.settings().connectTimeout();
+    UpstreamDefaults mesh = UpstreamDefaults.of(push.settings());
     List<Cluster> clusters = new ArrayList<>();
-    if (!push.sidecarScope(proxy).ingress().isEmpty()) {
-      SidecarIngress.of(push.sidecarScope(proxy), proxy)
-          .forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress, push.serviceTargets(proxy),
-              connectTimeout, push.destinationRules())));
+    SidecarScope scope = push.sidecarScope(proxy);
+    InboundConnectionPools pools = scope.inboundConnectionPools();
+    if (!scope.ingress().isEmpty()) {
+      SidecarIngress.of(scope, proxy).forEach(ingress -> clusters.add(InboundClusters.forIngress(ingress,
+          push.serviceTargets(proxy), mesh, push.destinationRules(), pools)));
     } else if (captured) {
-      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), connectTimeout, push.destinationRules()));
+      clusters.addAll(InboundClusters.build(push.serviceTargets(proxy), mesh, push.destinationRules(), pools));
     }
     if (captured) {
       boolean ipv4 = proxy.ipv4();
       boolean ipv6 = proxy.ipv6();
       clusters.add(push.cache().get(new SpecialKey("InboundPassthroughCluster" + (ipv4 ? "/v4" : "") + (ipv6 ? "/v6" : ""),
-          connectTimeout), () -> SpecialClusters.inboundPassthrough(connectTimeout, ipv4, ipv6)));
+          mesh), () -> SpecialClusters.inboundPassthrough(mesh, ipv4, ipv6)));
     }
     return List.copyOf(dedupe(clusters));
   }

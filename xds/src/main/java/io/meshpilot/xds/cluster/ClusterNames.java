@@ -1,5 +1,7 @@
 package io.meshpilot.xds.cluster;
 
+import io.meshpilot.xds.OutboundTrafficPolicy;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.Optional;
 
 /**
@@ -12,6 +14,22 @@ public final class ClusterNames {
   public static final String INBOUND_PASSTHROUGH = "InboundPassthroughCluster";
 
   private ClusterNames() {}
+
+  /**
+   * Where a scope's proxies send what matches no service (istiod's catch-all chains and
+   * {@code allow_any} route): PassthroughCluster under ALLOW_ANY, or the cluster of its Sidecar's
+   * {@code egressProxy} (istiod's GetDestinationCluster: its port and subset, the host as written);
+   * BlackHoleCluster under REGISTRY_ONLY.
+   */
+  public static String catchAll(SidecarScope scope) {
+    if (scope.outboundTrafficPolicy() != OutboundTrafficPolicy.ALLOW_ANY) {
+      return BLACK_HOLE;
+    }
+    return scope.egressProxy()
+        .map(proxy -> outbound(proxy.port() == null || proxy.port().number() == null ? 0 : proxy.port().number(),
+            proxy.subset(), proxy.host()))
+        .orElse(PASSTHROUGH);
+  }
 
   /** {@code outbound|<port>||<hostname>}, the default (subset-less) cluster of a service port. */
   public static String outbound(int port, String hostname) {

@@ -6,9 +6,7 @@ import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
-import io.envoyproxy.envoy.config.cluster.v3.UpstreamConnectionOptions;
 import io.envoyproxy.envoy.config.core.v3.RuntimeDouble;
-import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.envoyproxy.envoy.type.v3.Percent;
 import io.meshpilot.registry.networking.DestinationRule.ConnectionPoolSettings;
 import io.meshpilot.registry.networking.DestinationRule.ConsistentHash;
@@ -35,10 +33,11 @@ final class ClusterPolicy {
    * @param cluster the cluster built so far (type, connect timeout, defaults)
    * @param http its HTTP protocol options so far
    * @param policy the merged policy for this cluster, or {@code null}
+   * @param mesh MeshConfig's connect timeout and TCP keepalive, which the policy's override
    * @param service the cluster's service: whether it sends unhealthy endpoints decides the panic threshold
    * @param locality the cluster's effective locality load balancing (rule, service preference or mesh), if any
    */
-  static void apply(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, Duration meshConnectTimeout,
+  static void apply(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy, UpstreamDefaults mesh,
       Service service, Optional<LocalityLbPolicy> locality) {
     boolean supportsUnhealthy = EndpointHealth.supportsUnhealthy(service);
     ConnectionPoolSettings pool = policy == null || policy.connectionPool() == null
@@ -46,7 +45,7 @@ final class ClusterPolicy {
     if (shouldUpgradeToHttp2(pool)) {
       http.http2();
     }
-    connectionPool(cluster, http, pool, meshConnectTimeout);
+    connectionPool(cluster, http, pool, mesh);
     if (policy != null && policy.outlierDetection() != null) {
       outlierDetection(cluster, policy.outlierDetection(), EndpointHealth.forcesUnhealthy(service));
     }
@@ -62,11 +61,13 @@ final class ClusterPolicy {
     }
   }
 
-  /** An inbound cluster takes only the connection pool of the policy (no upgrade, LB, outlier or TLS). */
-  static void applyInbound(Cluster.Builder cluster, HttpOptions http, TrafficPolicy policy,
-      Duration meshConnectTimeout) {
-    connectionPool(cluster, http, policy == null || policy.connectionPool() == null
-        ? new ConnectionPoolSettings(null, null) : policy.connectionPool(), meshConnectTimeout);
+  /**
+   * An inbound cluster takes only a connection pool (no upgrade, LB, outlier or TLS): its
+   * DestinationRule's or its Sidecar's, else ({@code null}) istiod's default one.
+   */
+  static void applyInbound(Cluster.Builder cluster, HttpOptions http, ConnectionPoolSettings pool,
+      UpstreamDefaults mesh) {
+    connectionPool(cluster, http, pool == null ? new ConnectionPoolSettings(null, null) : pool, mesh);
   }
 
   /**
@@ -83,7 +84,7 @@ final class ClusterPolicy {
   }
 
   private static void connectionPool(Cluster.Builder cluster, HttpOptions http, ConnectionPoolSettings pool,
-      Duration meshConnectTimeout) {
+      UpstreamDefaults mesh) {
     CircuitBreakers.Thresholds.Builder threshold = ClusterDefaults.thresholds();
     String idleTimeout = null;
     int maxRequestsPerConnection = 0;
@@ -104,7 +105,7 @@ final class ClusterPolicy {
       maxRequestsPerConnection = settings.maxRequestsPerConnection() == null ? 0 : settings.maxRequestsPerConnection();
       maxConcurrentStreams = settings.maxConcurrentStreams() == null ? 0 : settings.maxConcurrentStreams();
     }
-    cluster.setConnectTimeout(Durations.fromNanos(meshConnectTimeout.toNanos()));
+    mesh.apply(cluster);
     ConnectionPoolSettings.Tcp tcp = pool.tcp();
     if (tcp != null) {
       if (tcp.connectTimeout() != null) {
@@ -118,8 +119,8 @@ final class ClusterPolicy {
         idleTimeout = tcp.idleTimeout();
       }
       if (tcp.tcpKeepalive() != null) {
-        cluster.setUpstreamConnectionOptions(UpstreamConnectionOptions.newBuilder()
-            .setTcpKeepalive(keepalive(tcp.tcpKeepalive())));
+        // field by field over the mesh's, as istiod's applyTCPKeepalive
+        UpstreamDefaults.keepalive(cluster, tcp.tcpKeepalive(), "connectionPool.tcp.tcpKeepalive");
       }
     }
     cluster.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(threshold));
@@ -142,22 +143,6 @@ final class ClusterPolicy {
     if (settings != null && Boolean.TRUE.equals(settings.useClientProtocol())) {
       http.useDownstreamProtocol();
     }
-  }
-
-  /** SO_KEEPALIVE with the OS defaults, overridden by the fields the rule sets (whole seconds). */
-  private static TcpKeepalive keepalive(ConnectionPoolSettings.TcpKeepalive settings) {
-    TcpKeepalive.Builder keepalive = TcpKeepalive.newBuilder();
-    if (positive(settings.probes())) {
-      keepalive.setKeepaliveProbes(UInt32Value.of(settings.probes()));
-    }
-    if (settings.time() != null) {
-      keepalive.setKeepaliveTime(UInt32Value.of((int) duration("tcpKeepalive.time", settings.time()).getSeconds()));
-    }
-    if (settings.interval() != null) {
-      keepalive.setKeepaliveInterval(
-          UInt32Value.of((int) duration("tcpKeepalive.interval", settings.interval()).getSeconds()));
-    }
-    return keepalive.build();
   }
 
   /**

@@ -48,12 +48,12 @@ final class OutboundClusters {
 
   /**
    * Everything the clusters of a service port are built from: the service and port, the DNS family
-   * the proxy resolves with, the connect timeout, for DNS services (whose endpoints are inlined)
+   * the proxy resolves with, the mesh's connect timeout and keepalive, for DNS services (whose endpoints are inlined)
    * the endpoint list, and the DestinationRule that applies, by value (a push after a change to
    * another rule, or to a VirtualService, finds these clusters unchanged). EDS clusters do not
    * depend on endpoints at all.
    */
-  private record Key(Ref<Service> service, int port, Cluster.DnsLookupFamily family, Duration connectTimeout,
+  private record Key(Ref<Service> service, int port, Cluster.DnsLookupFamily family, UpstreamDefaults mesh,
       Ref<List<Endpoint>> inlinedEndpoints, AppliedDestinationRule rule) {}
 
   /**
@@ -71,7 +71,7 @@ final class OutboundClusters {
   static Built build(Service service, Port port, Proxy proxy, PushContext push) {
     boolean dns = service.resolution() == Resolution.DNS_LB || service.resolution() == Resolution.DNS_ROUND_ROBIN_LB;
     AppliedDestinationRule rule = push.destinationRule(proxy, service).orElse(null);
-    Key key = new Key(Ref.to(service), port.port(), lookupFamily(proxy), timeout(push),
+    Key key = new Key(Ref.to(service), port.port(), lookupFamily(proxy), UpstreamDefaults.of(push.settings()),
         dns ? Ref.to(push.endpoints(service, port)) : null, rule);
     return push.cache().get(key, () -> generate(service, port, proxy, push, rule));
   }
@@ -133,7 +133,7 @@ final class OutboundClusters {
       List<Conflict> refused) {
     HttpOptions http = HttpOptions.forProtocol(port.protocol());
     try {
-      ClusterPolicy.apply(cluster, http, policy, timeout(push), service,
+      ClusterPolicy.apply(cluster, http, policy, UpstreamDefaults.of(push.settings()), service,
           LocalityLbPolicy.of(policy, service, push.settings().localityLbSetting()));
     } catch (RuntimeException e) {
       refused.add(new Conflict(rule.object(), "cluster " + cluster.getName() + " not generated, left out: "

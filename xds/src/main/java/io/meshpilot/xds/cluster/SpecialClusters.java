@@ -27,8 +27,8 @@ final class SpecialClusters {
         .build();
   }
 
-  static Cluster passthrough(Duration connectTimeout) {
-    return passthroughBuilder(ClusterNames.PASSTHROUGH, connectTimeout).build();
+  static Cluster passthrough(UpstreamDefaults mesh) {
+    return passthroughBuilder(ClusterNames.PASSTHROUGH, mesh).build();
   }
 
   /**
@@ -36,14 +36,14 @@ final class SpecialClusters {
    * bound to {@value #INBOUND_SOURCE} ({@value #INBOUND_SOURCE_V6} for an IPv6-only proxy; a dual-stack
    * proxy gets the IPv6 one as an extra source address, and Envoy picks by the destination's family).
    */
-  static Cluster inboundPassthrough(Duration connectTimeout, boolean ipv4, boolean ipv6) {
+  static Cluster inboundPassthrough(UpstreamDefaults mesh, boolean ipv4, boolean ipv6) {
     BindConfig.Builder bind = BindConfig.newBuilder().setSourceAddress(SocketAddress.newBuilder()
         .setAddress(ipv4 ? INBOUND_SOURCE : INBOUND_SOURCE_V6).setPortValue(0));
     if (ipv4 && ipv6) {
       bind.addExtraSourceAddresses(ExtraSourceAddress.newBuilder()
           .setAddress(SocketAddress.newBuilder().setAddress(INBOUND_SOURCE_V6).setPortValue(0)));
     }
-    return passthroughBuilder(ClusterNames.PASSTHROUGH, connectTimeout)
+    return passthroughBuilder(ClusterNames.PASSTHROUGH, mesh)
         .setName(ClusterNames.INBOUND_PASSTHROUGH)
         .setUpstreamBindConfig(bind)
         .build();
@@ -56,9 +56,14 @@ final class SpecialClusters {
         .build();
   }
 
-  /** istiod's default passthrough cluster: no common_lb_config, unlike the clusters of services. */
-  private static Cluster.Builder passthroughBuilder(String name, Duration connectTimeout) {
-    return ClusterDefaults.cluster(name, Cluster.DiscoveryType.ORIGINAL_DST, connectTimeout)
+  /**
+   * istiod's default passthrough cluster: no common_lb_config, unlike the clusters of services, and
+   * the default connection pool (the mesh's connect timeout and keepalive).
+   */
+  private static Cluster.Builder passthroughBuilder(String name, UpstreamDefaults mesh) {
+    Cluster.Builder cluster = ClusterDefaults.cluster(name, Cluster.DiscoveryType.ORIGINAL_DST, mesh.connectTimeout());
+    mesh.apply(cluster);
+    return cluster
         .clearCommonLbConfig()
         .putTypedExtensionProtocolOptions(ClusterDefaults.PROTOCOL_OPTIONS_KEY,
             ClusterDefaults.passthroughProtocolOptions());

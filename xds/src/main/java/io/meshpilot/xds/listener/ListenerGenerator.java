@@ -1,6 +1,7 @@
 package io.meshpilot.xds.listener;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.InterceptionMode;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.view.PushContext;
@@ -33,7 +34,8 @@ public final class ListenerGenerator {
   public static List<Listener> outbound(Proxy proxy, PushContext push) {
     List<Listener> listeners = new ArrayList<>(OutboundListeners.build(proxy, push, RESERVED_PORTS));
     if (proxy.interceptionMode() != InterceptionMode.NONE) {
-      listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(), push.sidecarScope(proxy).outboundTrafficPolicy()));
+      listeners.add(VirtualOutboundListener.build(proxy.interceptionMode(),
+          ClusterNames.catchAll(push.sidecarScope(proxy))));
     }
     return List.copyOf(listeners);
   }

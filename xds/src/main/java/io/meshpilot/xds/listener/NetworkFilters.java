@@ -13,7 +13,6 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.meshpilot.registry.model.Protocol;
-import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.route.ConfigMetadata;
 import java.util.List;
@@ -87,17 +86,12 @@ final class NetworkFilters {
     return Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(hcm)).build();
   }
 
-  /** PassthroughCluster under ALLOW_ANY, BlackHoleCluster under REGISTRY_ONLY. */
-  static String catchAllCluster(OutboundTrafficPolicy policy) {
-    return policy == OutboundTrafficPolicy.ALLOW_ANY ? ClusterNames.PASSTHROUGH : ClusterNames.BLACK_HOLE;
-  }
-
   /**
-   * {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked).
-   * istiod gives this default chain an empty match.
+   * {@code PassthroughFilterChain}: non-HTTP bytes on an HTTP port still pass (or are blocked), to
+   * the scope's catch-all cluster ({@link ClusterNames#catchAll}). istiod gives this default chain an
+   * empty match.
    */
-  static FilterChain passthroughChain(OutboundTrafficPolicy policy) {
-    String cluster = catchAllCluster(policy);
+  static FilterChain passthroughChain(String cluster) {
     return FilterChain.newBuilder()
         .setName(PASSTHROUGH_CHAIN)
         .setFilterChainMatch(FilterChainMatch.getDefaultInstance())

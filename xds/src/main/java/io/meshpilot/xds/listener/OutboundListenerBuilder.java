@@ -7,7 +7,6 @@ import io.envoyproxy.envoy.config.listener.v3.AdditionalAddress;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.meshpilot.xds.OutboundTrafficPolicy;
 import java.util.Optional;
 
 /**
@@ -21,7 +20,11 @@ final class OutboundListenerBuilder {
 
   private OutboundListenerBuilder() {}
 
-  static Listener build(OutboundSlot slot, OutboundTrafficPolicy policy, TracingTags tracing) {
+  /**
+   * @param catchAll the cluster of the default chain ({@link io.meshpilot.xds.cluster.ClusterNames#catchAll})
+   * @param tracing the proxy's tracing tags, for the HTTP connection manager
+   */
+  static Listener build(OutboundSlot slot, String catchAll, TracingTags tracing) {
     boolean captured = slot.captured();
     Listener.Builder listener = Listener.newBuilder()
         .setName(slot.name())
@@ -70,7 +73,7 @@ final class OutboundListenerBuilder {
         listener.setDefaultFilterChain(tcp);
       }
     } else if (sniff || listener.getFilterChainsCount() > 1 || route.isEmpty()) {
-      listener.setDefaultFilterChain(NetworkFilters.passthroughChain(policy));
+      listener.setDefaultFilterChain(NetworkFilters.passthroughChain(catchAll));
     }
     return listener.build();
   }

@@ -66,7 +66,7 @@ final class OutboundListeners {
         owners.conflicts);
     TracingTags tracing = TracingTags.of(proxy);
     return slots.all().stream()
-        .map(slot -> OutboundListenerBuilder.build(slot, scope.outboundTrafficPolicy(), tracing))
+        .map(slot -> OutboundListenerBuilder.build(slot, ClusterNames.catchAll(scope), tracing))
         .sorted(Comparator.comparing(Listener::getName))
         .toList();
   }

@@ -5,7 +5,6 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.InterceptionMode;
 
@@ -19,8 +18,8 @@ final class VirtualOutboundListener {
 
   private VirtualOutboundListener() {}
 
-  static Listener build(InterceptionMode mode, OutboundTrafficPolicy policy) {
-    String catchAll = NetworkFilters.catchAllCluster(policy);
+  /** @param catchAll the cluster unmatched connections go to ({@link ClusterNames#catchAll}) */
+  static Listener build(InterceptionMode mode, String catchAll) {
     Listener.Builder listener = Listener.newBuilder()
         .setName(NAME)
         .setAddress(NetworkFilters.address(OutboundListenerBuilder.WILDCARD, PORT))

@@ -8,18 +8,24 @@ import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.Prev
 import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Route retry policies as istiod builds them ({@code route/retry.ConvertPolicy}): without a
- * VirtualService policy, 2 attempts on connect-failure, refused-stream, unavailable, cancelled and
- * retriable-status-codes, retrying another host (not when the route hashes to one host);
- * {@code attempts: 0} turns retries off; status codes in {@code retryOn} become
- * {@code retriable_status_codes}.
+ * Route retry policies as istiod builds them ({@code route/retry.ConvertPolicy}): a route without a
+ * VirtualService policy takes MeshConfig {@code defaultHttpRetryPolicy}, else istiod's default of
+ * 2 attempts on connect-failure, refused-stream, unavailable, cancelled and retriable-status-codes,
+ * retrying another host (not when the route hashes to one host); {@code attempts: 0} turns retries
+ * off; status codes in {@code retryOn} become {@code retriable_status_codes}; {@code backoff} is the
+ * base interval of {@code retry_back_off}. Compared by value, so it can key cached routes.
+ *
+ * @param meshDefault MeshConfig {@code defaultHttpRetryPolicy}, empty for istiod's built-in default
  */
-public final class RetryPolicies {
+public record RetryPolicies(Optional<HttpRetry> meshDefault) {
   static final String DEFAULT_RETRY_ON = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
+  /** istiod's policies when MeshConfig sets no {@code defaultHttpRetryPolicy}. */
+  public static final RetryPolicies ISTIO_DEFAULT = new RetryPolicies(Optional.empty());
 
   private static final RetryPolicy.RetryHostPredicate PREVIOUS_HOSTS = RetryPolicy.RetryHostPredicate.newBuilder()
       .setName("envoy.retry_host_predicates.previous_hosts")
@@ -38,23 +44,38 @@ public final class RetryPolicies {
       411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503,
       504, 505, 506, 507, 508, 510, 511);
 
-  private RetryPolicies() {}
+  public RetryPolicies {
+    Objects.requireNonNull(meshDefault, "meshDefault");
+  }
 
-  /** The policy without a VirtualService retry setting. */
-  public static RetryPolicy defaults() {
-    return DEFAULT;
+  /** The policies of a mesh whose MeshConfig sets this {@code defaultHttpRetryPolicy} (empty: none). */
+  public static RetryPolicies forMesh(Optional<HttpRetry> meshDefault) {
+    return meshDefault.isEmpty() ? ISTIO_DEFAULT : new RetryPolicies(meshDefault);
   }
 
   /**
-   * The policy for a VirtualService retry setting ({@code null}: the default), empty when retries
-   * are off.
+   * The policy of a service's default route (istiod's BuildDefaultHTTPOutboundRoute): the mesh
+   * default as for a route that does not hash, empty when it turns retries off.
+   */
+  public Optional<RetryPolicy> forDefaultRoute() {
+    return forRoute(null, false);
+  }
+
+  /**
+   * The policy for a VirtualService retry setting ({@code null}: the mesh default), empty when
+   * retries are off.
    *
    * @param consistentHash the route hashes requests to a host, so a retry must not pick another
    */
-  static Optional<RetryPolicy> of(HttpRetry in, boolean consistentHash) {
-    if (in == null) {
+  Optional<RetryPolicy> forRoute(HttpRetry in, boolean consistentHash) {
+    HttpRetry policy = in != null ? in : meshDefault.orElse(null);
+    if (policy == null) {
       return Optional.of(consistentHash ? DEFAULT_HASHED : DEFAULT);
     }
+    return convert(policy, consistentHash);
+  }
+
+  private static Optional<RetryPolicy> convert(HttpRetry in, boolean consistentHash) {
     if (in.attempts() == null || in.attempts() <= 0) {
       return Optional.empty();
     }
@@ -83,8 +104,18 @@ public final class RetryPolicies {
     if (in.perTryTimeout() != null && !in.perTryTimeout().isEmpty()) {
       out.setPerTryTimeout(ProtoDurations.parse(in.perTryTimeout()));
     }
+    if (in.retryIgnorePreviousHosts() != null) {
+      // set explicitly, it decides even for a hashing route, as in istiod
+      out.clearRetryHostPredicate();
+      if (in.retryIgnorePreviousHosts()) {
+        out.addRetryHostPredicate(PREVIOUS_HOSTS);
+      }
+    }
     if (Boolean.TRUE.equals(in.retryRemoteLocalities())) {
       out.setRetryPriority(PREVIOUS_PRIORITIES);
+    }
+    if (in.backoff() != null && !in.backoff().isEmpty()) {
+      out.setRetryBackOff(RetryPolicy.RetryBackOff.newBuilder().setBaseInterval(ProtoDurations.parse(in.backoff())));
     }
     return Optional.of(out.build());
   }

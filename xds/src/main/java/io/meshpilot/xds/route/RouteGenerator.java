@@ -45,11 +45,12 @@ public final class RouteGenerator {
   private static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
 
   /**
-   * A default virtual host depends on its service, port and domains (chosen per route), and on the
-   * hash policy its DestinationRule gives the default route (none for almost every service).
+   * A default virtual host depends on its service, port and domains (chosen per route), on the
+   * hash policy its DestinationRule gives the default route (none for almost every service), and
+   * on the mesh's default retry policy.
    */
   private record VirtualHostKey(Ref<Service> service, int port, List<String> domains,
-      Optional<RouteAction.HashPolicy> hash) {}
+      Optional<RouteAction.HashPolicy> hash, RetryPolicies retries) {}
 
   /** A VirtualService's virtual host: its name, domains and the (cached) routes it carries. */
   private record RoutedVirtualHostKey(String name, List<String> domains, Ref<List<Route>> routes) {}
@@ -57,10 +58,10 @@ public final class RouteGenerator {
   /**
    * A VirtualService's routes depend on its merged spec and metadata (by value, so an unchanged
    * VirtualService keeps its routes across config changes), the port, the proxy's route source and
-   * the client flavour.
+   * the client flavour, and the mesh's default retry policy.
    */
   private record RoutesKey(MeshVirtualService virtualService, int port, RouteSource source,
-      VirtualServiceRoutes.Client client, Optional<HashScope> hashes) {}
+      VirtualServiceRoutes.Client client, Optional<HashScope> hashes, RetryPolicies retries) {}
 
   /**
    * What the hash policies of a proxy's routes depend on when some DestinationRule hashes: the rules
@@ -75,7 +76,7 @@ public final class RouteGenerator {
     Optional<Integer> port = RouteNames.parsePort(routeName);
     if (port.isPresent()) {
       List<VirtualHost> hosts = new ArrayList<>(virtualHosts(routeName, port.get(), proxy, push));
-      hosts.add(CatchAllVirtualHost.of(push.sidecarScope(proxy).outboundTrafficPolicy()));
+      hosts.add(CatchAllVirtualHost.of(push.sidecarScope(proxy)));
       return configuration(routeName).addAllVirtualHosts(hosts).build();
     }
     return RouteNames.parseService(routeName)
@@ -110,14 +111,20 @@ public final class RouteGenerator {
   private static List<Route> routes(MeshVirtualService vs, int port, RouteSource source, Proxy proxy,
       PushContext push, VirtualServiceRoutes.Client client) {
     DestinationRules rules = push.destinationRules();
+    RetryPolicies retries = retries(push);
     if (!rules.hashing()) {
-      return push.cache().get(new RoutesKey(vs, port, source, client, Optional.empty()),
-          () -> VirtualServiceRoutes.build(vs, port, source, DestinationHashes.NONE, client));
+      return push.cache().get(new RoutesKey(vs, port, source, client, Optional.empty(), retries),
+          () -> VirtualServiceRoutes.build(vs, port, source, DestinationHashes.NONE, client, retries));
     }
     HashScope scope = new HashScope(Ref.to(rules), proxy.namespace(), rules.selecting(proxy.namespace(), proxy.labels()));
-    return push.cache().get(new RoutesKey(vs, port, source, client, Optional.of(scope)),
+    return push.cache().get(new RoutesKey(vs, port, source, client, Optional.of(scope), retries),
         () -> VirtualServiceRoutes.build(vs, port, source, destination -> hashPolicy(destination, port, proxy, push),
-            client));
+            client, retries));
+  }
+
+  /** The retry policies of the mesh (MeshConfig {@code defaultHttpRetryPolicy}). */
+  private static RetryPolicies retries(PushContext push) {
+    return RetryPolicies.forMesh(push.settings().defaultHttpRetryPolicy());
   }
 
   /** The hash policy the DestinationRule of a route destination gives it (the listen port when it names none). */
@@ -135,7 +142,7 @@ public final class RouteGenerator {
 
   /** A service's default route, with its DestinationRule's hash policy when it has one. */
   public static Route defaultRoute(Service service, int port, Proxy proxy, PushContext push) {
-    return DefaultRoute.of(service.hostname(), port, defaultHash(service, port, proxy, push));
+    return DefaultRoute.of(service.hostname(), port, defaultHash(service, port, proxy, push), retries(push));
   }
 
   /** The hash policy of a service's default route: its DestinationRule's, looked up only when some rule hashes. */
@@ -276,9 +283,10 @@ public final class RouteGenerator {
         return;
       }
       Optional<RouteAction.HashPolicy> hash = defaultHash(service, port, proxy, push);
+      RetryPolicies retries = retries(push);
       hosts.add(routes == null
-          ? push.cache().get(new VirtualHostKey(Ref.to(service), port, domains, hash),
-              () -> virtualHost(name, domains, List.of(DefaultRoute.of(service.hostname(), port, hash))))
+          ? push.cache().get(new VirtualHostKey(Ref.to(service), port, domains, hash, retries),
+              () -> virtualHost(name, domains, List.of(DefaultRoute.of(service.hostname(), port, hash, retries))))
           : push.cache().get(new RoutedVirtualHostKey(name, domains, Ref.to(routes)),
               () -> virtualHost(name, domains, routes)));
     }

@@ -47,18 +47,22 @@ public final class VirtualServiceRoutes {
 
   private VirtualServiceRoutes() {}
 
-  /** The routes, empty when none applies on this port and source. */
+  /**
+   * The routes, empty when none applies on this port and source.
+   *
+   * @param retries what a route without its own {@code retries} gets (the mesh's default)
+   */
   public static List<Route> build(MeshVirtualService vs, int listenPort, RouteSource source, DestinationHashes hashes,
-      Client client) {
+      Client client, RetryPolicies retries) {
     List<Route> out = new ArrayList<>();
     for (HttpRoute http : vs.spec().http()) {
       boolean catchAll = false;
       if (http.match().isEmpty()) {
-        translate(vs, http, null, listenPort, source, hashes, client).ifPresent(out::add);
+        translate(vs, http, null, listenPort, source, hashes, client, retries).ifPresent(out::add);
         catchAll = true;
       } else {
         for (HttpMatchRequest match : http.match()) {
-          Optional<Route> route = translate(vs, http, match, listenPort, source, hashes, client);
+          Optional<Route> route = translate(vs, http, match, listenPort, source, hashes, client, retries);
           if (route.isPresent()) {
             out.add(route.get());
             if (RouteMatches.isCatchAll(route.get())) {
@@ -76,7 +80,7 @@ public final class VirtualServiceRoutes {
   }
 
   private static Optional<Route> translate(MeshVirtualService vs, HttpRoute in, HttpMatchRequest match,
-      int listenPort, RouteSource source, DestinationHashes hashes, Client client) {
+      int listenPort, RouteSource source, DestinationHashes hashes, Client client, RetryPolicies retries) {
     if (match != null) {
       if (match.port() != null && match.port() != 0 && match.port() != listenPort) {
         return Optional.empty();
@@ -110,7 +114,7 @@ public final class VirtualServiceRoutes {
     } else if (in.directResponse() != null) {
       out.setDirectResponse(directResponse(in.directResponse()));
     } else {
-      out.setRoute(action(out, in, listenPort, headers.authority(), hashes, client));
+      out.setRoute(action(out, in, listenPort, headers.authority(), hashes, client, retries));
     }
     out.setDecorator(Decorator.newBuilder().setOperation(operation(out, vs.name(), listenPort)));
     RouteFilterConfigs.fault(in.fault()).ifPresent(f -> out.putTypedPerFilterConfig(RouteFilterConfigs.FAULT,
@@ -124,7 +128,7 @@ public final class VirtualServiceRoutes {
 
   @SuppressWarnings("deprecation") // max_grpc_timeout, as istiod sends it to sidecars
   private static RouteAction action(Route.Builder out, HttpRoute in, int listenPort, String headerAuthority,
-      DestinationHashes hashes, Client client) {
+      DestinationHashes hashes, Client client, RetryPolicies retries) {
     RouteAction.Builder action = RouteAction.newBuilder();
     com.google.protobuf.Duration timeout = in.timeout() == null || in.timeout().isEmpty()
         ? Durations.ZERO : ProtoDurations.parse(in.timeout());
@@ -197,7 +201,7 @@ public final class VirtualServiceRoutes {
       }
       action.setWeightedClusters(weighted);
     }
-    RetryPolicies.of(in.retries(), consistentHash).ifPresent(action::setRetryPolicy);
+    retries.forRoute(in.retries(), consistentHash).ifPresent(action::setRetryPolicy);
     return action.build();
   }
 

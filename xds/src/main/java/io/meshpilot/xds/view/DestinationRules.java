@@ -43,11 +43,15 @@ public final class DestinationRules {
   // Whether any rule may order endpoints by locality, and the failoverPriority labels rules name.
   private final boolean localityLoadBalancing;
   private final Set<String> failoverPriorityLabels;
+  // Each accepted rule's resolved host: where a change of the rule can make a difference.
+  private final Map<ObjectKey, String> hostByRule;
 
   private DestinationRules(String rootNamespace, Map<String, HostIndex> namespaceLocal,
       Map<String, HostIndex> exportedByNamespace, HostIndex rootNamespaceLocal,
-      Map<String, List<Consolidated>> selectorRulesByNamespace, boolean hashing, List<DestinationRule> rules) {
+      Map<String, List<Consolidated>> selectorRulesByNamespace, boolean hashing, List<DestinationRule> rules,
+      Map<ObjectKey, String> hostByRule) {
     this.rootNamespace = rootNamespace;
+    this.hostByRule = hostByRule;
     this.namespaceLocal = namespaceLocal;
     this.exportedByNamespace = exportedByNamespace;
     this.rootNamespaceLocal = rootNamespaceLocal;
@@ -74,10 +78,12 @@ public final class DestinationRules {
     Map<String, HostIndex> exported = new HashMap<>();
     HostIndex rootLocal = new HostIndex();
     Map<String, List<Consolidated>> selectors = new HashMap<>();
+    Map<ObjectKey, String> hosts = new HashMap<>();
     for (IstioConfig<DestinationRule> config : sorted) {
       String namespace = config.namespace();
       DestinationRule rule = config.spec();
       String host = fullyQualified(rule.host(), namespace, settings.domainSuffix());
+      hosts.put(config.meta().key(), host);
       // a rule with a selector is never exported to other namespaces
       Set<String> exportTo = rule.workloadSelector() == null ? Set.copyOf(rule.exportTo()) : Set.of(PRIVATE);
       Entry entry = new Entry(config.meta(), rule, host, exportTo);
@@ -98,7 +104,7 @@ public final class DestinationRules {
         .forEach(c -> selectors.computeIfAbsent(namespace, n -> new ArrayList<>()).add(c)));
     boolean hashing = sorted.stream().map(IstioConfig::spec).anyMatch(DestinationRules::hashes);
     return new DestinationRules(settings.rootNamespace(), local, exported, rootLocal, selectors, hashing,
-        sorted.stream().map(IstioConfig::spec).toList());
+        sorted.stream().map(IstioConfig::spec).toList(), Map.copyOf(hosts));
   }
 
   /**
@@ -140,6 +146,37 @@ public final class DestinationRules {
 
   private static DestinationRule.LocalityLbSetting locality(DestinationRule.LoadBalancerSettings lb) {
     return lb == null ? null : lb.localityLbSetting();
+  }
+
+  /**
+   * True when the rule {@code key} is merged into what some service of {@code scope} resolves to for
+   * the scope's proxies (istiod's SidecarScope config dependency on a DestinationRule): a rule
+   * exported only to its namespace is seen from there alone, and one with a workloadSelector by
+   * every proxy of its namespace that sees the host, whatever its labels. Only the services under
+   * the rule's host are looked at, so the cost is the host's, not the scope's.
+   */
+  public boolean shapes(ObjectKey key, SidecarScope scope) {
+    String host = hostByRule.get(key);
+    if (host == null) {
+      return false;
+    }
+    String namespace = scope.id().namespace();
+    if (!host.startsWith("*")) {
+      return scope.service(host).filter(service -> mergesIn(key, namespace, service)).isPresent();
+    }
+    String suffix = host.substring(1);
+    return scope.services().services().stream()
+        .filter(service -> service.hostname().endsWith(suffix))
+        .anyMatch(service -> mergesIn(key, namespace, service));
+  }
+
+  /** True when the rule {@code key} is part of the inbound rule of {@code service} (see {@link #forInbound}). */
+  public boolean shapesInbound(ObjectKey key, Service service) {
+    return hostByRule.containsKey(key) && forInbound(service).filter(r -> r.from().contains(key)).isPresent();
+  }
+
+  private boolean mergesIn(ObjectKey key, String namespace, Service service) {
+    return candidates(namespace, service).stream().anyMatch(c -> c.from.contains(key));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.meshpilot.xds.view;
 
+import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.ServiceRegistry;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Port;
@@ -49,6 +50,10 @@ public final class PushContext {
   private record Workload(String namespace, Map<String, String> labels) {}
   // Each proxy's own endpoint, looked up once per push (only when something asks: locality load balancing).
   private final Map<Ref<Proxy>, Optional<Endpoint>> ownEndpoints = new ConcurrentHashMap<>();
+  // Whether a changed DestinationRule shapes a Sidecar scope: asked once per scope, not per proxy.
+  private final Map<RuleInScope, Boolean> ruleShapesScope = new ConcurrentHashMap<>();
+
+  private record RuleInScope(ObjectKey rule, SidecarScope.Id scope) {}
   private volatile Set<String> headlessAddresses;
   private final boolean trafficDistribution;
   private final TrafficConfigs traffic;
@@ -149,6 +154,24 @@ public final class PushContext {
       destinationRules = rules;
     }
     return rules;
+  }
+
+  /**
+   * True when the DestinationRule {@code rule} shapes the outbound config of the proxies of this
+   * scope in this push (see {@link DestinationRules#shapes}); answered once per scope.
+   */
+  public boolean destinationRuleShapes(ObjectKey rule, SidecarScope scope) {
+    return ruleShapesScope.computeIfAbsent(new RuleInScope(rule, scope.id()),
+        k -> destinationRules().shapes(rule, scope));
+  }
+
+  /**
+   * True when the DestinationRule {@code rule} lends its connection pool to the inbound cluster of
+   * one of the services selecting the proxy (see {@link DestinationRules#forInbound}).
+   */
+  public boolean destinationRuleShapesInbound(ObjectKey rule, Proxy proxy) {
+    return selecting(proxy.namespace(), proxy.labels()).stream()
+        .anyMatch(service -> destinationRules().shapesInbound(rule, service));
   }
 
   /** The DestinationRule that applies to the service for this proxy, if any. */

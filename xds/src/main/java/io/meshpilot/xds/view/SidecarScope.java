@@ -3,6 +3,7 @@ package io.meshpilot.xds.view;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.registry.model.Service;
+import io.meshpilot.registry.networking.Destination;
 import io.meshpilot.registry.networking.IstioConfig;
 import io.meshpilot.registry.networking.Sidecar;
 import io.meshpilot.xds.OutboundTrafficPolicy;
@@ -103,6 +104,22 @@ public record SidecarScope(Id id, String name, Optional<IstioConfig<Sidecar>> co
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Where traffic to unknown destinations goes instead of PassthroughCluster: the Sidecar's
+   * {@code outboundTrafficPolicy.egressProxy}, only under ALLOW_ANY (as istiod reads it).
+   */
+  public Optional<Destination> egressProxy() {
+    if (outboundTrafficPolicy != OutboundTrafficPolicy.ALLOW_ANY) {
+      return Optional.empty();
+    }
+    return config.map(c -> c.spec().outboundTrafficPolicy()).map(Sidecar.OutboundTrafficPolicy::egressProxy);
+  }
+
+  /** The connection pools its Sidecar sets on inbound clusters ({@link InboundConnectionPools#NONE} without one). */
+  public InboundConnectionPools inboundConnectionPools() {
+    return config.map(c -> InboundConnectionPools.of(c.spec())).orElse(InboundConnectionPools.NONE);
   }
 
   /** True when the scope comes from this Sidecar. */

@@ -13,6 +13,9 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.Rejection;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
+import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.OutboundTrafficPolicy;
 import io.meshpilot.xds.cluster.MeshFixture;
 import io.meshpilot.xds.conflict.GenerationConflicts;
@@ -20,6 +23,7 @@ import io.meshpilot.xds.proxy.Proxy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,32 @@ class RouteGeneratorTest {
 
     assertThat(vhost(route("9080", sameNamespace), "db.example.internal:9080").getDomainsList())
         .containsExactly("db.example.internal", "db.example.internal.", "192.168.10.0/24");
+  }
+
+  @Test
+  void meshDefaultHttpRetryPolicyReplacesIstiodsOnDefaultRoutes() {
+    HttpRetry meshDefault = new HttpRetry(5, "1s", "5xx,503", null, null, "50ms");
+    Route route = vhost(RouteGenerator.generate("9080", sameNamespace,
+        mesh.push(MeshSettings.defaults().withDefaultHttpRetryPolicy(Optional.of(meshDefault)))), REVIEWS + ":9080")
+        .getRoutes(0);
+
+    RetryPolicy retry = route.getRoute().getRetryPolicy();
+    assertThat(retry.getNumRetries().getValue()).isEqualTo(5);
+    assertThat(retry.getRetryOn()).isEqualTo("5xx,retriable-status-codes");
+    assertThat(retry.getRetriableStatusCodesList()).containsExactly(503);
+    assertThat(retry.getPerTryTimeout()).isEqualTo(Durations.fromSeconds(1));
+    assertThat(retry.getRetryBackOff().getBaseInterval()).isEqualTo(Durations.fromMillis(50));
+    assertThat(retry.getRetryHostPredicate(0).getName()).isEqualTo("envoy.retry_host_predicates.previous_hosts");
+    assertThat(retry.getHostSelectionRetryMaxAttempts()).isEqualTo(5);
+  }
+
+  @Test
+  void meshDefaultWithoutAttemptsTurnsDefaultRouteRetriesOff() {
+    Route route = vhost(RouteGenerator.generate("9080", sameNamespace, mesh.push(MeshSettings.defaults()
+        .withDefaultHttpRetryPolicy(Optional.of(new HttpRetry(0, null, null, null, null, null))))), REVIEWS + ":9080")
+        .getRoutes(0);
+
+    assertThat(route.getRoute().hasRetryPolicy()).isFalse();
   }
 
   @Test

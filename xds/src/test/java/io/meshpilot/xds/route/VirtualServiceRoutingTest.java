@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.meshpilot.registry.networking.VirtualService.HttpRetry;
 import io.meshpilot.xds.MeshSettings;
 import io.meshpilot.xds.cache.XdsCache;
 import io.meshpilot.xds.cluster.MeshFixture;
@@ -18,6 +19,7 @@ import io.meshpilot.xds.view.ProxyScope;
 import io.meshpilot.xds.view.PushContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which VirtualService routes a sidecar gets, and what a VirtualService change rebuilds. */
@@ -62,6 +64,37 @@ class VirtualServiceRoutingTest {
         - route:
           - destination: {host: reviews}
       """;
+
+  @Test
+  void routesWithoutTheirOwnRetriesTakeTheMeshDefault() {
+    String yaml = """
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - match:
+            - uri: {prefix: /own}
+            retries: {attempts: 1}
+            route:
+            - destination: {host: reviews}
+          - route:
+            - destination: {host: reviews}
+        """;
+    PushContext istioDefault = push(yaml);
+    registry.set(TrafficYaml.virtualServices(yaml));
+    PushContext meshDefault = PushContext.create(registry, MeshSettings.defaults().withDefaultHttpRetryPolicy(
+        Optional.of(new HttpRetry(7, null, "gateway-error", null, null, null))), "v2", cache);
+
+    List<Route> routes = vhost(RouteGenerator.generate("9080", productpage, meshDefault), REVIEWS + ":9080")
+        .getRoutesList();
+    assertThat(routes.get(0).getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(1);
+    assertThat(routes.get(1).getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(7);
+    assertThat(routes.get(1).getRoute().getRetryPolicy().getRetryOn()).isEqualTo("gateway-error");
+    // the cache shared by both pushes keeps each push's routes apart
+    assertThat(vhost(RouteGenerator.generate("9080", productpage, istioDefault), REVIEWS + ":9080").getRoutes(1)
+        .getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2);
+  }
 
   @Test
   void sourceLabelsAndNamespaceDecideWhichRoutesAProxyGets() {
