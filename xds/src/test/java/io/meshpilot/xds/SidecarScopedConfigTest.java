@@ -268,6 +268,12 @@ class SidecarScopedConfigTest {
     assertThat(inbound.getFilterChainsList()).extracting(c -> c.getName())
         .containsExactly("virtualInbound-blackhole", "virtualInbound-catchall-http", "virtualInbound", "virtualInbound",
             "10.0.0.1_7070");
+    // istiod names the Sidecar behind an ingress chain, and only there
+    assertThat(inbound.getFilterChainsList()).filteredOn(c -> c.getName().equals("10.0.0.1_7070")).singleElement()
+        .satisfies(c -> assertThat(c.getMetadata().getFilterMetadataOrThrow("istio").getFieldsOrThrow("config")
+            .getStringValue()).isEqualTo("/apis/networking.istio.io/v1/namespaces/shop/sidecar/local-only"));
+    assertThat(inbound.getFilterChainsList()).filteredOn(c -> !c.getName().equals("10.0.0.1_7070"))
+        .allSatisfy(c -> assertThat(c.hasMetadata()).isFalse());
     Map<String, Cluster> clusters = clusters(reviews);
     assertThat(clusters).containsKeys("inbound|7070||", "InboundPassthroughCluster").doesNotContainKey("inbound|9080||");
     assertThat(clusters.get("inbound|7070||").getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);

@@ -15,24 +15,25 @@ import io.meshpilot.xds.view.SidecarIngress;
  * @param hostname the host the chain serves (decorator), synthetic for Sidecar ingress
  * @param name the filter chain's name, {@code <bind>_<port>}
  * @param tracing the proxy's tracing tags, for an HTTP chain's connection manager
+ * @param configPath the Sidecar behind a Sidecar ingress chain ({@code filter_metadata.istio.config}), else {@code ""}
  */
 record InboundChain(int targetPort, int servicePort, Protocol protocol, String hostname, String name,
-    TracingTags tracing) {
+    TracingTags tracing, String configPath) {
   private static final String CATCH_ALL_HTTP = VirtualInboundListener.NAME + "-catchall-http";
 
   /** istiod's passthrough chains: any port, sniffed, named {@code virtualInbound[-catchall-http]}. */
   static InboundChain passthrough(TracingTags tracing) {
-    return new InboundChain(0, 0, Protocol.UNSUPPORTED, "", VirtualInboundListener.NAME, tracing);
+    return new InboundChain(0, 0, Protocol.UNSUPPORTED, "", VirtualInboundListener.NAME, tracing, "");
   }
 
   static InboundChain of(ServiceTarget target, TracingTags tracing) {
     return new InboundChain(target.targetPort(), target.port().port(), target.port().protocol(),
-        target.service().hostname(), "0.0.0.0_" + target.targetPort(), tracing);
+        target.service().hostname(), "0.0.0.0_" + target.targetPort(), tracing, "");
   }
 
   static InboundChain of(SidecarIngress ingress, TracingTags tracing) {
     return new InboundChain(ingress.port(), ingress.port(), ingress.protocol(), ingress.hostname(),
-        ingress.bind() + "_" + ingress.port(), tracing);
+        ingress.bind() + "_" + ingress.port(), tracing, ingress.sidecarPath());
   }
 
   private boolean passthrough() {

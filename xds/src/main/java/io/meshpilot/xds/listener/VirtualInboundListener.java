@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.meshpilot.xds.cluster.ClusterNames;
 import io.meshpilot.xds.proxy.InterceptionMode;
+import io.meshpilot.xds.route.ConfigMetadata;
 import io.meshpilot.xds.view.ServiceTarget;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -68,12 +69,16 @@ final class VirtualInboundListener {
     for (InboundMatch match : InboundMatch.permissive(protocol.get())) {
       inspectors.add(chain.targetPort(), match);
       if (!match.terminatesMtls()) {
-        listener.addFilterChains(FilterChain.newBuilder()
+        FilterChain.Builder built = FilterChain.newBuilder()
             .setName(chain.chainName(match.protocol()))
             .setFilterChainMatch(match.toMatch(chain.targetPort()))
             .addAllFilters(match.protocol() == ListenerProtocol.HTTP ? List.of(httpFilter(chain))
                 : NetworkFilters.l4Filters(chain.protocol(), chain.cluster(),
-                    NetworkFilters.tcpProxy(chain.cluster(), chain.cluster()))));
+                    NetworkFilters.tcpProxy(chain.cluster(), chain.cluster())));
+        if (!chain.configPath().isEmpty()) {
+          built.setMetadata(ConfigMetadata.of(chain.configPath())); // istiod names the Sidecar behind an ingress chain
+        }
+        listener.addFilterChains(built);
       }
     }
   }

@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * @param endpointAddress where the cluster sends traffic (from {@code defaultEndpoint}); {@code ""}
  *     for the original destination
  * @param hostname the synthetic host istiod names the chain for: {@code <sidecar>.<namespace>}
+ * @param sidecarPath {@code /apis/networking.istio.io/v1/namespaces/<ns>/sidecar/<name>}: the
+ *     {@code filter_metadata.istio.config} istiod puts on the port's chains
  */
 public record SidecarIngress(int port, Protocol protocol, String bind, boolean bindToPort, String endpointAddress,
-    int endpointPort, String hostname) {
+    int endpointPort, String hostname, String sidecarPath) {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarIngress.class);
   private static final String WILDCARD = "0.0.0.0";
 
@@ -48,7 +50,8 @@ public record SidecarIngress(int port, Protocol protocol, String bind, boolean b
               && proxy.interceptionMode() == InterceptionMode.NONE);
       String bind = listener.bind() != null && !listener.bind().isEmpty() ? listener.bind() : inboundBind(proxy);
       result.add(new SidecarIngress(listener.port().number(), Protocol.parse(listener.port().protocol()), bind,
-          bindToPort, endpoint.get().address(), endpoint.get().port(), scope.name() + "." + scope.id().namespace()));
+          bindToPort, endpoint.get().address(), endpoint.get().port(), scope.name() + "." + scope.id().namespace(),
+          "/apis/networking.istio.io/v1/namespaces/" + scope.id().namespace() + "/sidecar/" + scope.name()));
     }
     return List.copyOf(result);
   }

@@ -34,9 +34,9 @@ class SidecarIngressTest {
 
     List<SidecarIngress> captured = SidecarIngress.of(scope, proxy(InterceptionMode.REDIRECT, "10.1.0.5"));
     assertThat(captured).containsExactly(
-        new SidecarIngress(9080, Protocol.HTTP, "10.1.0.5", false, "127.0.0.1", 8080, "in.shop"),
-        new SidecarIngress(9443, Protocol.TCP, "10.9.9.9", true, "10.1.0.5", 8443, "in.shop"),
-        new SidecarIngress(7070, Protocol.UNSUPPORTED, "10.1.0.5", false, "", 0, "in.shop"));
+        new SidecarIngress(9080, Protocol.HTTP, "10.1.0.5", false, "127.0.0.1", 8080, "in.shop", "/apis/networking.istio.io/v1/namespaces/shop/sidecar/in"),
+        new SidecarIngress(9443, Protocol.TCP, "10.9.9.9", true, "10.1.0.5", 8443, "in.shop", "/apis/networking.istio.io/v1/namespaces/shop/sidecar/in"),
+        new SidecarIngress(7070, Protocol.UNSUPPORTED, "10.1.0.5", false, "", 0, "in.shop", "/apis/networking.istio.io/v1/namespaces/shop/sidecar/in"));
     // without capture every listener binds; a loopback-only proxy binds the wildcard
     assertThat(SidecarIngress.of(scope, proxy(InterceptionMode.NONE, "127.0.0.1")))
         .extracting(SidecarIngress::bind, SidecarIngress::bindToPort, SidecarIngress::endpointAddress)
