@@ -3,12 +3,14 @@ package io.meshpilot.registry.kube;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -45,11 +47,16 @@ public final class KubeSource implements AutoCloseable {
   private static final Duration REBUILD_DELAY = Duration.ofSeconds(1);
   /** Longer than fabric8's longest watch retry backoff (32 s), so a normal retry is never cut short. */
   static final Duration STALL_TIMEOUT = Duration.ofSeconds(45);
+  /** How long a watching informer's resourceVersion may stay put while another's moves before its watch is probed. */
+  static final Duration PROBE_AFTER = Duration.ofSeconds(10);
   /**
-   * How long a watching informer's resourceVersion may stay put while another's moves. kube-apiserver
-   * sends each watch a bookmark about every minute; this leaves room for that and for {@link #CHECK_PERIOD}.
+   * How long after a probe a watching informer's resourceVersion may stay put. kube-apiserver sends each
+   * watch a bookmark about every minute once its kind's watch cache is newer than the watch; this leaves
+   * room for that and for {@link #CHECK_PERIOD}.
    */
-  static final Duration SILENCE_TIMEOUT = Duration.ofSeconds(80);
+  static final Duration SILENCE_TIMEOUT = Duration.ofSeconds(75);
+  /** The probe: one object, so that it costs the API server next to nothing. */
+  private static final ListOptions PROBE_LIST = new ListOptionsBuilder().withLimit(1L).build();
   /** How often every informer's watch and resourceVersion are looked at. */
   private static final Duration CHECK_PERIOD = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
@@ -119,7 +126,8 @@ public final class KubeSource implements AutoCloseable {
     }
     addNamespaced("Pod", "v1", Pod.class, client.pods());
     KubernetesSerialization serialization = client.getKubernetesSerialization();
-    add("Node", "v1", Optional.empty(), () -> compact(client.nodes().runnableInformer(0), Node.class, serialization));
+    add("Node", "v1", Optional.empty(), () -> compact(client.nodes().runnableInformer(0), Node.class, serialization),
+        () -> client.nodes().list(PROBE_LIST));
     List<CompletableFuture<Void>> syncs = new ArrayList<>();
     for (SupervisedInformer<?> informer : informers) {
       informer.start();
@@ -176,21 +184,25 @@ public final class KubeSource implements AutoCloseable {
         : options.namespaces().stream().map(Optional::of).toList();
     List<SupervisedInformer<T>> added = new ArrayList<>();
     for (Optional<String> namespace : scopes) {
-      added.add(add(kind, apiVersion, namespace, () -> {
-        Informable<T> scope = namespace.isEmpty() ? operation.inAnyNamespace() : operation.inNamespace(namespace.get());
-        return compact(scope.runnableInformer(0), type, client.getKubernetesSerialization());
-      }));
+      Supplier<FilterWatchListDeletable<T, ?, ?>> scope = () -> namespace.isEmpty()
+          ? operation.inAnyNamespace() : operation.inNamespace(namespace.get());
+      added.add(add(kind, apiVersion, namespace,
+          () -> compact(scope.get().runnableInformer(0), type, client.getKubernetesSerialization()),
+          () -> scope.get().list(PROBE_LIST)));
     }
     return added;
   }
 
-  /** @param namespace the one namespace the informer watches, for its name in logs */
-  private synchronized <T extends HasMetadata> SupervisedInformer<T> add(
-      String kind, String apiVersion, Optional<String> namespace, Supplier<SharedIndexInformer<T>> factory) {
+  /**
+   * @param namespace the one namespace the informer watches, for its name in logs
+   * @param probe lists one object of what the informer watches
+   */
+  private synchronized <T extends HasMetadata> SupervisedInformer<T> add(String kind, String apiVersion,
+      Optional<String> namespace, Supplier<SharedIndexInformer<T>> factory, Runnable probe) {
     String name = namespace.map(ns -> kind + " (namespace " + ns + ")").orElse(kind);
     SupervisedInformer<T> informer = new SupervisedInformer<>(name, factory,
         new SinkForwarder<>(sink, SOURCE, kind, apiVersion), scheduler, REBUILD_DELAY, STALL_TIMEOUT,
-        SILENCE_TIMEOUT, this::clock);
+        new WatchProbe(PROBE_AFTER, SILENCE_TIMEOUT, probe), this::clock);
     informers.add(informer);
     return informer;
   }

@@ -27,13 +27,21 @@ import org.slf4j.LoggerFactory;
  * rebuilt the same way: fabric8 retries a lost watch with backoff on its own, but when that retry
  * stalls (its own fail-safe says "should not happen") nothing else would ever bring it back.
  *
- * <p>So is one that claims to be watching but whose resourceVersion has not moved for longer than its
- * silence timeout while another informer of the same API server did move: a deaf watch. kube-apiserver
- * sends every watch a bookmark about once a minute, so a live watch always moves. A watch goes deaf
- * when its connection dies without the client noticing: a half-open TCP connection (a NAT or load
- * balancer that forgot it), or the JDK WebSocket client, which never reports an end of stream that
- * arrives while frames it has read still wait for fabric8 to ask for them. fabric8 would only notice at
- * its next watch rotation, five to ten minutes later.
+ * <p>So is one that claims to be watching but hears nothing although the API server has news for it: a
+ * deaf watch. A watch goes deaf when its connection dies without the client noticing: a half-open TCP
+ * connection (a NAT or load balancer that forgot it), or the JDK WebSocket client, which never reports
+ * an end of stream that arrives while frames it has read still wait for fabric8 to ask for them. fabric8
+ * would only notice at its next watch rotation, five to ten minutes later.
+ *
+ * <p>Silence alone proves nothing: kube-apiserver sends a watch a bookmark (about once a minute) only
+ * when its kind's watch cache has a resourceVersion newer than the watch's, and the cache of a kind
+ * that does not change only moves on when a consistent read asks etcd for progress, or when etcd
+ * sends a progress notice of its own (by default every ten minutes). A live watch of an idle kind
+ * hears nothing while other kinds churn. So once an informer's resourceVersion has stayed put for the
+ * probe delay while another informer's moved, it is probed: the source lists one object of its kind
+ * (a consistent read, which brings that kind's watch cache up to date, so the server owes the watch a
+ * bookmark within a minute). Only if nothing arrives within the silence timeout after the probe is
+ * the watch deaf.
  */
 final class SupervisedInformer<T extends HasMetadata> {
   private static final Logger log = LoggerFactory.getLogger(SupervisedInformer.class);
@@ -44,11 +52,14 @@ final class SupervisedInformer<T extends HasMetadata> {
   private final ScheduledExecutorService scheduler;
   private final Duration rebuildDelay;
   private final Duration stallTimeout;
+  private final Duration probeAfter;
   private final Duration silenceTimeout;
+  private final Runnable probe;
   private final LongSupplier clock;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
+  private final AtomicLong probes = new AtomicLong();
   private volatile SharedIndexInformer<T> current;
   // when the current informer last passed on an event, on the clock; -1 if never
   private volatile AtomicLong currentEventAt = new AtomicLong(-1);
@@ -62,6 +73,9 @@ final class SupervisedInformer<T extends HasMetadata> {
   private long movedAt = -1;
   // guarded by this: when the first look at a rebuilt informer timed its relist, which is no news from the server
   private long rebuiltMovedAt = -1;
+  // guarded by this: when the last probe of the observed informer completed (-1 none), and whether one runs
+  private long probedAt = -1;
+  private boolean probing;
   private volatile String stopReason;
 
   /**
@@ -69,11 +83,12 @@ final class SupervisedInformer<T extends HasMetadata> {
    * @param factory makes a new, not yet started informer
    * @param scheduler runs rebuilds
    * @param stallTimeout how long a synced informer may go without a watch before it is rebuilt
-   * @param silenceTimeout how long a watching informer's resourceVersion may stay put while others move
+   * @param deafWatch how long a watching informer's resourceVersion may stay put while others move before
+   *     it is probed, how long after the probe before it is rebuilt, and the probe
    * @param clock nanoseconds, never negative; the times given to {@link #observeProgress} and {@link #checkStalled}
    */
   SupervisedInformer(String kind, Supplier<SharedIndexInformer<T>> factory, ResourceEventHandler<T> handler,
-      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout, Duration silenceTimeout,
+      ScheduledExecutorService scheduler, Duration rebuildDelay, Duration stallTimeout, WatchProbe deafWatch,
       LongSupplier clock) {
     this.kind = kind;
     this.factory = factory;
@@ -81,7 +96,9 @@ final class SupervisedInformer<T extends HasMetadata> {
     this.scheduler = scheduler;
     this.rebuildDelay = rebuildDelay;
     this.stallTimeout = stallTimeout;
-    this.silenceTimeout = silenceTimeout;
+    this.probeAfter = deafWatch.probeAfter();
+    this.silenceTimeout = deafWatch.silenceTimeout();
+    this.probe = deafWatch.probe();
     this.clock = clock;
   }
 
@@ -106,6 +123,11 @@ final class SupervisedInformer<T extends HasMetadata> {
     return rebuilds.get();
   }
 
+  /** How many probes have completed (tests). */
+  long probes() {
+    return probes.get();
+  }
+
   /** The informer running now (tests stop it to simulate a death). */
   SharedIndexInformer<T> current() {
     return current;
@@ -126,6 +148,7 @@ final class SupervisedInformer<T extends HasMetadata> {
       observedVersion = null;
       movedAt = -1;
       rebuiltMovedAt = -1;
+      probedAt = -1;
     }
     String version = informer == null ? null : informer.lastSyncResourceVersion();
     long eventAt = currentEventAt.get();
@@ -144,8 +167,9 @@ final class SupervisedInformer<T extends HasMetadata> {
 
   /**
    * Rebuilds the informer when it has listed once but has not been watching since more than the
-   * stall timeout before {@code nowNanos}, or when it is watching but its resourceVersion has not
-   * moved for more than the silence timeout although another informer's moved after it. Called
+   * stall timeout before {@code nowNanos}. When it is watching but its resourceVersion has not moved
+   * although another informer's moved after it: probes it once the probe delay has passed, and rebuilds
+   * it when nothing arrived for more than the silence timeout after the probe completed. Called
    * periodically by the source; a relist in progress (not synced yet) is left to fabric8.
    *
    * @param othersMovedAt the latest {@link #observeProgress} of all the source's informers
@@ -158,11 +182,19 @@ final class SupervisedInformer<T extends HasMetadata> {
     }
     if (informer.isWatching()) {
       notWatchingSince = -1;
-      if (informer == observed && movedAt >= 0 && othersMovedAt > movedAt
-          && nowNanos - movedAt > silenceTimeout.toNanos()) {
+      if (informer != observed || movedAt < 0 || othersMovedAt <= movedAt) {
+        return;
+      }
+      if (probedAt < movedAt) {
+        // no probe since it last moved
+        if (!probing && nowNanos - movedAt > probeAfter.toNanos()) {
+          probe(informer);
+        }
+      } else if (nowNanos - probedAt > silenceTimeout.toNanos()) {
         movedAt = -1;
+        probedAt = -1;
         stop(informer, "watching, but nothing arrived for more than " + KubeSource.format(silenceTimeout)
-            + " while other informers moved on");
+            + " after a read of its kind, while other informers moved on");
       }
       return;
     }
@@ -172,6 +204,28 @@ final class SupervisedInformer<T extends HasMetadata> {
       notWatchingSince = -1;
       stop(informer, "not watching for more than " + KubeSource.format(stallTimeout));
     }
+  }
+
+  /**
+   * Runs the probe on a thread of its own (it blocks on a request to the API server, which may hang);
+   * its completion is timed, since the server owes a bookmark only from then on. A failed probe is not
+   * timed: the API server did not answer, and rebuilding would not bring the watch back sooner than
+   * fabric8's own retries.
+   */
+  private void probe(SharedIndexInformer<T> informer) {
+    probing = true;
+    CompletableFuture.runAsync(probe, r -> Thread.ofVirtual().name("meshpilot-watch-probe").start(r))
+        .whenComplete((ignored, error) -> {
+          synchronized (this) {
+            probing = false;
+            if (error != null) {
+              log.debug("{} informer: probing its watch failed: {}", kind, reason(error));
+            } else if (informer == observed) {
+              probes.incrementAndGet();
+              probedAt = clock.getAsLong();
+            }
+          }
+        });
   }
 
   private void stop(SharedIndexInformer<T> informer, String reason) {

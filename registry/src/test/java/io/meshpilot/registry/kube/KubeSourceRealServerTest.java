@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -287,5 +290,33 @@ class KubeSourceRealServerTest {
     client().genericKubernetesResources(KubeObjects.istioContext(IstioKind.SIDECAR, "v1alpha3"))
         .inNamespace(ns).withName("default").delete();
     await().atMost(AT_MOST).until(() -> registry.trafficConfigs().sidecars().isEmpty());
+  }
+
+  @Test
+  @Order(9)
+  void aLiveWatchOfAnIdleKindIsProbedAndHearsABookmarkInsteadOfBeingRebuiltWhileAnotherKindChurns() {
+    RealServerObjects.installServiceEntryCrd(client());
+    String ns = namespace();
+    client().resource(KubeObjects.serviceEntry(ns, "payments")).create();
+    HasMetadata slice = client().resource(KubeObjects.slice(ns, "cart", "cart-abc")).create();
+    ScheduledExecutorService churn = Executors.newSingleThreadScheduledExecutor();
+    try (LogCapture log = new LogCapture(SupervisedInformer.class)) {
+      start(true, Duration.ofSeconds(30));
+      SupervisedInformer<?> entries = source.informer("ServiceEntry").orElseThrow();
+      String listed = entries.current().lastSyncResourceVersion();
+      AtomicInteger updates = new AtomicInteger();
+      // EndpointSlices change every two seconds; ServiceEntries never do, so kube-apiserver has nothing
+      // to send their watch until the probe's read brings their watch cache up to date.
+      churn.scheduleWithFixedDelay(() -> client().resource(relabel(client().resource(slice).get(),
+          Integer.toString(updates.incrementAndGet()))).update(), 0, 2, TimeUnit.SECONDS);
+
+      await().atMost(Duration.ofMinutes(2)).until(() -> entries.probes() > 0
+          && !listed.equals(entries.current().lastSyncResourceVersion()));
+      assertThat(entries.rebuilds()).isZero();
+      assertThat(log.count("nothing arrived")).isZero();
+      assertThat(updates.get()).as("the slices churned meanwhile").isGreaterThan(3);
+    } finally {
+      churn.shutdownNow();
+    }
   }
 }

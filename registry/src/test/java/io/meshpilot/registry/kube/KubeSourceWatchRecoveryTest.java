@@ -105,8 +105,9 @@ class KubeSourceWatchRecoveryTest {
     assertThat(expected).doesNotContainKey(ObjectKey.of(orders)).hasSize(8);
     // fabric8 retries on its own; a stalled retry is rebuilt after KubeSource.STALL_TIMEOUT, and a watch
     // that went deaf (its connection was cut while frames it had read still waited for fabric8, and the
-    // JDK WebSocket client then never reports the end) after KubeSource.SILENCE_TIMEOUT.
-    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(sink.versions()).isEqualTo(expected));
+    // JDK WebSocket client then never reports the end) KubeSource.SILENCE_TIMEOUT after the probe that
+    // follows KubeSource.PROBE_AFTER of silence.
+    await().atMost(Duration.ofSeconds(150)).untilAsserted(() -> assertThat(sink.versions()).isEqualTo(expected));
     assertThat(proxy.goneAnswers()).isGreaterThanOrEqualTo(5);
     assertThat(changes).allSatisfy(c -> assertThat(sink.versions()).containsEntry(ObjectKey.of(c),
         c.getMetadata().getResourceVersion()));

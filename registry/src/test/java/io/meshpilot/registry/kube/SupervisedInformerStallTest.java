@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false, kubernetesClientBuilderCustomizer = Http11MockClient.class)
 class SupervisedInformerStallTest {
   private static final long STALL = KubeSource.STALL_TIMEOUT.toNanos();
+  private static final long PROBE = KubeSource.PROBE_AFTER.toNanos();
   private static final long SILENCE = KubeSource.SILENCE_TIMEOUT.toNanos();
   private static final long NO_MOVE = -1;
 
@@ -61,7 +62,8 @@ class SupervisedInformerStallTest {
     scheduler = Executors.newSingleThreadScheduledExecutor();
     services = new SupervisedInformer<>("Service", () -> proxied.services().inAnyNamespace().runnableInformer(0),
         new SinkForwarder<>(sink, KubeSource.SOURCE, "Service", "v1"), scheduler, Duration.ofMillis(100),
-        KubeSource.STALL_TIMEOUT, KubeSource.SILENCE_TIMEOUT, time::get);
+        KubeSource.STALL_TIMEOUT, new WatchProbe(KubeSource.PROBE_AFTER, KubeSource.SILENCE_TIMEOUT,
+            () -> proxied.services().inAnyNamespace().list()), time::get);
     services.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> services.firstSync().toCompletableFuture().isDone());
     await().atMost(Duration.ofSeconds(20)).until(() -> services.current().isWatching());
@@ -99,7 +101,7 @@ class SupervisedInformerStallTest {
   }
 
   @Test
-  void aWatchThatHearsNothingWhileOthersMoveOnIsRebuiltAndCatchesUp() {
+  void aWatchThatHearsNothingWhileOthersMoveOnIsProbedThenRebuiltAndCatchesUp() {
     assertThat(services.observeProgress(5)).as("first look: it moved when its events came, not when looked at")
         .isZero();
     // The watch's connection stays up but nothing comes through any more: the JDK WebSocket client
@@ -107,21 +109,53 @@ class SupervisedInformerStallTest {
     proxy.muteOpenWatches();
     var users = client.resource(KubeObjects.service("shop", "users")).create();
 
-    assertThat(services.observeProgress(SILENCE + 1)).as("deaf: its resourceVersion stays put").isZero();
+    assertThat(services.observeProgress(PROBE + 1)).as("deaf: its resourceVersion stays put").isZero();
     assertThat(services.current().isWatching()).isTrue();
-    services.checkStalled(SILENCE + 1, 0);
-    assertThat(services.rebuilds()).as("nothing else moved either: a quiet cluster").isZero();
-    services.checkStalled(SILENCE, 1);
-    assertThat(services.rebuilds()).as("not yet past the timeout").isZero();
-    services.checkStalled(SILENCE + 1, 1);
+    services.checkStalled(PROBE + 1, 0);
+    services.checkStalled(PROBE, 1);
+    time.set(PROBE + 1);
+    services.checkStalled(PROBE + 1, 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.probes() == 1);
+    long probed = PROBE + 1;
+
+    services.checkStalled(probed + SILENCE, 1);
+    assertThat(services.rebuilds()).as("not yet past the timeout after the probe").isZero();
+    long rebuiltAt = probed + SILENCE + 1;
+    services.checkStalled(rebuiltAt, 1);
     await().atMost(Duration.ofSeconds(20)).until(() -> services.rebuilds() == 1);
+    assertThat(services.probes()).as("probed once: not while nothing else moved, nor before the delay").isOne();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> sink.versions().containsKey(ObjectKey.of(users)));
-    assertThat(services.observeProgress(SILENCE + 2)).as("its own relist is no news for the others").isEqualTo(-1);
-    time.set(SILENCE + 3);
+    assertThat(services.observeProgress(rebuiltAt + 1)).as("its own relist is no news for the others").isEqualTo(-1);
+    time.set(rebuiltAt + 2);
     var orders = client.resource(KubeObjects.service("shop", "orders")).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> sink.versions().containsKey(ObjectKey.of(orders)));
-    assertThat(services.observeProgress(SILENCE + 4)).as("an event after it is").isEqualTo(SILENCE + 4);
+    assertThat(services.observeProgress(rebuiltAt + 3)).as("an event after it is").isEqualTo(rebuiltAt + 3);
+  }
+
+  @Test
+  void aWatchThatHearsSomethingAfterItsProbeIsNotRebuiltUntilItFallsSilentAfterTheNextProbe() {
+    assertThat(services.observeProgress(0)).isZero();
+    time.set(PROBE + 1);
+    services.checkStalled(PROBE + 1, PROBE + 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.probes() == 1);
+    // After the probe a real API server sends the watch a bookmark; an event moves it the same way.
+    time.set(PROBE + 2);
+    var users = client.resource(KubeObjects.service("shop", "users")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.versions().containsKey(ObjectKey.of(users)));
+
+    long late = PROBE + 2 + SILENCE;
+    assertThat(services.observeProgress(late)).as("it moved after the probe").isEqualTo(late);
+    services.checkStalled(late + 1, late + 1);
+    assertThat(services.rebuilds()).isZero();
+    long quietAgain = late + PROBE + 1;
+    time.set(quietAgain);
+    services.checkStalled(quietAgain, quietAgain);
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.probes() == 2);
+    services.checkStalled(quietAgain + SILENCE, quietAgain + SILENCE);
+    assertThat(services.rebuilds()).as("the timeout runs from the new probe").isZero();
+    services.checkStalled(quietAgain + SILENCE + 1, quietAgain + SILENCE + 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> services.rebuilds() == 1);
   }
 
   @Test
