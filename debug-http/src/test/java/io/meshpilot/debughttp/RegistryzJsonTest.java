@@ -59,7 +59,7 @@ class RegistryzJsonTest {
     // service accounts, zero time, several clusters
     ServiceAttributes a = new ServiceAttributes(RegistryKind.KUBERNETES, "gw", "istio-system",
         Map.of("a<b", "x&y>z", "ctl", "\u0001\u001f\b\f\n\r\t\"\\\u2028\u2029\u007f é"),
-        Set.of("~", ".", "istio-system", "*"), Map.of(),
+        Set.of("~", ".", "istio-system", "*"), ServiceVisibility.PUBLIC, Map.of(),
         Map.of("Kubernetes", List.of("1.2.3.4", "lb.example.com")),
         Map.of("Kubernetes", Map.of(80, 30080, 443, 30443, 15443, 31443)),
         Map.of(9, 90, 10, 100, 100, 1000),
@@ -84,7 +84,7 @@ class RegistryzJsonTest {
 
   @Test
   void integerMapKeysSortAsStrings() {
-    ServiceAttributes a = new ServiceAttributes(RegistryKind.EXTERNAL, "db.example.com", "ns", Map.of(), Set.of(),
+    ServiceAttributes a = new ServiceAttributes(RegistryKind.EXTERNAL, "db.example.com", "ns", Map.of(), Set.of(), ServiceVisibility.PUBLIC,
         Map.of(), Map.of(), Map.of(), Map.of(80, 8080, 443, 8443, 15443, 15443), "", "", false, 0, "db", 0, false);
     Service s = new Service(a, List.of(), List.of(), null, "db.example.com", Map.of(), "0.0.0.0", "", "",
         Resolution.PASSTHROUGH, true, "");
@@ -96,7 +96,7 @@ class RegistryzJsonTest {
   @Test
   void htmlCharactersAreEscapedAsGoDoes() {
     ServiceAttributes a = new ServiceAttributes(RegistryKind.KUBERNETES, "web", "default",
-        Map.of("note", "<b>&</b>"), Set.of(), Map.of(), Map.of(), Map.of(), Map.of(), "ClusterIP", "", false, 0, "",
+        Map.of("note", "<b>&</b>"), Set.of(), ServiceVisibility.PUBLIC, Map.of(), Map.of(), Map.of(), Map.of(), "ClusterIP", "", false, 0, "",
         0, false);
     Service s = new Service(a, List.of(), List.of(), null, "web.default.svc.cluster.local", Map.of(), "", "", "",
         Resolution.CLIENT_SIDE_LB, false, "");

@@ -13,6 +13,7 @@ import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.ServiceAttributes;
+import io.meshpilot.registry.model.ServiceVisibility;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ public final class KubeServiceConverter {
         namespace,
         meta.getLabels(),
         exportTo(annotations),
+        ServiceVisibility.PUBLIC,
         spec.getSelector(),
         externalAddresses(spec, svc.getStatus(), type, config.clusterId()),
         externalPorts(spec, annotations, type, config.clusterId()),

@@ -63,29 +63,6 @@ public record ServiceAttributes(
     objectName = Objects.requireNonNullElse(objectName, "");
   }
 
-  /** Attributes with {@link ServiceVisibility#PUBLIC} visibility, as every Kubernetes Service has. */
-  public ServiceAttributes(
-      RegistryKind registry,
-      String name,
-      String namespace,
-      Map<String, String> labels,
-      Set<String> exportTo,
-      Map<String, String> labelSelectors,
-      Map<String, List<String>> clusterExternalAddresses,
-      Map<String, Map<Integer, Integer>> clusterExternalPorts,
-      Map<Integer, Integer> passthroughTargetPorts,
-      String type,
-      String externalName,
-      boolean nodeLocal,
-      int trafficDistribution,
-      String objectName,
-      int dnsConnectStrategy,
-      boolean publishNotReadyAddresses) {
-    this(registry, name, namespace, labels, exportTo, ServiceVisibility.PUBLIC, labelSelectors,
-        clusterExternalAddresses, clusterExternalPorts, passthroughTargetPorts, type, externalName, nodeLocal,
-        trafficDistribution, objectName, dnsConnectStrategy, publishNotReadyAddresses);
-  }
-
   /** These attributes with another resolved visibility. */
   public ServiceAttributes withVisibility(ServiceVisibility resolved) {
     return new ServiceAttributes(registry, name, namespace, labels, exportTo, resolved, labelSelectors,

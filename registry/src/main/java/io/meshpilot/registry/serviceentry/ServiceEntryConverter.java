@@ -8,6 +8,7 @@ import io.meshpilot.registry.model.Protocol;
 import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.ServiceAttributes;
+import io.meshpilot.registry.model.ServiceVisibility;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -111,6 +112,7 @@ public final class ServiceEntryConverter {
         se.namespace(),
         se.labels(),
         new LinkedHashSet<>(se.exportTo()),
+        ServiceVisibility.PUBLIC, // serviceEntryVisibility is not read yet: public, as istiod when it is unset
         se.workloadSelector().orElse(Map.of()),
         Map.of(),
         Map.of(),

@@ -12,6 +12,7 @@ import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.ServiceAttributes;
+import io.meshpilot.registry.model.ServiceVisibility;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class KubeEndpointBuilderTest {
   };
 
   private static Service service(Map<String, String> labels, Port... ports) {
-    ServiceAttributes attributes = new ServiceAttributes(RegistryKind.KUBERNETES, "reviews", "shop", labels, null,
+    ServiceAttributes attributes = new ServiceAttributes(RegistryKind.KUBERNETES, "reviews", "shop", labels, null, ServiceVisibility.PUBLIC,
         null, null, null, null, "ClusterIP", "", false, 0, "", 0, false);
     return new Service(attributes, List.of(ports), List.of(), null, "reviews.shop.svc.cluster.local",
         Map.of("east", List.of("10.0.0.7")), "10.0.0.7", "", "", Resolution.CLIENT_SIDE_LB, false, "1");

@@ -4,6 +4,7 @@ import io.meshpilot.registry.model.RegistryKind;
 import io.meshpilot.registry.model.Resolution;
 import io.meshpilot.registry.model.Service;
 import io.meshpilot.registry.model.ServiceAttributes;
+import io.meshpilot.registry.model.ServiceVisibility;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ final class Services {
 
   static Service service(RegistryKind registry, String namespace, String hostname, String name, String objectName,
       Instant created, String defaultAddress, Resolution resolution) {
-    ServiceAttributes attributes = new ServiceAttributes(registry, name, namespace, Map.of(), null, null, null, null,
+    ServiceAttributes attributes = new ServiceAttributes(registry, name, namespace, Map.of(), null, ServiceVisibility.PUBLIC, null, null, null,
         null, "", "", false, 0, objectName, 0, false);
     return new Service(attributes, List.of(), List.of(), created, hostname, Map.of(), defaultAddress, "", "", resolution,
         registry == RegistryKind.EXTERNAL, "");
