@@ -70,8 +70,10 @@ public final class MeshDiscovery implements AutoCloseable {
     ResourceSource served = decorate.apply(resources);
     this.server = new AdsServer(address, tls, served, events, adsSettings,
         new StatusGenerator(debugSettings, new ConfigDumpBuilder(resources::messages), () -> resources.current().version()));
-    this.scheduler = new PushScheduler(pushSettings, () -> {
-      PushContext next = timedContext.get();
+    this.scheduler = new PushScheduler(pushSettings, request -> {
+      // istiod serves an endpoints-only push from the PushContext it has; only endpoints are read again
+      PushContext next = request.full() ? timedContext.get()
+          : resources.current().withEndpointChanges(request.edsHostnames(), nextVersion());
       resources.advance(next);
       return next;
     }, PushTarget.of(server), events);
@@ -236,8 +238,12 @@ public final class MeshDiscovery implements AutoCloseable {
   }
 
   private PushContext newContext() {
-    String version = Instant.now().truncatedTo(ChronoUnit.SECONDS) + "/" + pushCounter.incrementAndGet();
-    return PushContext.create(registry, settings, version, cache);
+    return PushContext.create(registry, settings, nextVersion(), cache);
+  }
+
+  /** istiod's push version: {@code <RFC3339 seconds>/<counter>}. */
+  private String nextVersion() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS) + "/" + pushCounter.incrementAndGet();
   }
 
   @Override

@@ -22,6 +22,8 @@ import io.meshpilot.xds.proxy.InvalidProxyException;
 import io.meshpilot.xds.proxy.Proxy;
 import io.meshpilot.xds.proxy.ProxyParser;
 import io.meshpilot.xds.route.RouteGenerator;
+import io.meshpilot.xds.server.ClusterNames;
+import io.meshpilot.xds.server.EncodedResource;
 import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.server.ResourcePart;
 import io.meshpilot.xds.server.ResourceSet;
@@ -254,12 +256,23 @@ public final class XdsResources implements ResourceSource {
     if (m.push != push) {
       synchronized (this) {
         if (memo.push != push) {
-          memo = new Memo(push, memo.parts);
+          memo = new Memo(push, memo.parts, endpointChangesSince(memo.push, push));
         }
         m = memo;
       }
     }
     return m;
+  }
+
+  /**
+   * The hostnames whose endpoints are all that differ between two contexts, when {@code next} was
+   * derived from {@code before} by an endpoints-only push; null when anything else may differ.
+   */
+  private static Set<String> endpointChangesSince(PushContext before, PushContext next) {
+    return next.endpointChanges()
+        .filter(changes -> changes.fromVersion().equals(before.version()))
+        .map(PushContext.EndpointChanges::hostnames)
+        .orElse(null);
   }
 
   /** A shared part: one type for one scope. */
@@ -291,10 +304,18 @@ public final class XdsResources implements ResourceSource {
     final Map<Ref<Proxy>, ProxyScope> scopes = new ConcurrentHashMap<>();
     final Map<Ref<Proxy>, ClientLocality> localities = new ConcurrentHashMap<>();
     final Map<NamedRefKey, ResourcePart> byNameSet = new ConcurrentHashMap<>();
+    // When only these hostnames' endpoints changed since the previous push: the endpoint
+    // assignments of other hostnames are taken from its parts as they are. Null: rebuild all.
+    final Set<String> endpointsChanged;
 
     Memo(PushContext push, Map<Object, ResourcePart> before) {
+      this(push, before, null);
+    }
+
+    Memo(PushContext push, Map<Object, ResourcePart> before, Set<String> endpointsChanged) {
       this.push = push;
       this.before = before;
+      this.endpointsChanged = endpointsChanged;
     }
 
     ResourcePart part(Object key, Supplier<List<? extends Message>> build) {
@@ -329,12 +350,20 @@ public final class XdsResources implements ResourceSource {
     private ResourcePart namedByValue(XdsType type, ProxyScope scope, ClientLocality locality, Set<String> names,
         Function<String, Message> build) {
       return parts.computeIfAbsent(new NamedKey(type, scope, locality, names), k -> {
-        List<Message> messages = new ArrayList<>(names.size());
+        ResourcePart earlier = type == XdsType.ENDPOINT && endpointsChanged != null ? before.get(k) : null;
+        List<EncodedResource> resources = new ArrayList<>(names.size());
         for (String name : new TreeSet<>(names)) {
-          single.computeIfAbsent(new NameKey(type, scope, locality, name), n -> generateOne(type, name, build))
-              .ifPresent(messages::add);
+          EncodedResource kept = earlier == null || endpointsChanged.contains(ClusterNames.hostname(name))
+              ? null : earlier.get(name);
+          if (kept != null) {
+            resources.add(kept);
+          } else {
+            single.computeIfAbsent(new NameKey(type, scope, locality, name), n -> generateOne(type, name, build))
+                .map(EncodedResource::of)
+                .ifPresent(resources::add);
+          }
         }
-        return reuse(k, ResourcePart.of(messages, names));
+        return reuse(k, ResourcePart.ofEncoded(resources, names));
       });
     }
 
@@ -349,7 +378,7 @@ public final class XdsResources implements ResourceSource {
       } catch (RuntimeException e) {
         // One resource that cannot be built is left out; the rest of the response still goes. The
         // generator has reported it (one log line when it starts failing, /debug/rejectedz).
-        LOG.debug("{} {} left out: generating it failed: {}", type.shortName().toUpperCase(), name, e.toString());
+        LOG.debug("{} {} left out: generating it failed: {}", type.logName(), name, e.toString());
         return Optional.empty();
       }
     }

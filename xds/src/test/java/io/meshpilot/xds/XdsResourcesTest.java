@@ -21,6 +21,7 @@ import io.meshpilot.xds.server.PushRequest;
 import io.meshpilot.xds.server.ResourceSet;
 import io.meshpilot.xds.server.XdsType;
 import io.meshpilot.xds.view.PushContext;
+import io.meshpilot.xds.view.SidecarScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,6 +115,45 @@ class XdsResourcesTest {
   }
 
   @Test
+  void anEndpointsOnlyPushRebuildsOnlyTheChangedHostnamesAssignments() {
+    // no resource cache: whatever is not carried over from the previous push is built anew
+    XdsResources uncached = new XdsResources(PushContext.create(registry, MeshSettings.defaults(), "v1"));
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+    Set<String> names = Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER);
+    Map<String, EncodedResource> before = encodedByName(uncached.generate(a, XdsType.ENDPOINT, names));
+    SidecarScope scope = uncached.current().sidecarScope(a);
+
+    registry.upsert("test", slice("reviews", "default", "10.1.0.1", "10.1.0.9"));
+    uncached.advance(uncached.current().withEndpointChanges(Set.of("reviews.default.svc.cluster.local"), "v2"));
+
+    Map<String, EncodedResource> after = encodedByName(uncached.generate(a, XdsType.ENDPOINT, names));
+    assertThat(after.get(RATINGS_CLUSTER)).isSameAs(before.get(RATINGS_CLUSTER));
+    assertThat(after.get(REVIEWS_CLUSTER).version()).isNotEqualTo(before.get(REVIEWS_CLUSTER).version());
+    assertThat(after.get(REVIEWS_CLUSTER).message().toString()).contains("10.1.0.9");
+    // what the proxy's clusters and listeners were built from is the previous push's, as istiod keeps it
+    assertThat(uncached.current().sidecarScope(a)).isSameAs(scope);
+    assertThat(uncached.current().version()).isEqualTo("v2");
+  }
+
+  @Test
+  void aFullPushAfterEndpointsOnlyOnesSeesEveryChange() {
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+    resources.generate(a, XdsType.ENDPOINT, Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER));
+    registry.upsert("test", slice("reviews", "default", "10.1.0.1", "10.1.0.9"));
+    resources.advance(resources.current().withEndpointChanges(Set.of("reviews.default.svc.cluster.local"), "v9"));
+    resources.generate(a, XdsType.ENDPOINT, Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER));
+
+    registry.upsert("test", service("reviews", "default", "10.96.0.12", List.of("*"), 9080, 9081));
+    registry.upsert("test", slice("ratings", "default", "10.1.0.2", "10.1.0.7"));
+    resources.advance(nextPush());
+
+    assertThat(byName(resources.messages(a, XdsType.CLUSTER, Set.of())))
+        .containsKey("outbound|9081||reviews.default.svc.cluster.local");
+    assertThat(resources.messages(a, XdsType.ENDPOINT, Set.of(RATINGS_CLUSTER)).getFirst().toString())
+        .contains("10.1.0.7");
+  }
+
+  @Test
   void aChangeReachesOnlyTheProxiesThatCanSeeIt() {
     registry.upsert("test", service("private", "team", "10.96.0.20", List.of(".")));
     resources.advance(nextPush());
@@ -190,6 +230,12 @@ class XdsResourcesTest {
 
   private PushContext nextPush() {
     return PushContext.create(registry, MeshSettings.defaults(), "v" + ++versions, cache);
+  }
+
+  private static Map<String, EncodedResource> encodedByName(ResourceSet set) {
+    Map<String, EncodedResource> byName = new java.util.HashMap<>();
+    set.resources().forEach(resource -> byName.put(resource.name(), resource));
+    return byName;
   }
 
   private static Map<String, Message> byName(List<? extends Message> messages) {

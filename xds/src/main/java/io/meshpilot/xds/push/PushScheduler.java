@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PushScheduler.class);
 
   private final PushSettings settings;
-  private final Supplier<PushContext> contextFactory;
+  private final Function<PushRequest, PushContext> contextFactory;
   private final PushTarget target;
   private final XdsEvents events;
   private final ScheduledExecutorService scheduler;
@@ -42,18 +42,19 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
   private final PushHistory history = new PushHistory();
 
   /**
-   * @param contextFactory builds the PushContext for a push and makes it the one the resource
-   *     source generates from; called once per push, on the scheduler thread
+   * @param contextFactory builds the PushContext for a push (an endpoints-only one may derive it
+   *     from the current one) and makes it the one the resource source generates from; called once
+   *     per push, on the scheduler thread
    * @param target the connections to push
    * @param events where push starts and timings are reported
    */
-  public PushScheduler(PushSettings settings, Supplier<PushContext> contextFactory,
+  public PushScheduler(PushSettings settings, Function<PushRequest, PushContext> contextFactory,
       PushTarget target, XdsEvents events) {
     this(settings, contextFactory, target, events, Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("push-scheduler").daemon().factory()), System::nanoTime);
   }
 
-  PushScheduler(PushSettings settings, Supplier<PushContext> contextFactory, PushTarget target,
+  PushScheduler(PushSettings settings, Function<PushRequest, PushContext> contextFactory, PushTarget target,
       XdsEvents events, ScheduledExecutorService scheduler, LongSupplier nanoTime) {
     this.settings = settings;
     this.contextFactory = contextFactory;
@@ -121,7 +122,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
   private void push(PushRequest request, int merged, Duration waited) {
     PushContext context;
     try {
-      context = contextFactory.get();
+      context = contextFactory.apply(request);
     } catch (RuntimeException e) {
       LOG.error("push skipped: building the push context failed: {}", e.toString());
       return;

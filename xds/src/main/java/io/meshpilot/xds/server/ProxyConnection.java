@@ -142,7 +142,7 @@ final class ProxyConnection {
       }
     } else {
       subscription.ack(nonce, request.getVersionInfo());
-      LOG.debug("ADS:{}: ACK {}", type.shortName().toUpperCase(), id);
+      LOG.debug("ADS:{}: ACK {}", type.logName(), id);
     }
     if (namesChanged || (type == XdsType.ENDPOINT && warming != null)) {
       markAll(type);
@@ -294,7 +294,7 @@ final class ProxyConnection {
   private void expired(XdsType type) {
     counters.expiredNonce(type);
     events.expiredNonce(type.shortName());
-    LOG.debug("ADS:{}: expired nonce from {}", type.shortName().toUpperCase(), id);
+    LOG.debug("ADS:{}: expired nonce from {}", type.logName(), id);
   }
 
   private void nack(Subscription subscription, com.google.rpc.Status error) {
@@ -304,7 +304,7 @@ final class ProxyConnection {
     subscription.nack(error.getMessage(), clock.instant());
     counters.rejected(type);
     events.rejected(type.shortName(), proxy.id(), error.getMessage());
-    LOG.warn("ADS:{}: ACK ERROR {} {}:{}", type.shortName().toUpperCase(), id,
+    LOG.warn("ADS:{}: ACK ERROR {} {}:{}", type.logName(), id,
         io.grpc.Status.fromCodeValue(error.getCode()).getCode(), error.getMessage());
   }
 
@@ -345,13 +345,13 @@ final class ProxyConnection {
         Status.Code code = e.getStatus().getCode();
         if (code != Status.Code.UNAVAILABLE && code != Status.Code.CANCELLED) {
           events.sendError(type.shortName());
-          LOG.warn("ADS:{}: sending to {} failed: {}", type.shortName().toUpperCase(), id, e.getStatus());
+          LOG.warn("ADS:{}: sending to {} failed: {}", type.logName(), id, e.getStatus());
         }
         return;
       } catch (RuntimeException e) {
         // One bad generation must not end the stream (the proxy would reconnect into it) nor send
         // a part of a push: nothing of this type goes out, and the proxy keeps what it has.
-        LOG.error("ADS:{}: not sent to {}: generating it failed: {}", type.shortName().toUpperCase(), id,
+        LOG.error("ADS:{}: not sent to {}: generating it failed: {}", type.logName(), id,
             e.toString());
       }
     }
@@ -534,7 +534,7 @@ final class ProxyConnection {
     if (answeringRequest) {
       events.pushTrigger(PROXY_REQUEST);
     }
-    LOG.debug("ADS:{}: PUSH {} resources:{} version:{} nonce:{}", subscription.type.shortName().toUpperCase(),
+    LOG.debug("ADS:{}: PUSH {} resources:{} version:{} nonce:{}", subscription.type.logName(),
         id, count, current.version(), nonce);
   }
 

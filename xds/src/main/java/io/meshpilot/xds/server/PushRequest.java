@@ -20,8 +20,6 @@ import java.util.TreeMap;
  *     VirtualService) added, updated or removed; each reaches the proxies that depend on it
  * @param reasons istiod's trigger names ({@code endpoint}, {@code service}, {@code global}, ...)
  *     with how many requests of each were merged into this one ({@code pilot_push_triggers})
- * @param configs for a full push that is not global: the Istio config objects (VirtualServices,
- *     DestinationRules, Sidecars) that changed; proxies they shape (now or before) are pushed
  */
 public record PushRequest(boolean full, boolean global, Set<String> serviceHostnames, Set<String> edsHostnames,
     Set<ObjectKey> configs, Map<String, Integer> reasons) {

@@ -66,14 +66,24 @@ public final class ResourcePart {
    */
   public static ResourcePart of(Collection<? extends Message> messages, Set<String> names) {
     List<EncodedResource> encoded = new ArrayList<>(messages.size());
+    messages.forEach(message -> encoded.add(EncodedResource.of(message)));
+    return ofEncoded(encoded, names);
+  }
+
+  /**
+   * Resources already encoded (some taken from an earlier part), in the given order (a later
+   * duplicate name is dropped); when their names are exactly {@code names} (when given), the
+   * part's name set is that instance.
+   */
+  public static ResourcePart ofEncoded(List<EncodedResource> resources, Set<String> names) {
+    List<EncodedResource> unique = new ArrayList<>(resources.size());
     Set<String> seen = new java.util.HashSet<>();
-    for (Message message : messages) {
-      EncodedResource resource = EncodedResource.of(message);
+    for (EncodedResource resource : resources) {
       if (seen.add(resource.name())) {
-        encoded.add(resource);
+        unique.add(resource);
       }
     }
-    return new ResourcePart(encoded, names);
+    return new ResourcePart(unique, names);
   }
 
   /** The messages sorted by resource name. */

@@ -17,11 +17,13 @@ public enum XdsType {
 
   private final String typeUrl;
   private final String shortName;
+  private final String logName;
   private final boolean wildcard;
 
   XdsType(String typeUrl, String shortName, boolean wildcard) {
     this.typeUrl = typeUrl;
     this.shortName = shortName;
+    this.logName = shortName.toUpperCase(java.util.Locale.ROOT);
     this.wildcard = wildcard;
   }
 
@@ -33,6 +35,11 @@ public enum XdsType {
   /** istiod's short name used in metric labels and logs: cds, eds, lds, rds, nds. */
   public String shortName() {
     return shortName;
+  }
+
+  /** istiod's name in log lines ({@code ADS:CDS: ...}): CDS, EDS, LDS, RDS, NDS. */
+  public String logName() {
+    return logName;
   }
 
   /** True for CDS, LDS and NDS: the client always gets the complete set, whatever names it asks for. */

@@ -30,41 +30,32 @@ import java.util.stream.Collectors;
  * may see, one per hostname, and their endpoints. Generators read only this, so every proxy in a
  * push sees the same services; per-namespace results are computed once and shared, and lookups by
  * hostname or namespace are indexed. It also carries the resource cache that outlives it.
+ *
+ * <p>An endpoints-only push does not snapshot the services again (istiod serves such a push from
+ * its current PushContext): {@link #withEndpointChanges} keeps everything derived from services
+ * and Istio configs (Sidecar scopes, exportTo, the rule indexes) and forgets only the changed
+ * hostnames' endpoints, so the push costs what changed.
  */
 public final class PushContext {
   private final ServiceRegistry registry;
   private final MeshSettings settings;
   private final String version;
-  private final List<Service> indexed;
-  private final int totalServices;
-  private final Set<String> passthroughHostnames;
   private final XdsCache cache;
-  private final Map<String, List<Service>> exportedTo = new ConcurrentHashMap<>();
-  private final SidecarScopes sidecarScopes;
-  private final Map<ServiceKey, Map<String, List<Endpoint>>> endpointsByService = new ConcurrentHashMap<>();
-  // Kubernetes services with a selector, by namespace: the candidates for a proxy's own targets.
-  private final Map<String, List<Service>> selectingByNamespace;
-  // The services selecting a workload, by namespace and labels (the pods of one Deployment share them).
-  private final Map<Workload, List<Service>> selectingWorkload = new ConcurrentHashMap<>();
-
-  private record Workload(String namespace, Map<String, String> labels) {}
+  private final Services services;
+  private final Map<ServiceKey, Map<String, List<Endpoint>>> endpointsByService;
+  // The hostnames whose endpoints changed since the context this one was derived from (null: built anew).
+  private final EndpointChanges endpointChanges;
   // Each proxy's own endpoint, looked up once per push (only when something asks: locality load balancing).
   private final Map<Ref<Proxy>, Optional<Endpoint>> ownEndpoints = new ConcurrentHashMap<>();
-  // Whether a changed DestinationRule shapes a Sidecar scope: asked once per scope, not per proxy.
-  private final Map<RuleInScope, Boolean> ruleShapesScope = new ConcurrentHashMap<>();
-
-  private record RuleInScope(ObjectKey rule, SidecarScope.Id scope) {}
   private volatile Set<String> headlessAddresses;
-  private final boolean trafficDistribution;
-  private final TrafficConfigs traffic;
-  private volatile DestinationRules destinationRules;
 
-  /** The DestinationRule index depends on the accepted configs (by identity) and the mesh settings. */
-  private record DestinationRulesKey(Ref<TrafficConfigs> configs, MeshSettings settings) {}
-  private volatile VirtualServices virtualServices;
-
-  /** The mesh VirtualServices depend only on the registry's config snapshot (by identity) and mesh defaults. */
-  private record VirtualServicesKey(Ref<TrafficConfigs> configs, String domainSuffix, List<String> defaultExportTo) {}
+  /**
+   * How a context derived by {@link #withEndpointChanges} differs from the one it came from.
+   *
+   * @param fromVersion the version of the context it was derived from
+   * @param hostnames the hostnames whose endpoints may differ
+   */
+  public record EndpointChanges(String fromVersion, Set<String> hostnames) {}
 
   /** A service by what identifies it in the registry (a hostname may exist in several namespaces). */
   private record ServiceKey(String namespace, String hostname) {}
@@ -72,31 +63,111 @@ public final class PushContext {
   /** The endpoints of a service grouped by port name depend only on its shard lists (by identity). */
   private record GroupedEndpointsKey(List<Ref<List<Endpoint>>> shards) {}
 
-  private PushContext(ServiceRegistry registry, MeshSettings settings, String version, XdsCache cache) {
+  /** The DestinationRule index depends on the accepted configs (by identity) and the mesh settings. */
+  private record DestinationRulesKey(Ref<TrafficConfigs> configs, MeshSettings settings) {}
+
+  /** The mesh VirtualServices depend only on the registry's config snapshot (by identity) and mesh defaults. */
+  private record VirtualServicesKey(Ref<TrafficConfigs> configs, String domainSuffix, List<String> defaultExportTo) {}
+
+  /** A workload: the pods of one Deployment share namespace and labels. */
+  private record Workload(String namespace, Map<String, String> labels) {}
+
+  /** Whether a changed DestinationRule shapes a Sidecar scope: asked once per scope, not per proxy. */
+  private record RuleInScope(ObjectKey rule, SidecarScope.Id scope) {}
+
+  /**
+   * Everything a context derives from the services and Istio configs of its snapshot and not from
+   * endpoints: shared by the contexts of endpoints-only pushes.
+   */
+  private static final class Services {
+    final MeshSettings settings;
+    final XdsCache cache;
+    final List<Service> indexed;
+    final int total;
+    final Set<String> passthroughHostnames;
+    final boolean trafficDistribution;
+    final TrafficConfigs traffic;
+    final Map<String, List<Service>> exportedTo = new ConcurrentHashMap<>();
+    // Kubernetes services with a selector, by namespace: the candidates for a proxy's own targets.
+    final Map<String, List<Service>> selectingByNamespace;
+    // The services selecting a workload.
+    final Map<Workload, List<Service>> selectingWorkload = new ConcurrentHashMap<>();
+    final Map<RuleInScope, Boolean> ruleShapesScope = new ConcurrentHashMap<>();
+    final SidecarScopes sidecarScopes;
+    volatile DestinationRules destinationRules;
+    volatile VirtualServices virtualServices;
+
+    Services(ServiceRegistry registry, MeshSettings settings, String version, XdsCache cache) {
+      this.settings = settings;
+      this.cache = cache;
+      List<Service> all = registry.services();
+      this.traffic = registry.trafficConfigs();
+      this.total = all.size();
+      this.passthroughHostnames = all.stream()
+          .filter(s -> s.resolution() == Resolution.PASSTHROUGH)
+          .map(Service::hostname)
+          .collect(Collectors.toUnmodifiableSet());
+      // one service per (hostname, namespace): oldest wins, Kubernetes beats ServiceEntry (§5.3)
+      this.indexed = HostnameConflicts.resolve(all);
+      this.trafficDistribution = indexed.stream().anyMatch(s -> s.attributes().trafficDistribution() != 0);
+      Map<String, List<Service>> selecting = new HashMap<>();
+      for (Service service : indexed) {
+        if (service.attributes().registry() == RegistryKind.KUBERNETES
+            && !service.attributes().labelSelectors().isEmpty()) {
+          selecting.computeIfAbsent(service.attributes().namespace(), n -> new ArrayList<>()).add(service);
+        }
+      }
+      this.selectingByNamespace = selecting;
+      this.sidecarScopes = new SidecarScopes(traffic, settings.rootNamespace(), settings.outboundTrafficPolicy(),
+          version, this::exportedTo, ns -> virtualServices().visibleFrom(ns));
+    }
+
+    /** Every service exported to the namespace (several may share a hostname), oldest first. */
+    List<Service> exportedTo(String namespace) {
+      return exportedTo.computeIfAbsent(namespace, n -> indexed.stream()
+          .filter(s -> Visibility.visible(s, n, settings.defaultServiceExportTo()))
+          .sorted(Comparator.comparing(Service::creationTime))
+          .toList());
+    }
+
+    VirtualServices virtualServices() {
+      VirtualServices index = virtualServices;
+      if (index == null) {
+        index = cache.get(new VirtualServicesKey(Ref.to(traffic), settings.domainSuffix(),
+                settings.defaultVirtualServiceExportTo()),
+            () -> VirtualServices.of(traffic, settings.domainSuffix(), settings.defaultVirtualServiceExportTo()));
+        virtualServices = index;
+      }
+      return index;
+    }
+
+    DestinationRules destinationRules() {
+      DestinationRules rules = destinationRules;
+      if (rules == null) {
+        rules = traffic.destinationRules().isEmpty() ? DestinationRules.EMPTY
+            : cache.get(new DestinationRulesKey(Ref.to(traffic), settings), () -> DestinationRules.of(traffic, settings));
+        destinationRules = rules;
+      }
+      return rules;
+    }
+
+    List<Service> selecting(String namespace, Map<String, String> labels) {
+      return selectingWorkload.computeIfAbsent(new Workload(namespace, labels), workload ->
+          selectingByNamespace.getOrDefault(namespace, List.of()).stream()
+              .filter(s -> labels.entrySet().containsAll(s.attributes().labelSelectors().entrySet()))
+              .toList());
+    }
+  }
+
+  private PushContext(ServiceRegistry registry, MeshSettings settings, String version, XdsCache cache,
+      Services services, Map<ServiceKey, Map<String, List<Endpoint>>> endpoints, EndpointChanges endpointChanges) {
     this.registry = registry;
     this.settings = settings;
     this.version = version;
     this.cache = cache;
-    List<Service> all = registry.services();
-    this.traffic = registry.trafficConfigs();
-    this.totalServices = all.size();
-    this.passthroughHostnames = all.stream()
-        .filter(s -> s.resolution() == Resolution.PASSTHROUGH)
-        .map(Service::hostname)
-        .collect(Collectors.toUnmodifiableSet());
-    // one service per (hostname, namespace): oldest wins, Kubernetes beats ServiceEntry (§5.3)
-    this.indexed = HostnameConflicts.resolve(all);
-    this.trafficDistribution = indexed.stream().anyMatch(s -> s.attributes().trafficDistribution() != 0);
-    Map<String, List<Service>> selecting = new HashMap<>();
-    for (Service service : indexed) {
-      if (service.attributes().registry() == RegistryKind.KUBERNETES
-          && !service.attributes().labelSelectors().isEmpty()) {
-        selecting.computeIfAbsent(service.attributes().namespace(), n -> new ArrayList<>()).add(service);
-      }
-    }
-    this.selectingByNamespace = selecting;
-    this.sidecarScopes = new SidecarScopes(registry.trafficConfigs(), settings.rootNamespace(),
-        settings.outboundTrafficPolicy(), version, this::exportedTo, ns -> virtualServices().visibleFrom(ns));
+    this.services = services;
+    this.endpointsByService = endpoints;
+    this.endpointChanges = endpointChanges;
   }
 
   /** Snapshots the registry's services now, with no resource cache (every resource is built). */
@@ -107,7 +178,25 @@ public final class PushContext {
   /** Snapshots the registry's services now; generators reuse what {@code cache} holds from earlier pushes. */
   public static PushContext create(ServiceRegistry registry, MeshSettings settings, String version,
       XdsCache cache) {
-    return new PushContext(registry, settings, version, cache);
+    return new PushContext(registry, settings, version, cache, new Services(registry, settings, version, cache),
+        new ConcurrentHashMap<>(), null);
+  }
+
+  /**
+   * The context of an endpoints-only push: this one's services, Sidecar scopes and config indexes
+   * (what the proxies' clusters, listeners and routes were built from), with the endpoints of the
+   * changed hostnames read from the registry again.
+   */
+  public PushContext withEndpointChanges(Set<String> hostnames, String nextVersion) {
+    Map<ServiceKey, Map<String, List<Endpoint>>> kept = new ConcurrentHashMap<>(endpointsByService);
+    kept.keySet().removeIf(key -> hostnames.contains(key.hostname()));
+    return new PushContext(registry, settings, nextVersion, cache, services, kept,
+        new EndpointChanges(version, Set.copyOf(hostnames)));
+  }
+
+  /** For a context from {@link #withEndpointChanges}: what changed since the one it came from. */
+  public Optional<EndpointChanges> endpointChanges() {
+    return Optional.ofNullable(endpointChanges);
   }
 
   /**
@@ -115,15 +204,7 @@ public final class PushContext {
    * not change a VirtualService, DestinationRule or Sidecar share one index.
    */
   public VirtualServices virtualServices() {
-    VirtualServices index = virtualServices;
-    if (index == null) {
-      TrafficConfigs configs = traffic;
-      index = cache.get(new VirtualServicesKey(Ref.to(configs), settings.domainSuffix(),
-              settings.defaultVirtualServiceExportTo()),
-          () -> VirtualServices.of(configs, settings.domainSuffix(), settings.defaultVirtualServiceExportTo()));
-      virtualServices = index;
-    }
-    return index;
+    return services.virtualServices();
   }
 
   /** The resource cache shared by every push. */
@@ -142,18 +223,12 @@ public final class PushContext {
 
   /** The DestinationRules, VirtualServices and Sidecars accepted when this context was built. */
   public TrafficConfigs trafficConfigs() {
-    return traffic;
+    return services.traffic;
   }
 
   /** The DestinationRule index of this push, built once per set of accepted configs. */
   public DestinationRules destinationRules() {
-    DestinationRules rules = destinationRules;
-    if (rules == null) {
-      rules = traffic.destinationRules().isEmpty() ? DestinationRules.EMPTY
-          : cache.get(new DestinationRulesKey(Ref.to(traffic), settings), () -> DestinationRules.of(traffic, settings));
-      destinationRules = rules;
-    }
-    return rules;
+    return services.destinationRules();
   }
 
   /**
@@ -161,7 +236,7 @@ public final class PushContext {
    * scope in this push (see {@link DestinationRules#shapes}); answered once per scope.
    */
   public boolean destinationRuleShapes(ObjectKey rule, SidecarScope scope) {
-    return ruleShapesScope.computeIfAbsent(new RuleInScope(rule, scope.id()),
+    return services.ruleShapesScope.computeIfAbsent(new RuleInScope(rule, scope.id()),
         k -> destinationRules().shapes(rule, scope));
   }
 
@@ -184,17 +259,17 @@ public final class PushContext {
    * then ordered by closeness to each proxy.
    */
   public boolean trafficDistribution() {
-    return trafficDistribution;
+    return services.trafficDistribution;
   }
 
   /** How many services the registry held when this context was built. */
   public int totalServices() {
-    return totalServices;
+    return services.total;
   }
 
   /** Hostnames of headless (Passthrough) services: their endpoints shape listeners, not just EDS. */
   public Set<String> passthroughHostnames() {
-    return passthroughHostnames;
+    return services.passthroughHostnames;
   }
 
   /**
@@ -202,7 +277,7 @@ public final class PushContext {
    * scope (everything exportTo lets its namespace see).
    */
   public SidecarScope sidecarScope(Proxy proxy) {
-    return sidecarScopes.of(proxy.namespace(), proxy.labels());
+    return services.sidecarScopes.of(proxy.namespace(), proxy.labels());
   }
 
   /**
@@ -227,7 +302,7 @@ public final class PushContext {
     Set<String> addresses = headlessAddresses;
     if (addresses == null) {
       Set<String> found = new HashSet<>();
-      for (Service service : indexed) {
+      for (Service service : services.indexed) {
         if (service.resolution() == Resolution.PASSTHROUGH) {
           for (Port port : service.ports()) {
             endpoints(service, port).forEach(e -> found.add(e.address()));
@@ -238,14 +313,6 @@ public final class PushContext {
       headlessAddresses = addresses;
     }
     return addresses;
-  }
-
-  /** Every service exported to the namespace (several may share a hostname), oldest first. */
-  private List<Service> exportedTo(String namespace) {
-    return exportedTo.computeIfAbsent(namespace, n -> indexed.stream()
-        .filter(s -> Visibility.visible(s, n, settings.defaultServiceExportTo()))
-        .sorted(Comparator.comparing(Service::creationTime))
-        .toList());
   }
 
   /** The endpoints of one service port (joined by port name), from every registry shard. */
@@ -313,9 +380,6 @@ public final class PushContext {
   }
 
   private List<Service> selecting(String namespace, Map<String, String> labels) {
-    return selectingWorkload.computeIfAbsent(new Workload(namespace, labels), workload ->
-        selectingByNamespace.getOrDefault(namespace, List.of()).stream()
-            .filter(s -> labels.entrySet().containsAll(s.attributes().labelSelectors().entrySet()))
-            .toList());
+    return services.selecting(namespace, labels);
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ class PushSchedulerTest {
   private final AtomicLong clock = new AtomicLong();
   private final AtomicInteger contexts = new AtomicInteger();
   private final RecordingTarget target = new RecordingTarget(List.of("a-1", "b-2"));
-  private final Supplier<PushContext> contextFactory = () -> PushContext.create(
+  private final Function<PushRequest, PushContext> contextFactory = request -> PushContext.create(
       new EmptyRegistry(), MeshSettings.defaults(), "v" + contexts.incrementAndGet());
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private PushScheduler scheduler;
