@@ -40,19 +40,23 @@ public record AdsSettings(BooleanSupplier ready, double maxRequestsPerSecond, Du
     }
   }
 
-  /** Always ready, istiod's admission rate for this machine, 30 minutes' connection age. */
+  /** Always ready, the admission rate for this machine, 30 minutes' connection age. */
   public static AdsSettings defaults() {
     return fromEnvironment(Map.of());
   }
 
   /**
-   * istiod's knobs: {@code PILOT_MAX_REQUESTS_PER_SECOND} (default {@code min(15 + 5 × cores, 100)})
-   * and {@code PILOT_XDS_CACHE_SIZE} (60000); always ready until {@link #withReady} says otherwise.
+   * istiod's knobs: {@code PILOT_MAX_REQUESTS_PER_SECOND} (unset, 0 or negative: determined by the
+   * machine size, see {@link StreamAdmission#defaultRate}) and {@code PILOT_XDS_CACHE_SIZE}
+   * (60000); always ready until {@link #withReady} says otherwise.
    */
   public static AdsSettings fromEnvironment(Map<String, String> env) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    return new AdsSettings(() -> true,
-        Knobs.number(env, "PILOT_MAX_REQUESTS_PER_SECOND", StreamAdmission.defaultRate(cores)),
+    return fromEnvironment(env, Runtime.getRuntime().availableProcessors());
+  }
+
+  static AdsSettings fromEnvironment(Map<String, String> env, int cores) {
+    double rate = Knobs.number(env, "PILOT_MAX_REQUESTS_PER_SECOND", 0);
+    return new AdsSettings(() -> true, rate > 0 ? rate : StreamAdmission.defaultRate(cores),
         DEFAULT_MAX_CONNECTION_AGE, Math.max(2, cores),
         Knobs.integer(env, "PILOT_XDS_CACHE_SIZE", io.meshpilot.xds.cache.XdsCache.DEFAULT_SIZE));
   }
