@@ -62,7 +62,10 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
   private final PushStatus pushStatus;
   private final Set<String> rejectedKinds = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> clientsByVersion = new ConcurrentHashMap<>();
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+  /** One istiod counter with its {@code type} label. */
+  private record CounterKey(String name, String type) {}
   private final Map<String, Timer> pushTimes = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> configSizes = new ConcurrentHashMap<>();
   // Services in the last push context; -1 until the first one is built (then the registry's count).
@@ -235,7 +238,7 @@ public final class MeshMetrics implements XdsEvents, AutoCloseable {
 
   /** A counter labelled {@code type}; {@link PrometheusText} writes it without {@code _total}. */
   private Counter counter(String name, String help, String type) {
-    return counters.computeIfAbsent(name + '\u0000' + type, key ->
+    return counters.computeIfAbsent(new CounterKey(name, type), key ->
         Counter.builder(name).description(help).tag("type", type).register(meters));
   }
 

@@ -165,7 +165,9 @@ final class ProxyConnection {
       subscription.acked = subscription.sent;
     }
     boolean namesChanged = false;
-    if (!type.wildcard()) {
+    // an ACK names nothing: the thousand watched names are not copied for it
+    boolean namesListed = request.getResourceNamesSubscribeCount() > 0 || request.getResourceNamesUnsubscribeCount() > 0;
+    if (!type.wildcard() && namesListed) {
       Set<String> names = new HashSet<>(subscription.names);
       names.addAll(request.getResourceNamesSubscribeList());
       request.getResourceNamesUnsubscribeList().forEach(names::remove);
