@@ -451,7 +451,7 @@ final class ProxyConnection {
       resources = only(current.changedSince(subscription.acked), regenerated);
     }
     String nonce = nextNonce();
-    long bytes = resources.stream().mapToLong(EncodedResource::size).sum();
+    long bytes = bytes(current, resources);
     if (!send(WireResponse.sotw(current.version(), subscription.type.typeUrl(), nonce,
         fields(current, resources, ResourcePart::sotwFields, EncodedResource::sotwField)))) {
       return BLOCKED;
@@ -477,7 +477,7 @@ final class ProxyConnection {
       return -1;
     }
     String nonce = nextNonce();
-    long bytes = resources.stream().mapToLong(EncodedResource::size).sum();
+    long bytes = bytes(current, resources);
     if (!send(WireResponse.delta(current.version(), type.typeUrl(), nonce,
         fields(current, resources, ResourcePart::deltaFields, EncodedResource::deltaField), removed))) {
       return BLOCKED;
@@ -486,9 +486,25 @@ final class ProxyConnection {
     return bytes;
   }
 
-  /** The changed resources plus the warming clusters' assignments, in the set's order. */
+  /**
+   * The changed resources plus the warming clusters' assignments, in the set's order: looked up by
+   * name when they are few (a cluster added to a thousand), so a proxy's answer does not walk the set.
+   */
   private static List<EncodedResource> withWarming(ResourceSet current, List<EncodedResource> changed,
       Set<String> warm) {
+    if ((changed.size() + warm.size()) * 8L < current.size()) {
+      Map<String, EncodedResource> chosen = new java.util.HashMap<>();
+      changed.forEach(r -> chosen.put(r.name(), r));
+      for (String name : warm) {
+        EncodedResource resource = current.get(name);
+        if (resource != null) {
+          chosen.put(name, resource);
+        }
+      }
+      List<EncodedResource> resources = new java.util.ArrayList<>(chosen.values());
+      resources.sort(current.order());
+      return resources;
+    }
     Set<String> include = new HashSet<>();
     changed.forEach(r -> include.add(r.name()));
     List<EncodedResource> resources = new java.util.ArrayList<>();
@@ -498,6 +514,18 @@ final class ProxyConnection {
       }
     }
     return resources;
+  }
+
+  /** The encoded bytes of these resources of {@code current}: the parts' own sums when all of it goes. */
+  private static long bytes(ResourceSet current, List<EncodedResource> resources) {
+    if (resources.size() == current.size()) {
+      return current.bytes();
+    }
+    long bytes = 0;
+    for (EncodedResource resource : resources) {
+      bytes += resource.size();
+    }
+    return bytes;
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

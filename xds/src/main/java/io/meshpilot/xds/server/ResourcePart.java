@@ -22,6 +22,8 @@ public final class ResourcePart {
 
   private final List<EncodedResource> resources;
   private final Map<String, EncodedResource> byName;
+  private final Map<String, Integer> positions;
+  private final long bytes;
   private final Set<String> names;
   private final String hash;
   // The last diff asked for: every proxy of a scope asks for the same one after a push.
@@ -39,14 +41,20 @@ public final class ResourcePart {
   private ResourcePart(List<EncodedResource> resources, Set<String> sameNames) {
     this.resources = List.copyOf(resources);
     Map<String, EncodedResource> index = new HashMap<>(Math.max(4, resources.size() * 2));
+    Map<String, Integer> at = new HashMap<>(Math.max(4, resources.size() * 2));
     ContentHash.SetHash setHash = new ContentHash.SetHash();
     LinkedHashSet<String> ordered = new LinkedHashSet<>();
+    long size = 0;
     for (EncodedResource resource : this.resources) {
+      at.put(resource.name(), index.size());
       index.put(resource.name(), resource);
       ordered.add(resource.name());
       setHash.add(resource.name(), resource.version());
+      size += resource.size();
     }
     this.byName = index;
+    this.positions = at;
+    this.bytes = size;
     // An equal name set the callers already hold is kept by identity, so they keep finding it cheaply.
     this.names = sameNames != null && sameNames.size() == ordered.size() && sameNames.containsAll(ordered)
         ? sameNames : Collections.unmodifiableSet(ordered);
@@ -117,6 +125,17 @@ public final class ResourcePart {
 
   public int size() {
     return resources.size();
+  }
+
+  /** The encoded size of every resource of the part. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** Where the resource of this name is in {@link #resources()}, or -1. */
+  int position(String name) {
+    Integer at = positions.get(name);
+    return at == null ? -1 : at;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.meshpilot.xds.server;
 import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,13 +83,43 @@ public final class ResourceSet implements ResourceVersions {
 
   @Override
   public String versionOf(String name) {
+    EncodedResource resource = get(name);
+    return resource == null ? null : resource.version();
+  }
+
+  /** The resource of this name, or null. */
+  public EncodedResource get(String name) {
     for (ResourcePart part : parts) {
       EncodedResource resource = part.get(name);
       if (resource != null) {
-        return resource.version();
+        return resource;
       }
     }
     return null;
+  }
+
+  /** Orders resources of this set as {@link #resources()} lists them. */
+  Comparator<EncodedResource> order() {
+    return Comparator.comparingLong(this::position);
+  }
+
+  private long position(EncodedResource resource) {
+    for (int i = 0; i < parts.size(); i++) {
+      int at = parts.get(i).position(resource.name());
+      if (at >= 0) {
+        return ((long) i << 32) | at;
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** The encoded size of every resource ({@code pilot_xds_config_size_bytes} of a complete answer). */
+  public long bytes() {
+    long bytes = 0;
+    for (ResourcePart part : parts) {
+      bytes += part.bytes();
+    }
+    return bytes;
   }
 
   @Override

@@ -182,6 +182,28 @@ class AdsServerSotwTest {
   }
 
   @Test
+  void afterTwoOfManyClustersChangeTheEndpointAnswerCarriesExactlyTheirsInOrder() {
+    List<String> clusters = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String name = "outbound|9080||svc-%02d.default.svc.cluster.local".formatted(i);
+      clusters.add(name);
+      source.put(FakeResourceSource.cluster(name, 1));
+      source.put(FakeResourceSource.endpoints(name, "10.3.0." + i));
+    }
+    subscribeAndAck(XdsType.CLUSTER, NO_NAMES);
+    subscribeAndAck(XdsType.ENDPOINT, clusters);
+    awaitParked(XdsType.CLUSTER, XdsType.ENDPOINT);
+    source.put(FakeResourceSource.cluster(clusters.get(31), 3));
+    source.put(FakeResourceSource.cluster(clusters.get(7), 3));
+
+    server.push(PushRequest.fullPush());
+    client.ack(XdsType.CLUSTER, client.next(XdsType.CLUSTER), NO_NAMES);
+
+    // Envoy re-warms the two updated clusters and waits for their endpoints, which did not change
+    assertThat(names(client.next(XdsType.ENDPOINT))).containsExactly(clusters.get(7), clusters.get(31));
+  }
+
+  @Test
   void streamWithAnUnparseableNodeIsRefusedWithInvalidArgument() throws Exception {
     try (XdsTestClient bad = XdsTestClient.sotw(server.port(), XdsTestClient.node("bad-node"))) {
       bad.request(XdsType.CLUSTER, NO_NAMES, "", "");
