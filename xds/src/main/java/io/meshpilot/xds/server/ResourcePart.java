@@ -31,6 +31,7 @@ public final class ResourcePart {
   // Every resource's response field, encoded once: what a complete answer sends of this part.
   private volatile byte[] sotwFields;
   private volatile byte[] deltaFields;
+  private volatile String versionAlone;
 
   private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
@@ -188,6 +189,16 @@ public final class ResourcePart {
       at += chunk.length;
     }
     return all;
+  }
+
+  /** The version of a {@link ResourceSet} of this part alone. */
+  String versionAlone() {
+    String version = versionAlone;
+    if (version == null) {
+      version = ResourceSet.version(List.of(this));
+      versionAlone = version;
+    }
+    return version;
   }
 
   /** A content hash of every name and version, in order. */

@@ -25,14 +25,22 @@ public final class ResourceSet implements ResourceVersions {
 
   private ResourceSet(List<ResourcePart> parts) {
     this.parts = List.copyOf(parts);
-    ContentHash.SetHash hash = new ContentHash.SetHash();
     int count = 0;
     for (ResourcePart part : this.parts) {
-      hash.add("part", part.hash());
       count += part.size();
     }
-    this.version = hash.value();
+    // a set of one (shared) part has that part's set version, hashed once for every proxy
+    this.version = this.parts.size() == 1 ? this.parts.getFirst().versionAlone() : version(this.parts);
     this.size = count;
+  }
+
+  /** The version of a set of these parts. */
+  static String version(List<ResourcePart> parts) {
+    ContentHash.SetHash hash = new ContentHash.SetHash();
+    for (ResourcePart part : parts) {
+      hash.add("part", part.hash());
+    }
+    return hash.value();
   }
 
   /** One set from parts whose names do not overlap. */
