@@ -352,10 +352,12 @@ class FileSourceTest {
         throw new ConfigTree.UnlistableException("..2024_01_01: NoSuchFileException");
       }
       return ConfigTree.list(root);
-    });
+    }, Files::readAllBytes);
     source.start();
 
     vanishing.set(true);
+    // A ConfigMap mount's data swap has the tree listed; a deletion in the same batch waits for the listing.
+    Files.createDirectories(dir.resolve("..2024_01_01"));
     Files.delete(dir.resolve("b.yaml"));
     await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
 
