@@ -89,8 +89,11 @@ final class DirectoryWatch implements AutoCloseable {
   /**
    * Watches exactly the directories of a new listing; directories an earlier listing had and this one
    * has not (renamed into a hidden name, say) are no longer watched. Runs on the reload thread.
+   *
+   * @return whether a directory not watched before is watched now: files it gained after it was
+   *     listed and before it was watched sent no events
    */
-  void watchOnly(List<Path> listed) {
+  boolean watchOnly(List<Path> listed) {
     Map<WatchKey, Path> next = new HashMap<>();
     for (Path path : listed) {
       try {
@@ -102,7 +105,9 @@ final class DirectoryWatch implements AutoCloseable {
       }
     }
     directories.keySet().stream().filter(key -> !next.containsKey(key)).forEach(WatchKey::cancel);
+    boolean added = !directories.keySet().containsAll(next.keySet());
     directories = next;
+    return added;
   }
 
   /** Takes the events queued since the last call. Runs on the reload thread. */

@@ -149,14 +149,17 @@ public final class FileSource implements AutoCloseable {
   void reload() {
     ConfigTree listed;
     try {
-      listed = lister.list(dir);
+      // A directory new to the watch may have gained files after it was listed and before it was
+      // watched, which no event will tell: list until a listing finds no such directory.
+      do {
+        listed = lister.list(dir);
+      } while (watch.watchOnly(listed.directories()));
     } catch (ConfigTree.UnlistableException e) {
       keepLastState(e.getMessage());
       return;
     }
     listingFailure = null;
     tree = listed;
-    watch.watchOnly(listed.directories());
     Map<Path, ConfigFile> read = new LinkedHashMap<>();
     for (Path file : listed.yamlFiles()) {
       read.put(file, reader.read(file, files.getOrDefault(file, ConfigFile.NEW)));

@@ -573,6 +573,30 @@ class FileSourceTest {
   }
 
   @Test
+  void fileAddedToANewDirectoryAfterItsListingAndBeforeItsWatchIsFound() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Path sub = dir.resolve("sub");
+    AtomicBoolean writerStillBusy = new AtomicBoolean();
+    source = new FileSource(dir, registry, root -> {
+      ConfigTree listed = ConfigTree.list(root);
+      if (listed.directories().contains(sub) && writerStillBusy.compareAndSet(true, false)) {
+        try { // no event will tell: the directory is not watched yet
+          Files.writeString(sub.resolve("late.yaml"), service("late", "10.96.0.9"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return listed;
+    }, Files::readAllBytes);
+    source.start();
+
+    writerStillBusy.set(true);
+    Files.createDirectories(sub);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().contains("late.default.svc.cluster.local"));
+  }
+
+  @Test
   void objectDefinedInTwoFilesIsResolvedAsAListingResolvesIt() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), service("x", "10.96.0.1"));
     Files.writeString(dir.resolve("b.yaml"), service("x", "10.96.0.2"));
