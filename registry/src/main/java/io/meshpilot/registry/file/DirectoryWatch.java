@@ -27,8 +27,10 @@ final class DirectoryWatch implements AutoCloseable {
 
   private final WatchService service;
   private final Runnable onEvents;
-  // Touched by the reload thread only: the directory each key was registered for by the last listing.
+  // Touched by the reload thread only: the directory each key was registered for by the last
+  // listing, and whether each of that listing's directories could be registered.
   private Map<WatchKey, Path> directories = Map.of();
+  private boolean watchesAll;
   // Handed from the watch thread to the reload thread.
   private final List<Queued> queued = new ArrayList<>();
   private boolean lost; // guarded by queued
@@ -95,6 +97,7 @@ final class DirectoryWatch implements AutoCloseable {
    */
   boolean watchOnly(List<Path> listed) {
     Map<WatchKey, Path> next = new HashMap<>();
+    watchesAll = true;
     for (Path path : listed) {
       try {
         // A directory already watched keeps its key; a key stands for the directory, not its path.
@@ -102,12 +105,21 @@ final class DirectoryWatch implements AutoCloseable {
             StandardWatchEventKinds.ENTRY_MODIFY), path);
       } catch (IOException | ClosedWatchServiceException e) {
         log.warn("cannot watch {}: {}", path, e.getMessage());
+        watchesAll = false;
       }
     }
     directories.keySet().stream().filter(key -> !next.containsKey(key)).forEach(WatchKey::cancel);
     boolean added = !directories.keySet().containsAll(next.keySet());
     directories = next;
     return added;
+  }
+
+  /**
+   * Whether every directory of the last listing is watched: else changes in one that is not are
+   * seen only when something else changes and the tree is listed again.
+   */
+  boolean watchesAll() {
+    return watchesAll;
   }
 
   /** Takes the events queued since the last call. Runs on the reload thread. */

@@ -137,7 +137,7 @@ public final class FileSource implements AutoCloseable {
   /** Re-reads what the events since the last reload changed: the files they name, or everything. */
   private void reloadChanges() {
     DirectoryWatch.Changes changes = watch.take();
-    Optional<SortedSet<Path>> changed = listingFailure == null && tree.linkFree()
+    Optional<SortedSet<Path>> changed = listingFailure == null && tree.linkFree() && watch.watchesAll()
         ? ChangedFiles.in(changes, Set.copyOf(tree.directories()), files.keySet())
         : Optional.empty();
     if (changed.isEmpty() || !reloadFiles(changed.get())) {
