@@ -17,9 +17,9 @@ import java.util.TreeSet;
  * tree must be listed again. The events tell when each names a regular {@code *.yaml} / {@code *.yml}
  * file (there now, or listed before and gone), a hidden entry that is not a ConfigMap mount's
  * {@code ..data} or {@code ..<timestamp>} (never walked, and in a tree without links nothing visible
- * leads into it), or a file the tree does not read. A directory created, removed or changed, a
+ * leads into it), or a file the tree does not read. Of a directory created, removed or changed, a
  * symbolic link, a file with several names (hard links: an edit through one name changes the others
- * silently) or an entry that cannot be looked at all change what a listing would find.
+ * without an event) or an entry that cannot be looked at, only a listing tells what it changed.
  */
 final class ChangedFiles {
   private static final boolean HAS_LINK_COUNTS = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");

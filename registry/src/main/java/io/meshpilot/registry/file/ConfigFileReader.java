@@ -36,7 +36,7 @@ final class ConfigFileReader {
   }
 
   /** The key a whole file is reported under: {@code File <path relative to the root>}. */
-  ObjectKey fileKey(Path file) {
+  private ObjectKey fileKey(Path file) {
     return new ObjectKey("File", "", root.relativize(file).toString());
   }
 

@@ -56,7 +56,7 @@ public final class FileSource implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final AtomicBoolean reloadDue = new AtomicBoolean();
   // The state below is touched by the reload thread only.
-  private ConfigTree tree; // the last complete listing
+  private ConfigTree tree; // the last complete listing; null while none can be trusted
   private final Map<Path, ConfigFile> files = new HashMap<>();
   private Set<ObjectKey> reported = new HashSet<>();
   private String listingFailure;
@@ -137,11 +137,17 @@ public final class FileSource implements AutoCloseable {
   /** Re-reads what the events since the last reload changed: the files they name, or everything. */
   private void reloadChanges() {
     DirectoryWatch.Changes changes = watch.take();
-    Optional<SortedSet<Path>> changed = listingFailure == null && tree.linkFree() && watch.watchesAll()
-        ? ChangedFiles.in(changes, Set.copyOf(tree.directories()), files.keySet())
-        : Optional.empty();
-    if (changed.isEmpty() || !reloadFiles(changed.get())) {
-      reload();
+    try {
+      Optional<SortedSet<Path>> changed = listingFailure == null && tree != null && tree.linkFree() && watch.watchesAll()
+          ? ChangedFiles.in(changes, Set.copyOf(tree.directories()), files.keySet())
+          : Optional.empty();
+      if (changed.isEmpty() || !reloadFiles(changed.get())) {
+        reload();
+      }
+    } catch (RuntimeException e) {
+      // A bug, not bad input: what the files hold is no longer known for sure, so list them next time.
+      tree = null;
+      log.error("config dir {}: reload failed; the next change re-reads every file", dir, e);
     }
   }
 
@@ -258,19 +264,21 @@ public final class FileSource implements AutoCloseable {
   private void deliver(Collection<ObjectKey> replaced, Map<ObjectKey, Delivered> next) {
     int deletes = 0;
     for (ObjectKey key : replaced) {
-      Delivered dropped = next.containsKey(key) ? null : delivered.remove(key);
+      Delivered dropped = next.containsKey(key) ? null : delivered.get(key);
       if (dropped != null) {
         sink.delete(sourceName, dropped.object());
+        delivered.remove(key);
         deletes++;
       }
     }
     int upserts = 0;
     for (Map.Entry<ObjectKey, Delivered> entry : next.entrySet()) {
-      Delivered before = delivered.put(entry.getKey(), entry.getValue());
+      Delivered before = delivered.get(entry.getKey());
       if (before == null || !Objects.equals(before.object(), entry.getValue().object())) {
         sink.upsert(sourceName, entry.getValue().object());
         upserts++;
       }
+      delivered.put(entry.getKey(), entry.getValue()); // after the sink took it: delivered says what it holds
     }
     if (upserts + deletes > 0) {
       log.info("config dir {}: {} objects, {} added or changed, {} removed", dir, delivered.size(), upserts, deletes);
