@@ -359,7 +359,7 @@ class FileSourceTest {
     source.start();
 
     vanishing.set(true);
-    // A ConfigMap mount's data swap has the tree listed; a deletion in the same batch waits for the listing.
+    // A ConfigMap mount's data swap has the tree listed; once a listing failed, every change lists.
     Files.createDirectories(dir.resolve("..2024_01_01"));
     Files.delete(dir.resolve("b.yaml"));
     await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
