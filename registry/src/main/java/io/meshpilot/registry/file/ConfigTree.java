@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * @param yamlFiles the {@code *.yaml} / {@code *.yml} files, sorted by path
  * @param directories the directories holding them (the root first), for the watch service
+ * @param linkFree whether the walk met no symbolic link outside hidden entries: then each file and
+ *     directory is reached by the one path listed, so an event naming a file names all of it
  */
-record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
+record ConfigTree(List<Path> yamlFiles, List<Path> directories, boolean linkFree) {
   private static final Logger log = LoggerFactory.getLogger(ConfigTree.class);
 
   ConfigTree {
@@ -60,7 +62,7 @@ record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
       throw new UnlistableException(describe(root, visitor.current, e));
     }
     visitor.files.sort(null);
-    return new ConfigTree(visitor.files, visitor.directories);
+    return new ConfigTree(visitor.files, visitor.directories, visitor.linkFree);
   }
 
   private static String describe(Path root, Path where, Exception e) {
@@ -71,13 +73,19 @@ record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
     return place + ": " + message;
   }
 
-  private static boolean yaml(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".yaml") || name.endsWith(".yml");
+  /** Whether an entry of this name is read as config: {@code *.yaml} or {@code *.yml}. */
+  static boolean yamlName(Path name) {
+    String text = name.toString();
+    return text.endsWith(".yaml") || text.endsWith(".yml");
+  }
+
+  /** Whether an entry of this name is skipped without being walked or read. */
+  static boolean hiddenName(Path name) {
+    return name.toString().startsWith(".");
   }
 
   private static boolean hidden(Path root, Path path) {
-    return !path.equals(root) && path.getFileName().toString().startsWith(".");
+    return !path.equals(root) && hiddenName(path.getFileName());
   }
 
   private static final class Visitor extends SimpleFileVisitor<Path> {
@@ -86,6 +94,8 @@ record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
     private final List<Path> directories = new ArrayList<>();
     // Real paths already visited: links can reach one directory or file along several paths.
     private final Set<Path> seen = new HashSet<>();
+    private Path realRoot;
+    private boolean linkFree = true;
     private Path current;
 
     Visitor(Path root) {
@@ -95,7 +105,10 @@ record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
       current = dir;
-      if (hidden(root, dir) || !seen.add(dir.toRealPath())) {
+      if (hidden(root, dir)) {
+        return FileVisitResult.SKIP_SUBTREE;
+      }
+      if (!seen.add(reached(dir, dir.toRealPath()))) {
         return FileVisitResult.SKIP_SUBTREE;
       }
       directories.add(dir);
@@ -105,8 +118,13 @@ record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
     @Override
     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
       current = file;
+      if (hidden(root, file)) {
+        return FileVisitResult.CONTINUE;
+      }
       // A dangling link is visited with the link's own attributes: not a regular file, skipped.
-      if (attrs.isRegularFile() && !hidden(root, file) && yaml(file) && seen.add(file.toRealPath())) {
+      if (attrs.isSymbolicLink()) {
+        linkFree = false; // its target may appear later, under the link's name
+      } else if (attrs.isRegularFile() && yamlName(file.getFileName()) && seen.add(reached(file, file.toRealPath()))) {
         files.add(file);
       }
       return FileVisitResult.CONTINUE;
@@ -115,14 +133,26 @@ record ConfigTree(List<Path> yamlFiles, List<Path> directories) {
     @Override
     public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
       current = file;
-      if (e instanceof FileSystemLoopException) {
-        log.debug("not following {}: it leads back to a directory already walked", file);
-        return FileVisitResult.CONTINUE;
-      }
       if (hidden(root, file)) {
         return FileVisitResult.CONTINUE; // never read, so its state does not matter
       }
+      if (e instanceof FileSystemLoopException) {
+        linkFree = false;
+        log.debug("not following {}: it leads back to a directory already walked", file);
+        return FileVisitResult.CONTINUE;
+      }
       throw e;
+    }
+
+    /** {@code real}, noting whether {@code path} reached it through a link. */
+    private Path reached(Path path, Path real) throws IOException {
+      if (realRoot == null) {
+        realRoot = root.toRealPath();
+      }
+      if (!real.equals(realRoot.resolve(root.relativize(path)))) {
+        linkFree = false;
+      }
+      return real;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.meshpilot.registry.MeshRegistry;
 import io.meshpilot.registry.ObjectKey;
 import io.meshpilot.registry.RegistryConfig;
 import io.meshpilot.registry.Rejection;
+import io.meshpilot.registry.kube.LogCapture;
 import io.meshpilot.registry.model.AutoAllocation;
 import io.meshpilot.registry.model.Endpoint;
 import io.meshpilot.registry.model.Service;
@@ -14,9 +15,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -352,10 +355,12 @@ class FileSourceTest {
         throw new ConfigTree.UnlistableException("..2024_01_01: NoSuchFileException");
       }
       return ConfigTree.list(root);
-    });
+    }, Files::readAllBytes);
     source.start();
 
     vanishing.set(true);
+    // A ConfigMap mount's data swap has the tree listed; once a listing failed, every change lists.
+    Files.createDirectories(dir.resolve("..2024_01_01"));
     Files.delete(dir.resolve("b.yaml"));
     await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
 
@@ -438,5 +443,201 @@ class FileSourceTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !registry.rejections().isEmpty());
     assertThat(registry.rejections().get(0).reason()).contains("not UTF-8");
     assertThat(registry.services().get(0).defaultAddress()).isEqualTo("10.96.0.1");
+  }
+
+  // Which files the source read, relative to the directory, since startCountingReads().
+  private final List<Path> reads = new CopyOnWriteArrayList<>();
+
+  private void startCountingReads() throws IOException {
+    source = new FileSource(dir, registry, ConfigTree::list, file -> {
+      reads.add(dir.relativize(file));
+      return Files.readAllBytes(file);
+    });
+    source.start();
+    reads.clear();
+  }
+
+  /** {@code svc-00.yaml} … one Service each, {@code svc-NN} at {@code 10.96.0.NN}. */
+  private void writeServiceFiles(int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      String name = "svc-%02d".formatted(i);
+      Files.writeString(dir.resolve(name + ".yaml"), service(name, "10.96.0." + i));
+    }
+  }
+
+  private String addressOf(String name) {
+    return registry.services().stream().filter(s -> s.hostname().equals(name + ".default.svc.cluster.local"))
+        .map(Service::defaultAddress).findFirst().orElse("none");
+  }
+
+  /** What a source that has only ever listed the directory delivers. */
+  private List<Service> freshLoad() throws IOException {
+    MeshRegistry fresh = new MeshRegistry(RegistryConfig.defaults());
+    try (FileSource full = new FileSource(dir, fresh)) {
+      full.start();
+    }
+    return fresh.services();
+  }
+
+  @Test
+  void editOfOneFileRereadsOnlyThatFile() throws IOException {
+    writeServiceFiles(20);
+    startCountingReads();
+
+    try (LogCapture log = new LogCapture(FileSource.class)) {
+      Files.writeString(dir.resolve("svc-07.yaml"), service("svc-07", "10.96.1.7"));
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.lines().contains(
+          "config dir " + dir.toAbsolutePath().normalize() + ": 20 objects, 1 added or changed, 0 removed"));
+    }
+    assertThat(addressOf("svc-07")).isEqualTo("10.96.1.7");
+    assertThat(reads).containsOnly(Path.of("svc-07.yaml")); // an editor's truncate and write may come apart
+    assertThat(registry.services()).isEqualTo(freshLoad());
+  }
+
+  @Test
+  void fileCreatedOrDeletedIsTheOnlyOneLookedAt() throws IOException {
+    writeServiceFiles(20);
+    startCountingReads();
+
+    Files.writeString(dir.resolve("svc-20.yaml"), service("svc-20", "10.96.0.20"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().size() == 21);
+    assertThat(reads).containsOnly(Path.of("svc-20.yaml"));
+
+    reads.clear();
+    Files.delete(dir.resolve("svc-03.yaml"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().size() == 20);
+    assertThat(hostnames()).doesNotContain("svc-03.default.svc.cluster.local");
+    assertThat(reads).isEmpty();
+    assertThat(registry.services()).isEqualTo(freshLoad());
+  }
+
+  @Test
+  void fileMovedIntoPlaceFromAHiddenTemporaryFileIsReadOnce() throws IOException {
+    writeServiceFiles(20);
+    startCountingReads();
+
+    // as the load test's FileMeshStore and most tools that write atomically do
+    Path temp = Files.createTempFile(dir, ".loadtest-", ".tmp");
+    Files.writeString(temp, service("svc-05", "10.96.1.5"));
+    Files.move(temp, dir.resolve("svc-05.yaml"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> addressOf("svc-05").equals("10.96.1.5"));
+    assertThat(reads).containsExactly(Path.of("svc-05.yaml"));
+    assertThat(hostnames()).hasSize(20);
+  }
+
+  @Test
+  void configMapDataSwapListsAndReadsTheTreeAgain() throws IOException {
+    // The layout kubelet gives a mounted ConfigMap: visible links into ..data, a link to a timestamped directory.
+    Path first = Files.createDirectories(dir.resolve("..2024_01_01_00_00_00.000000001"));
+    Files.writeString(first.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Files.writeString(first.resolve("b.yaml"), service("b", "10.96.0.2"));
+    Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+    Files.createSymbolicLink(dir.resolve("a.yaml"), Path.of("..data/a.yaml"));
+    Files.createSymbolicLink(dir.resolve("b.yaml"), Path.of("..data/b.yaml"));
+    startCountingReads();
+    assertThat(hostnames()).hasSize(2);
+
+    // kubelet's update: a new timestamped directory, a new link to it renamed over ..data, the old one removed
+    Path second = Files.createDirectories(dir.resolve("..2024_01_01_00_01_00.000000002"));
+    Files.writeString(second.resolve("a.yaml"), service("a", "10.96.1.1"));
+    Files.writeString(second.resolve("b.yaml"), service("b", "10.96.1.2"));
+    Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+    Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+    Files.delete(first.resolve("a.yaml"));
+    Files.delete(first.resolve("b.yaml"));
+    Files.delete(first);
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        addressOf("a").equals("10.96.1.1") && addressOf("b").equals("10.96.1.2"));
+    assertThat(reads).contains(Path.of("a.yaml"), Path.of("b.yaml"));
+    assertThat(registry.rejections()).isEmpty();
+  }
+
+  @Test
+  void directoryMovedInIsListedAndItsFilesThenFollowedOneByOne() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    startCountingReads();
+
+    Path staging = Files.createDirectories(dir.resolve(".staging"));
+    Files.writeString(staging.resolve("b.yaml"), service("b", "10.96.0.2"));
+    Files.writeString(staging.resolve("c.yaml"), service("c", "10.96.0.3"));
+    Files.move(staging, dir.resolve("sub"), StandardCopyOption.ATOMIC_MOVE);
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().size() == 3);
+
+    reads.clear();
+    Files.writeString(dir.resolve("sub/b.yaml"), service("b", "10.96.1.2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> addressOf("b").equals("10.96.1.2"));
+    assertThat(reads).containsOnly(Path.of("sub/b.yaml"));
+  }
+
+  @Test
+  void fileAddedToANewDirectoryAfterItsListingAndBeforeItsWatchIsFound() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Path sub = dir.resolve("sub");
+    AtomicBoolean writerStillBusy = new AtomicBoolean();
+    source = new FileSource(dir, registry, root -> {
+      ConfigTree listed = ConfigTree.list(root);
+      if (listed.directories().contains(sub) && writerStillBusy.compareAndSet(true, false)) {
+        try { // no event will tell: the directory is not watched yet
+          Files.writeString(sub.resolve("late.yaml"), service("late", "10.96.0.9"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return listed;
+    }, Files::readAllBytes);
+    source.start();
+
+    writerStillBusy.set(true);
+    Files.createDirectories(sub);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().contains("late.default.svc.cluster.local"));
+  }
+
+  @Test
+  void objectDefinedInTwoFilesIsResolvedAsAListingResolvesIt() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("x", "10.96.0.1"));
+    Files.writeString(dir.resolve("b.yaml"), service("x", "10.96.0.2"));
+    try (LogCapture log = new LogCapture(FileSource.class)) {
+      startCountingReads();
+      String xInBoth = "Service default/x is defined in both a.yaml and b.yaml; using b.yaml";
+      assertThat(addressOf("x")).isEqualTo("10.96.0.2"); // the later file by path wins
+      assertThat(log.count(xInBoth)).isEqualTo(1);
+
+      // the losing definition changes: nothing to deliver, and the conflict is named again
+      Files.writeString(dir.resolve("a.yaml"), service("x", "10.96.0.3"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.count(xInBoth) == 2);
+      assertThat(addressOf("x")).isEqualTo("10.96.0.2");
+
+      // the winning file drops it: the other definition shows
+      Files.writeString(dir.resolve("b.yaml"), service("y", "10.96.0.4"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> addressOf("x").equals("10.96.0.3"));
+      assertThat(addressOf("y")).isEqualTo("10.96.0.4");
+
+      // a new, later file defines an object again: it wins
+      Files.writeString(dir.resolve("c.yaml"), service("y", "10.96.0.5"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> addressOf("y").equals("10.96.0.5"));
+      assertThat(log.count("Service default/y is defined in both b.yaml and c.yaml; using c.yaml")).isEqualTo(1);
+
+      Files.delete(dir.resolve("c.yaml"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> addressOf("y").equals("10.96.0.4"));
+    }
+    assertThat(registry.services()).isEqualTo(freshLoad());
+  }
+
+  @Test
+  void fileWithASecondNameThroughALinkFollowsEditsAsAListingDoes() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), service("a", "10.96.0.1"));
+    Files.createSymbolicLink(dir.resolve("b.yaml"), Path.of("a.yaml"));
+    start();
+    assertThat(hostnames()).containsExactly("a.default.svc.cluster.local");
+
+    // Whichever name the listing kept, the edit through the other one must not add a second copy.
+    Files.writeString(dir.resolve("a.yaml"), service("c", "10.96.0.3"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> hostnames().contains("c.default.svc.cluster.local"));
+    assertThat(hostnames()).containsExactly("c.default.svc.cluster.local");
   }
 }
