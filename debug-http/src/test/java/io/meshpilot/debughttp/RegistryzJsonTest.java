@@ -137,13 +137,20 @@ class RegistryzJsonTest {
   @Test
   void visibilitySitsBetweenExportToAndLabelSelectorsAsIstiodsInteger() {
     Service s = TestServices.externalApi();
-    Service scoped = new Service(s.attributes().withVisibility(ServiceVisibility.NAMESPACE), s.ports(),
+    Service scoped = new Service(withVisibility(s.attributes(), ServiceVisibility.NAMESPACE), s.ports(),
         s.serviceAccounts(), s.creationTime(), s.hostname(), s.clusterVIPs(), s.defaultAddress(),
         s.autoAllocatedIPv4Address(), s.autoAllocatedIPv6Address(), s.resolution(), s.meshExternal(), "");
 
     assertThat(RegistryzJson.write(List.of(s), false)).contains("\"ExportTo\":null,\"Visibility\":0,\"LabelSelectors\"");
     assertThat(RegistryzJson.write(List.of(scoped), false))
         .contains("\"ExportTo\":null,\"Visibility\":1,\"LabelSelectors\"");
+  }
+
+  private static ServiceAttributes withVisibility(ServiceAttributes a, ServiceVisibility visibility) {
+    return new ServiceAttributes(a.registry(), a.name(), a.namespace(), a.labels(), a.exportTo(), visibility,
+        a.labelSelectors(), a.clusterExternalAddresses(), a.clusterExternalPorts(), a.passthroughTargetPorts(),
+        a.type(), a.externalName(), a.nodeLocal(), a.trafficDistribution(), a.objectName(), a.dnsConnectStrategy(),
+        a.publishNotReadyAddresses());
   }
 
   private static Service withPorts(List<Port> ports) {

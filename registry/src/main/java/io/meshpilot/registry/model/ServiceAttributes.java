@@ -62,11 +62,4 @@ public record ServiceAttributes(
     externalName = Objects.requireNonNullElse(externalName, "");
     objectName = Objects.requireNonNullElse(objectName, "");
   }
-
-  /** These attributes with another resolved visibility. */
-  public ServiceAttributes withVisibility(ServiceVisibility resolved) {
-    return new ServiceAttributes(registry, name, namespace, labels, exportTo, resolved, labelSelectors,
-        clusterExternalAddresses, clusterExternalPorts, passthroughTargetPorts, type, externalName, nodeLocal,
-        trafficDistribution, objectName, dnsConnectStrategy, publishNotReadyAddresses);
-  }
 }
