@@ -37,7 +37,10 @@ final class ServiceEntryState {
   private final KubeState kube;
   private final Map<ObjectKey, ServiceEntry> entries = new HashMap<>();
   private final Map<ObjectKey, List<Service>> converted = new HashMap<>();
-  private final Map<String, List<Endpoint>> endpointCache = new HashMap<>();
+  private final Map<HostInNamespace, List<Endpoint>> endpointCache = new HashMap<>();
+
+  /** A ServiceEntry host as the endpoints of one namespace's entries are merged for it. */
+  private record HostInNamespace(String namespace, String hostname) {}
   private final Map<ObjectKey, SelectedWorkload> workloadEntries = new HashMap<>();
   private List<Service> view = List.of();
 
@@ -89,7 +92,7 @@ final class ServiceEntryState {
     for (ServiceEntry entry : entries.values()) {
       if (entry.namespace().equals(namespace) && entry.workloadSelector().isPresent()) {
         for (String host : entry.hosts()) {
-          endpointCache.remove(cacheKey(namespace, host));
+          endpointCache.remove(new HostInNamespace(namespace, host));
           changes.endpoints(host);
         }
       }
@@ -102,7 +105,7 @@ final class ServiceEntryState {
 
   /** The merged endpoints of every entry with this host in this namespace, or {@code null} if none. */
   List<Endpoint> endpoints(String hostname, String namespace) {
-    String cacheKey = cacheKey(namespace, hostname);
+    HostInNamespace cacheKey = new HostInNamespace(namespace, hostname);
     List<Endpoint> cached = endpointCache.get(cacheKey);
     if (cached != null) {
       return cached;
@@ -163,7 +166,7 @@ final class ServiceEntryState {
       return;
     }
     for (String host : entry.hosts()) {
-      endpointCache.remove(cacheKey(entry.namespace(), host));
+      endpointCache.remove(new HostInNamespace(entry.namespace(), host));
       changes.service(host);
     }
   }
@@ -187,9 +190,5 @@ final class ServiceEntryState {
 
   private static ObjectKey keyOf(ServiceEntry entry) {
     return new ObjectKey("ServiceEntry", entry.namespace(), entry.name());
-  }
-
-  private static String cacheKey(String namespace, String hostname) {
-    return namespace + "/" + hostname;
   }
 }
