@@ -120,7 +120,7 @@ class DockerfileIT {
     List<String> cmd = Arrays.asList(json.readValue(only(runtimeStage(), "CMD"), String[].class));
 
     assertThat(entrypoint.get(0)).isEqualTo("java");
-    assertThat(entrypoint).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(entrypoint).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseParallelGC");
     int jarAt = entrypoint.indexOf("-jar");
     assertThat(entrypoint.get(jarAt + 1)).isEqualTo(copy[2]);
     assertThat(jarAt + 2).as("nothing after the jar: the command (CMD or the chart's args) follows").isEqualTo(

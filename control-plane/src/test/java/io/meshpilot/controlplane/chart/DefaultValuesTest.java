@@ -246,9 +246,15 @@ class DefaultValuesTest {
   }
 
   @Test
+  void anEmptyCollectorLeavesTheChoiceToTheJvm() {
+    RenderedPod own = RenderedPod.of(ChartRenderer.render(Map.of("jvm.gc", "", "jvm.extraOptions", "-Xss512k")));
+    assertThat(own.env()).contains(entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Xss512k"));
+  }
+
+  @Test
   void heapIsAShareOfTheContainerMemoryAndPushKnobsAreIstiods() {
     assertThat(pod.env()).contains(
-        entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"),
+        entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC"),
         entry("PILOT_DEBOUNCE_AFTER", "100ms"),
         entry("PILOT_DEBOUNCE_MAX", "10s"),
         entry("PILOT_ENABLE_EDS_DEBOUNCE", "true"),

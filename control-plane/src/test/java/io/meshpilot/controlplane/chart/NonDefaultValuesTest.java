@@ -48,7 +48,8 @@ class NonDefaultValuesTest {
         pushThrottle: 20
       jvm:
         maxRAMPercentage: 60
-        extraOptions: -XX:+UseZGC
+        gc: ZGC
+        extraOptions: -XX:+AlwaysPreTouch
       """;
 
   private static RenderedChart chart;
@@ -218,7 +219,7 @@ class NonDefaultValuesTest {
   void pushThrottleAndJvmOptionsReachTheEnvironment() {
     assertThat(pod.env()).contains(
         entry("PILOT_PUSH_THROTTLE", "20"),
-        entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseZGC"));
+        entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseZGC -XX:+AlwaysPreTouch"));
   }
 
   @Test
