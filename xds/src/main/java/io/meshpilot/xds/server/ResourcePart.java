@@ -21,8 +21,7 @@ public final class ResourcePart {
   public static final ResourcePart EMPTY = new ResourcePart(List.of());
 
   private final List<EncodedResource> resources;
-  private final Map<String, EncodedResource> byName;
-  private final Map<String, Integer> positions;
+  private final Map<String, Slot> byName;
   private final long bytes;
   private final Set<String> names;
   private final String hash;
@@ -35,26 +34,26 @@ public final class ResourcePart {
 
   private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
+  /** A resource and where it is in the part's order. */
+  private record Slot(EncodedResource resource, int position) {}
+
   private ResourcePart(List<EncodedResource> resources) {
     this(resources, null);
   }
 
   private ResourcePart(List<EncodedResource> resources, Set<String> sameNames) {
     this.resources = List.copyOf(resources);
-    Map<String, EncodedResource> index = new HashMap<>(Math.max(4, resources.size() * 2));
-    Map<String, Integer> at = new HashMap<>(Math.max(4, resources.size() * 2));
+    Map<String, Slot> index = new HashMap<>(Math.max(4, resources.size() * 2));
     ContentHash.SetHash setHash = new ContentHash.SetHash();
     LinkedHashSet<String> ordered = new LinkedHashSet<>();
     long size = 0;
     for (EncodedResource resource : this.resources) {
-      at.put(resource.name(), index.size());
-      index.put(resource.name(), resource);
+      index.put(resource.name(), new Slot(resource, index.size()));
       ordered.add(resource.name());
       setHash.add(resource.name(), resource.version());
       size += resource.size();
     }
     this.byName = index;
-    this.positions = at;
     this.bytes = size;
     // An equal name set the callers already hold is kept by identity, so they keep finding it cheaply.
     this.names = sameNames != null && sameNames.size() == ordered.size() && sameNames.containsAll(ordered)
@@ -121,7 +120,8 @@ public final class ResourcePart {
 
   /** The resource of this name, or null. */
   public EncodedResource get(String name) {
-    return byName.get(name);
+    Slot slot = byName.get(name);
+    return slot == null ? null : slot.resource();
   }
 
   public int size() {
@@ -135,8 +135,8 @@ public final class ResourcePart {
 
   /** Where the resource of this name is in {@link #resources()}, or -1. */
   int position(String name) {
-    Integer at = positions.get(name);
-    return at == null ? -1 : at;
+    Slot slot = byName.get(name);
+    return slot == null ? -1 : slot.position();
   }
 
   /**
