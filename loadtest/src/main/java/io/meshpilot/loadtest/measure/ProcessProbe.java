@@ -63,6 +63,11 @@ public final class ProcessProbe {
    * JVM this JDK can attach to.
    */
   public OptionalLong liveHeapBytes() {
+    if (!advertisesJvm(pid)) {
+      // jcmd attaches by sending SIGQUIT, which ends a process that is not a JVM (istiod among them)
+      log.info("pid {} is not a JVM this JDK can attach to: no live heap", pid);
+      return OptionalLong.empty();
+    }
     Path out = null;
     try {
       // output to a file, so that a jcmd that never finishes (a JVM out of memory) is bounded by the wait
@@ -99,6 +104,17 @@ public final class ProcessProbe {
   }
 
   /** utime + stime in clock ticks from a {@code /proc/<pid>/stat} line (fields 14 and 15). */
+  /** True when a HotSpot JVM of this pid publishes its performance data (as every JVM jcmd can attach to does). */
+  static boolean advertisesJvm(long pid) {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (java.util.stream.Stream<Path> dirs = Files.list(tmp)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("hsperfdata_"))
+          .anyMatch(d -> Files.exists(d.resolve(Long.toString(pid))));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   static long parseCpuTicks(String stat) {
     // the command name (field 2) may hold spaces and parentheses; fields are counted after its ')'
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");

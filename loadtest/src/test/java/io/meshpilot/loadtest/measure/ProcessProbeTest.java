@@ -2,6 +2,7 @@ package io.meshpilot.loadtest.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,29 @@ class ProcessProbeTest {
     assertThat(ProcessProbe.parseVmRss(List.of("Name:\tjava", "VmPeak:\t  999 kB", "VmRSS:\t  2048 kB")))
         .isEqualTo(OptionalLong.of(2048 * 1024));
     assertThat(ProcessProbe.parseVmRss(List.of("Name:\tzombie"))).isEmpty();
+  }
+
+  @Test
+  void aServerThatIsNotAJvmIsLeftAliveWithoutAHeapFigure() throws Exception {
+    // jcmd would send it SIGQUIT, which ends a Go server such as istiod
+    Process sleeper = new ProcessBuilder("sleep", "60").start();
+    try {
+      ProcessProbe probe = new ProcessProbe(sleeper.pid(),
+          Path.of(System.getProperty("java.home"), "bin", "jcmd"));
+
+      assertThat(probe.liveHeapBytes()).isEmpty();
+      assertThat(sleeper.isAlive()).isTrue();
+      assertThat(probe.rssBytes()).isNotEmpty();
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theHeapOfAJvmIsMeasured() {
+    ProcessProbe self = new ProcessProbe(ProcessHandle.current().pid(),
+        Path.of(System.getProperty("java.home"), "bin", "jcmd"));
+    assertThat(self.liveHeapBytes()).isNotEmpty();
   }
 
   @Test
