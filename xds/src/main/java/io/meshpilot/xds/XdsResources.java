@@ -70,7 +70,7 @@ public final class XdsResources implements ResourceSource {
 
   public XdsResources(PushContext initial) {
     this.current = initial;
-    this.memo = new Memo(initial, Map.of());
+    this.memo = new Memo(initial, Map.of(), null);
   }
 
   /** Makes {@code next} the context proxies are served from; the one before stays for push scoping. */
@@ -307,10 +307,6 @@ public final class XdsResources implements ResourceSource {
     // When only these hostnames' endpoints changed since the previous push: the endpoint
     // assignments of other hostnames are taken from its parts as they are. Null: rebuild all.
     final Set<String> endpointsChanged;
-
-    Memo(PushContext push, Map<Object, ResourcePart> before) {
-      this(push, before, null);
-    }
 
     Memo(PushContext push, Map<Object, ResourcePart> before, Set<String> endpointsChanged) {
       this.push = push;

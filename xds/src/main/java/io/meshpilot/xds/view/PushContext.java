@@ -38,9 +38,7 @@ import java.util.stream.Collectors;
  */
 public final class PushContext {
   private final ServiceRegistry registry;
-  private final MeshSettings settings;
   private final String version;
-  private final XdsCache cache;
   private final Services services;
   private final Map<ServiceKey, Map<String, List<Endpoint>>> endpointsByService;
   // The hostnames whose endpoints changed since the context this one was derived from (null: built anew).
@@ -159,12 +157,10 @@ public final class PushContext {
     }
   }
 
-  private PushContext(ServiceRegistry registry, MeshSettings settings, String version, XdsCache cache,
-      Services services, Map<ServiceKey, Map<String, List<Endpoint>>> endpoints, EndpointChanges endpointChanges) {
+  private PushContext(ServiceRegistry registry, String version, Services services,
+      Map<ServiceKey, Map<String, List<Endpoint>>> endpoints, EndpointChanges endpointChanges) {
     this.registry = registry;
-    this.settings = settings;
     this.version = version;
-    this.cache = cache;
     this.services = services;
     this.endpointsByService = endpoints;
     this.endpointChanges = endpointChanges;
@@ -178,7 +174,7 @@ public final class PushContext {
   /** Snapshots the registry's services now; generators reuse what {@code cache} holds from earlier pushes. */
   public static PushContext create(ServiceRegistry registry, MeshSettings settings, String version,
       XdsCache cache) {
-    return new PushContext(registry, settings, version, cache, new Services(registry, settings, version, cache),
+    return new PushContext(registry, version, new Services(registry, settings, version, cache),
         new ConcurrentHashMap<>(), null);
   }
 
@@ -190,8 +186,7 @@ public final class PushContext {
   public PushContext withEndpointChanges(Set<String> hostnames, String nextVersion) {
     Map<ServiceKey, Map<String, List<Endpoint>>> kept = new ConcurrentHashMap<>(endpointsByService);
     kept.keySet().removeIf(key -> hostnames.contains(key.hostname()));
-    return new PushContext(registry, settings, nextVersion, cache, services, kept,
-        new EndpointChanges(version, Set.copyOf(hostnames)));
+    return new PushContext(registry, nextVersion, services, kept, new EndpointChanges(version, Set.copyOf(hostnames)));
   }
 
   /** For a context from {@link #withEndpointChanges}: what changed since the one it came from. */
@@ -209,7 +204,7 @@ public final class PushContext {
 
   /** The resource cache shared by every push. */
   public XdsCache cache() {
-    return cache;
+    return services.cache;
   }
 
   /** The push version, {@code <RFC3339>/<counter>} as istiod writes it. */
@@ -218,7 +213,7 @@ public final class PushContext {
   }
 
   public MeshSettings settings() {
-    return settings;
+    return services.settings;
   }
 
   /** The DestinationRules, VirtualServices and Sidecars accepted when this context was built. */
@@ -331,7 +326,7 @@ public final class PushContext {
     List<List<Endpoint>> shards = List.copyOf(
         registry.endpointShards(service.hostname(), service.attributes().namespace()).values());
     GroupedEndpointsKey key = new GroupedEndpointsKey(shards.stream().map(Ref::to).toList());
-    return cache.get(key, () -> {
+    return services.cache.get(key, () -> {
       Map<String, List<Endpoint>> byPortName = new LinkedHashMap<>();
       shards.forEach(shard -> shard.forEach(
           e -> byPortName.computeIfAbsent(e.servicePortName(), n -> new ArrayList<>()).add(e)));
