@@ -347,6 +347,13 @@ public final class XdsResources implements ResourceSource {
         Function<String, Message> build) {
       return parts.computeIfAbsent(new NamedKey(type, scope, locality, names), k -> {
         ResourcePart earlier = type == XdsType.ENDPOINT && endpointsChanged != null ? before.get(k) : null;
+        // (a part that left a name out is rebuilt: that name is tried again)
+        if (earlier != null && earlier.size() == names.size()) {
+          Optional<ResourcePart> updated = withChangedEndpoints(earlier, type, scope, locality, build);
+          if (updated.isPresent()) {
+            return updated.get();
+          }
+        }
         List<EncodedResource> resources = new ArrayList<>(names.size());
         for (String name : new TreeSet<>(names)) {
           EncodedResource kept = earlier == null || endpointsChanged.contains(ClusterNames.hostname(name))
@@ -361,6 +368,28 @@ public final class XdsResources implements ResourceSource {
         }
         return reuse(k, ResourcePart.ofEncoded(resources, names));
       });
+    }
+
+    /**
+     * The earlier push's part with only the changed hostnames' assignments regenerated, in place:
+     * an endpoints-only push costs what changed, not the thousand assignments a scope watches.
+     * Empty when one of them cannot be built (the caller rebuilds the part, leaving it out).
+     */
+    private Optional<ResourcePart> withChangedEndpoints(ResourcePart earlier, XdsType type, ProxyScope scope,
+        ClientLocality locality, Function<String, Message> build) {
+      List<EncodedResource> regenerated = new ArrayList<>();
+      for (EncodedResource resource : earlier.resources()) {
+        if (!endpointsChanged.contains(ClusterNames.hostname(resource.name()))) {
+          continue;
+        }
+        Optional<Message> message = single.computeIfAbsent(new NameKey(type, scope, locality, resource.name()),
+            n -> generateOne(type, resource.name(), build));
+        if (message.isEmpty()) {
+          return Optional.empty();
+        }
+        regenerated.add(EncodedResource.of(message.get()));
+      }
+      return Optional.of(earlier.replacing(regenerated));
     }
 
     private ResourcePart reuse(Object key, ResourcePart fresh) {

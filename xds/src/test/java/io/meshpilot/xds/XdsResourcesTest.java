@@ -136,6 +136,27 @@ class XdsResourcesTest {
   }
 
   @Test
+  void anEndpointsOnlyPushGivesTheVersionsAFullRebuildGives() {
+    XdsResources uncached = new XdsResources(PushContext.create(registry, MeshSettings.defaults(), "v1"));
+    Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
+    Set<String> names = Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER);
+    ResourceSet before = uncached.generate(a, XdsType.ENDPOINT, names);
+
+    registry.upsert("test", slice("reviews", "default", "10.1.0.1", "10.1.0.9"));
+    uncached.advance(uncached.current().withEndpointChanges(Set.of("reviews.default.svc.cluster.local"), "v2"));
+    ResourceSet derived = uncached.generate(a, XdsType.ENDPOINT, names);
+    ResourceSet rebuilt = new XdsResources(PushContext.create(registry, MeshSettings.defaults(), "v3"))
+        .generate(a, XdsType.ENDPOINT, names);
+
+    // content-hash versions: a proxy that reconnects to another replica finds them equal
+    assertThat(derived.version()).isEqualTo(rebuilt.version()).isNotEqualTo(before.version());
+    assertThat(derived.bytes()).isEqualTo(rebuilt.bytes());
+    assertThat(derived.resources()).extracting(EncodedResource::name)
+        .containsExactlyElementsOf(rebuilt.resources().stream().map(EncodedResource::name).toList());
+    assertThat(derived.get(RATINGS_CLUSTER)).isSameAs(before.get(RATINGS_CLUSTER));
+  }
+
+  @Test
   void aFullPushAfterEndpointsOnlyOnesSeesEveryChange() {
     Proxy a = proxy("a", "default", "10.0.0.1", Map.of());
     resources.generate(a, XdsType.ENDPOINT, Set.of(REVIEWS_CLUSTER, RATINGS_CLUSTER));

@@ -21,7 +21,8 @@ public final class ResourcePart {
   public static final ResourcePart EMPTY = new ResourcePart(List.of());
 
   private final List<EncodedResource> resources;
-  private final Map<String, Slot> byName;
+  // Where each name is in resources: shared with the parts derived by replacing resources in place.
+  private final Map<String, Integer> positions;
   private final long bytes;
   private final Set<String> names;
   private final String hash;
@@ -34,31 +35,43 @@ public final class ResourcePart {
 
   private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
-  /** A resource and where it is in the part's order. */
-  private record Slot(EncodedResource resource, int position) {}
-
   private ResourcePart(List<EncodedResource> resources) {
     this(resources, null);
   }
 
   private ResourcePart(List<EncodedResource> resources, Set<String> sameNames) {
     this.resources = List.copyOf(resources);
-    Map<String, Slot> index = new HashMap<>(Math.max(4, resources.size() * 2));
-    ContentHash.SetHash setHash = new ContentHash.SetHash();
+    Map<String, Integer> index = new HashMap<>(Math.max(4, resources.size() * 2));
     LinkedHashSet<String> ordered = new LinkedHashSet<>();
     long size = 0;
     for (EncodedResource resource : this.resources) {
-      index.put(resource.name(), new Slot(resource, index.size()));
+      index.put(resource.name(), index.size());
       ordered.add(resource.name());
-      setHash.add(resource.name(), resource.version());
       size += resource.size();
     }
-    this.byName = index;
+    this.positions = Collections.unmodifiableMap(index);
     this.bytes = size;
     // An equal name set the callers already hold is kept by identity, so they keep finding it cheaply.
     this.names = sameNames != null && sameNames.size() == ordered.size() && sameNames.containsAll(ordered)
         ? sameNames : Collections.unmodifiableSet(ordered);
-    this.hash = setHash.value();
+    this.hash = hash(this.resources);
+  }
+
+  /** A part with another resource at some positions of {@code base}: its names, order and index are shared. */
+  private ResourcePart(ResourcePart base, List<EncodedResource> resources, long bytes) {
+    this.resources = resources;
+    this.positions = base.positions;
+    this.names = base.names;
+    this.bytes = bytes;
+    this.hash = hash(resources);
+  }
+
+  private static String hash(List<EncodedResource> resources) {
+    ContentHash.SetHash setHash = new ContentHash.SetHash();
+    for (EncodedResource resource : resources) {
+      setHash.add(resource.name(), resource.version());
+    }
+    return setHash.value();
   }
 
   /**
@@ -120,8 +133,34 @@ public final class ResourcePart {
 
   /** The resource of this name, or null. */
   public EncodedResource get(String name) {
-    Slot slot = byName.get(name);
-    return slot == null ? null : slot.resource();
+    Integer position = positions.get(name);
+    return position == null ? null : resources.get(position);
+  }
+
+  /**
+   * This part with each of {@code replacements} in place of the resource of its name, which must be
+   * in the part: the cost of what changed (plus the content hash), not of the part's size. The part
+   * itself when nothing differs.
+   */
+  public ResourcePart replacing(Collection<EncodedResource> replacements) {
+    EncodedResource[] replaced = null;
+    long size = bytes;
+    for (EncodedResource resource : replacements) {
+      Integer position = positions.get(resource.name());
+      if (position == null) {
+        throw new IllegalArgumentException("not in the part: " + resource.name());
+      }
+      EncodedResource old = resources.get(position);
+      if (old.version().equals(resource.version())) {
+        continue;
+      }
+      if (replaced == null) {
+        replaced = resources.toArray(EncodedResource[]::new);
+      }
+      replaced[position] = resource;
+      size += resource.size() - old.size();
+    }
+    return replaced == null ? this : new ResourcePart(this, List.of(replaced), size);
   }
 
   public int size() {
@@ -135,8 +174,7 @@ public final class ResourcePart {
 
   /** Where the resource of this name is in {@link #resources()}, or -1. */
   int position(String name) {
-    Slot slot = byName.get(name);
-    return slot == null ? -1 : slot.position();
+    return positions.getOrDefault(name, -1);
   }
 
   /**
