@@ -54,8 +54,18 @@ public final class LoadTestCommand implements Callable<Integer> {
       description = "meshpilot.jar to start (default: ${DEFAULT-VALUE}).")
   Path serverJar;
 
-  @Option(names = "--server-jvm-opts", paramLabel = "OPTS", defaultValue = "${env:MESHPILOT_JAVA_OPTS:-}",
-      description = "Options for the server JVM, space-separated (default: $MESHPILOT_JAVA_OPTS, else none).")
+  /**
+   * The server JVM as the chart runs it: the Dockerfile's options in the chart's 1 GiB memory limit
+   * (MaxRAM stands in for the container's limit). {@code ChartJvmOptionsTest} keeps them in step.
+   */
+  static final String CHART_JVM_OPTIONS =
+      "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC";
+  private static final String JVM_DEFAULTS = "none";
+
+  @Option(names = "--server-jvm-opts", paramLabel = "OPTS",
+      defaultValue = "${env:MESHPILOT_JAVA_OPTS:-" + CHART_JVM_OPTIONS + "}",
+      description = "Options for the server JVM, space-separated; " + JVM_DEFAULTS + " for the JVM's defaults "
+          + "(default: $MESHPILOT_JAVA_OPTS, else the chart's: " + CHART_JVM_OPTIONS + ").")
   String serverJvmOpts;
 
   @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = "300",
@@ -84,7 +94,8 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   LoadTestOptions options() {
-    List<String> jvmOpts = Arrays.stream(serverJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    List<String> jvmOpts = serverJvmOpts.trim().equals(JVM_DEFAULTS) ? List.of()
+        : Arrays.stream(serverJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     return new LoadTestOptions(new MeshSpec(services, namespaces, endpoints), proxies, rate, delta,
         Optional.ofNullable(kubeconfig), Optional.ofNullable(xdsAddress).map(LoadTestOptions.HostPort::parse),
         serverPid == null ? OptionalLong.empty() : OptionalLong.of(serverPid), Optional.ofNullable(meshDir),

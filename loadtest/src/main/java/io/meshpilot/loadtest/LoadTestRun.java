@@ -153,7 +153,7 @@ public final class LoadTestRun {
       GeneratedMesh.ServiceObjects added = mesh.extraService(options.mesh().services());
       String addedCluster = added.ref().outboundCluster();
       phases.add(push("one Service added", fleet, probe,
-          view -> view.clusters().contains(addedCluster), () -> store.write(added)));
+          view -> view.clusters().contains(addedCluster), store.prepare(added)));
 
       OptionalLong heap = probe.map(ProcessProbe::liveHeapBytes).orElse(OptionalLong.empty());
       OptionalLong rss = probe.map(ProcessProbe::rssBytes).orElse(OptionalLong.empty());
@@ -171,16 +171,11 @@ public final class LoadTestRun {
     String cluster = mesh.service(index).outboundCluster();
     String endpoint = address + ":" + GeneratedMesh.PORT;
     return push(name, fleet, probe, view -> view.endpoints(cluster).contains(endpoint),
-        () -> store.write(mesh.withAddedEndpoint(index, address)));
-  }
-
-  /** A change the phase makes to the mesh. */
-  private interface Change {
-    void apply() throws IOException;
+        store.prepare(mesh.withAddedEndpoint(index, address)));
   }
 
   private PhaseResult push(String name, SidecarFleet fleet, Optional<ProcessProbe> probe,
-      Predicate<ProxyView> condition, Change change) throws IOException, InterruptedException {
+      Predicate<ProxyView> condition, MeshStore.PreparedWrite change) throws IOException, InterruptedException {
     TimeUnit.MILLISECONDS.sleep(QUIET_BEFORE_CHANGE.toMillis());
     ViewWatch watch = fleet.watch(condition);
     OptionalDouble cpu0 = cpu(probe);

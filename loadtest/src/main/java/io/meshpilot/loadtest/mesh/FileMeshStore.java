@@ -41,11 +41,12 @@ public final class FileMeshStore implements MeshStore {
   }
 
   @Override
-  public void write(GeneratedMesh.ServiceObjects service) throws IOException {
+  public PreparedWrite prepare(GeneratedMesh.ServiceObjects service) throws IOException {
     // hidden, so the file registry skips it until it is moved into place
     Path temp = Files.createTempFile(dir, ".loadtest-", ".tmp");
     Files.writeString(temp, render(service), StandardCharsets.UTF_8);
-    Files.move(temp, file(service.ref()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Path target = file(service.ref());
+    return () -> Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** The YAML of one service's file: its objects as {@code ---}-separated documents. */

@@ -53,6 +53,12 @@ public final class KubeMeshStore implements MeshStore {
     service.objects().forEach(this::apply);
   }
 
+  /** The objects are built already; the change is the API requests. */
+  @Override
+  public PreparedWrite prepare(GeneratedMesh.ServiceObjects service) {
+    return () -> write(service);
+  }
+
   /**
    * Creates the object, or updates it if it exists. (Create-then-update on a conflict does not work
    * for a Service: the API server allocates its ClusterIP before it checks the name, and answers 422

@@ -12,7 +12,21 @@ public interface MeshStore extends AutoCloseable {
   void writeAll(GeneratedMesh mesh) throws IOException;
 
   /** Creates or replaces one service's objects, as one change as far as the store allows. */
-  void write(GeneratedMesh.ServiceObjects service) throws IOException;
+  default void write(GeneratedMesh.ServiceObjects service) throws IOException {
+    prepare(service).apply();
+  }
+
+  /**
+   * Gets a write of one service's objects ready, so that what is timed is the change itself, not
+   * the load client composing it: a file store renders the file first, then moves it into place.
+   */
+  PreparedWrite prepare(GeneratedMesh.ServiceObjects service) throws IOException;
+
+  /** A change to the store, ready to be made. */
+  interface PreparedWrite {
+    /** Makes the change. */
+    void apply() throws IOException;
+  }
 
   /** What to pass to meshpilot's {@code server} so that it reads this store. */
   List<String> serverArgs();

@@ -45,6 +45,24 @@ class FileMeshStoreTest {
   }
 
   @Test
+  void aPreparedChangeIsInvisibleToTheRegistryUntilItIsApplied() throws Exception {
+    GeneratedMesh mesh = new GeneratedMesh(new MeshSpec(2, 1, 1));
+    FileMeshStore store = new FileMeshStore(dir);
+    store.writeAll(mesh);
+    String before = Files.readString(dir.resolve("lt-00-svc-0001.yaml"));
+
+    MeshStore.PreparedWrite change = store.prepare(mesh.withAddedEndpoint(1, MeshAddresses.added(0)));
+
+    assertThat(Files.readString(dir.resolve("lt-00-svc-0001.yaml"))).isEqualTo(before);
+    try (var files = Files.list(dir)) {
+      // rendered aside under a hidden name, which the file registry skips
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).hasSize(1);
+    }
+    change.apply();
+    assertThat(Files.readString(dir.resolve("lt-00-svc-0001.yaml"))).contains("10.250.0.1");
+  }
+
+  @Test
   void writingTheMeshAgainDropsAnEarlierRunsExtraService() throws Exception {
     GeneratedMesh mesh = new GeneratedMesh(new MeshSpec(2, 1, 1));
     FileMeshStore store = new FileMeshStore(dir);
