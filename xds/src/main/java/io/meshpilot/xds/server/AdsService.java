@@ -53,6 +53,8 @@ final class AdsService {
   private final Map<String, ProxyConnection> connections = new ConcurrentHashMap<>();
   private final SyncStatusRegistry syncStatus;
   private final AtomicLong counter = new AtomicLong();
+  // one for both listeners: their streams share the parsed name lists
+  private final SotwRequestMarshaller sotwRequests = new SotwRequestMarshaller();
 
   AdsService(ResourceSource source, XdsEvents events, XdsCounters counters, Clock clock,
       BooleanSupplier ready, StreamAdmission admission, XdsAuthenticator authenticator, SendBudget budget,
@@ -81,21 +83,23 @@ final class AdsService {
 
   /**
    * Envoy's AggregatedDiscoveryService, both methods, with responses written from their encoded
-   * chunks ({@link WireResponse}) and requests parsed as usual.
+   * chunks ({@link WireResponse}); Delta requests are parsed as usual, SotW ones with their
+   * repeated resource names shared ({@link SotwRequestMarshaller}).
    */
   ServerServiceDefinition definition() {
     return ServerServiceDefinition.builder(AggregatedDiscoveryServiceGrpc.SERVICE_NAME)
-        .addMethod(wire(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod(),
-            DiscoveryRequest.getDefaultInstance()), ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
+        .addMethod(wire(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod(), sotwRequests),
+            ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
         .addMethod(wire(AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod(),
-            DeltaDiscoveryRequest.getDefaultInstance()), ServerCalls.asyncBidiStreamingCall(this::deltaAggregatedResources))
+            ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance())),
+            ServerCalls.asyncBidiStreamingCall(this::deltaAggregatedResources))
         .build();
   }
 
-  /** Envoy's method with its requests parsed as usual and its responses written as {@link WireResponse}s. */
-  private static <Q extends com.google.protobuf.Message> MethodDescriptor<Q, WireResponse> wire(
-      MethodDescriptor<Q, ?> method, Q requestPrototype) {
-    return method.toBuilder(ProtoUtils.marshaller(requestPrototype), WireResponse.MARSHALLER).build();
+  /** Envoy's method with its responses written as {@link WireResponse}s. */
+  private static <Q> MethodDescriptor<Q, WireResponse> wire(MethodDescriptor<Q, ?> method,
+      MethodDescriptor.Marshaller<Q> requests) {
+    return method.toBuilder(requests, WireResponse.MARSHALLER).build();
   }
 
   private StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<WireResponse> responses) {
