@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Parses state-of-the-world requests as protobuf does, except their resource names: every SotW
  * request repeats all the names it watches (a thousand EDS cluster names in each ACK of each proxy),
  * and proxies of one scope watch the same ones. A names field whose bytes equal one parsed before
- * gets that parse's strings instead of a thousand new ones; the comparison with the watched set then
- * finds each by identity. Bounded: when {@link #MAX_LISTS} lists are known, they are forgotten.
+ * gets that parse's strings instead of a thousand new ones, whose hashes are already computed for the
+ * comparison with the watched set. Bounded: when {@link #MAX_LISTS} lists are known, they are forgotten.
  */
 final class SotwRequestMarshaller implements MethodDescriptor.Marshaller<DiscoveryRequest> {
   static final int MAX_LISTS = 64;
@@ -44,7 +44,7 @@ final class SotwRequestMarshaller implements MethodDescriptor.Marshaller<Discove
     }
   }
 
-  DiscoveryRequest parse(byte[] bytes) throws IOException {
+  private DiscoveryRequest parse(byte[] bytes) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(bytes);
     int start = -1;
     int end = -1;
