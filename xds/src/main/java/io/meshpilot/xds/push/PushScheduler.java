@@ -1,5 +1,6 @@
 package io.meshpilot.xds.push;
 
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.meshpilot.registry.RegistryChange;
 import io.meshpilot.registry.RegistryListener;
 import io.meshpilot.xds.XdsEvents;
@@ -62,7 +63,13 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
     this.events = events;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
-    this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("push-", 0).factory());
+    // A push to a connection never waits for the network (flow control defers, it does not block),
+    // so one worker per core. They are Netty's FastThreadLocalThreads: gRPC frames each message on
+    // the sending thread, and Netty's pooled allocator keeps a buffer cache only for its own threads;
+    // a virtual thread per push set up Netty's thread-locals anew and took buffers from the shared
+    // arenas each time (a tenth of the push workers' CPU in an endpoints-only push).
+    this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        new DefaultThreadFactory("push", true));
     this.debouncer = new Debouncer(settings.debounceAfter(), settings.debounceMax());
     this.queue = new PushQueue(settings.pushThrottle(), workers, target, events, nanoTime);
   }
