@@ -67,10 +67,12 @@ public final class XdsResources implements ResourceSource {
   private volatile PushContext current;
   private volatile PushContext previous;
   private volatile Memo memo;
+  // push scoping's answers for the request being pushed
+  private volatile HostnameReach reach;
 
   public XdsResources(PushContext initial) {
     this.current = initial;
-    this.memo = new Memo(initial, Map.of(), null);
+    this.memo = new Memo(initial, null, null);
   }
 
   /** Makes {@code next} the context proxies are served from; the one before stays for push scoping. */
@@ -128,8 +130,23 @@ public final class XdsResources implements ResourceSource {
         return true;
       }
     }
+    if (request.hostnames().isEmpty()) {
+      return false;
+    }
+    // Proxies of one namespace and Sidecar scope answer alike: asked once per scope, not per proxy.
+    HostnameReach memo = reach;
+    if (memo == null || memo.request != request || memo.now != pushNow || memo.before != before) {
+      memo = new HostnameReach(request, pushNow, before, new ConcurrentHashMap<>());
+      reach = memo;
+    }
+    return memo.answers.computeIfAbsent(new ReachKey(now.id(), then.map(SidecarScope::id)),
+        k -> seesAny(request.hostnames(), namespace, now, then));
+  }
+
+  /** True when a proxy of this namespace and scope (now or in the push before) sees one of the hostnames. */
+  private static boolean seesAny(Set<String> hostnames, String namespace, SidecarScope now, Optional<SidecarScope> then) {
     String ownDomain = "." + namespace + ".svc.";
-    for (String hostname : request.hostnames()) {
+    for (String hostname : hostnames) {
       if (now.service(hostname).isPresent() || then.flatMap(s -> s.service(hostname)).isPresent()
           || hostname.contains(ownDomain)) {
         return true;
@@ -137,6 +154,12 @@ public final class XdsResources implements ResourceSource {
     }
     return false;
   }
+
+  /** The answers of {@link #affects} for one push request, by scope (the scope id names its namespace). */
+  private record HostnameReach(PushRequest request, PushContext now, PushContext before,
+      Map<ReachKey, Boolean> answers) {}
+
+  private record ReachKey(SidecarScope.Id now, Optional<SidecarScope.Id> then) {}
 
   /** True when the DestinationRule shapes the proxy's outbound config (its scope) or its inbound clusters. */
   private static boolean shapedBy(ObjectKey rule, PushContext push, SidecarScope scope, Proxy proxy) {
@@ -256,7 +279,7 @@ public final class XdsResources implements ResourceSource {
     if (m.push != push) {
       synchronized (this) {
         if (memo.push != push) {
-          memo = new Memo(push, memo.parts, endpointChangesSince(memo.push, push));
+          memo = new Memo(push, memo, endpointChangesSince(memo.push, push));
         }
         m = memo;
       }
@@ -307,11 +330,22 @@ public final class XdsResources implements ResourceSource {
     // When only these hostnames' endpoints changed since the previous push: the endpoint
     // assignments of other hostnames are taken from its parts as they are. Null: rebuild all.
     final Set<String> endpointsChanged;
+    // The previous push's scopes and localities, where they still hold after an endpoints-only
+    // push: a scope unless a headless service's endpoints (own addresses) changed; a locality when
+    // no locality load balancing applies (else it comes from the proxy's own endpoint). Only one
+    // push back, so proxies gone since are not kept.
+    private final Map<Ref<Proxy>, ProxyScope> earlierScopes;
+    private final Map<Ref<Proxy>, ClientLocality> earlierLocalities;
 
-    Memo(PushContext push, Map<Object, ResourcePart> before, Set<String> endpointsChanged) {
+    /** @param previous the memo of the push before, or null */
+    Memo(PushContext push, Memo previous, Set<String> endpointsChanged) {
       this.push = push;
-      this.before = before;
+      this.before = previous == null ? Map.of() : previous.parts;
       this.endpointsChanged = endpointsChanged;
+      boolean sameConfig = previous != null && endpointsChanged != null;
+      this.earlierLocalities = sameConfig ? previous.localities : Map.of();
+      this.earlierScopes = sameConfig && java.util.Collections.disjoint(endpointsChanged, push.passthroughHostnames())
+          ? previous.scopes : Map.of();
     }
 
     ResourcePart part(Object key, Supplier<List<? extends Message>> build) {
@@ -320,12 +354,18 @@ public final class XdsResources implements ResourceSource {
 
     /** The named resources (sorted by name), each built once per push; one that fails is left out. */
     ProxyScope scope(Proxy proxy) {
-      return scopes.computeIfAbsent(Ref.to(proxy), p -> ProxyScope.of(proxy, push));
+      return scopes.computeIfAbsent(Ref.to(proxy), p -> {
+        ProxyScope earlier = earlierScopes.get(p);
+        return earlier != null ? earlier : ProxyScope.of(proxy, push);
+      });
     }
 
     /** What of the proxy its endpoints depend on in this push. */
     ClientLocality locality(Proxy proxy) {
-      return localities.computeIfAbsent(Ref.to(proxy), p -> ClientLocality.forEndpoints(proxy, push));
+      return localities.computeIfAbsent(Ref.to(proxy), p -> {
+        ClientLocality earlier = earlierLocalities.get(p);
+        return earlier == ClientLocality.NONE ? earlier : ClientLocality.forEndpoints(proxy, push);
+      });
     }
 
     ResourcePart named(XdsType type, ProxyScope scope, ClientLocality locality, Set<String> names,

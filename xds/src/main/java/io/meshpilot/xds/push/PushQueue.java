@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -53,17 +54,20 @@ final class PushQueue {
   }
 
   /**
-   * Queues a push for a connection, merging it with one already waiting.
+   * Queues a push for each of these connections, merging it with one already waiting; one lock
+   * taken however many they are, so the workers already pushing do not contend with each one.
    *
    * @param startNanos when the push started, on this queue's clock
    */
-  synchronized void enqueue(String connectionId, PushRequest request, long startNanos) {
+  synchronized void enqueue(List<String> connectionIds, PushRequest request, long startNanos) {
     Pending push = new Pending(request, startNanos);
-    if (inProgress.containsKey(connectionId)) {
-      arrivedWhilePushing.merge(connectionId, push, Pending::merge);
-      return;
+    for (String connectionId : connectionIds) {
+      if (inProgress.containsKey(connectionId)) {
+        arrivedWhilePushing.merge(connectionId, push, Pending::merge);
+      } else {
+        pending.merge(connectionId, push, Pending::merge);
+      }
     }
-    pending.merge(connectionId, push, Pending::merge);
     dispatch();
   }
 

@@ -145,9 +145,7 @@ public final class PushScheduler implements RegistryListener, AutoCloseable {
         request.reasons(), connections.size()), request);
     events.pushStarted(new XdsEvents.PushStart(context.version(), startedAt, request.full(),
         request.reasons(), connections.size()));
-    for (String id : connections) {
-      queue.enqueue(id, request, start);
-    }
+    queue.enqueue(connections, request, start);
   }
 
   /** Which pushes carried which hostnames (bounded), for {@code /debug/why}. */

@@ -233,6 +233,9 @@ final class ProxyConnection {
   /** Marks what the push covers as changed and answers what can be answered now. */
   synchronized void push(PushRequest request) {
     lastPush = clock.instant();
+    if (!request.full() && answerEndpointsAtRest(request.edsHostnames())) {
+      return;
+    }
     if (request.full()) {
       dirty.addAll(EnumSet.allOf(XdsType.class));
       edsHosts = null;
@@ -246,6 +249,56 @@ final class ProxyConnection {
       dirty.add(XdsType.ENDPOINT);
     }
     flush();
+  }
+
+  /**
+   * An endpoints-only push to a stream at rest (nothing else pending or warming, its last EDS
+   * response ACKed, the call ready) whose assignments are one shared part: answered from that
+   * part's diff against the one the proxy holds, which every proxy of its scope shares. Kept apart
+   * from {@link #flush}, so the push after every endpoint change takes a short path and the
+   * general one keeps the shape requests gave it (its compiled code is not thrown away by the first
+   * endpoint push, nor compiled again, much larger, by the next).
+   *
+   * @return false when the general path must answer (then nothing was sent or changed)
+   */
+  private boolean answerEndpointsAtRest(Set<String> hostnames) {
+    Subscription eds = subscriptions.get(XdsType.ENDPOINT);
+    if (closed || !dirty.isEmpty() || warming != null || eds == null || !eds.requested || eds.first
+        || eds.watchesNothing() || eds.sent != eds.acked || !(eds.acked instanceof ResourceSet holds)
+        || holds.parts().size() != 1 || !sender.isReady()) {
+      return false;
+    }
+    releaseIfWritten();
+    long start = System.nanoTime();
+    ResourceSet current = source.generate(proxy, XdsType.ENDPOINT, eds.names);
+    if (current.parts().size() != 1) {
+      return false;
+    }
+    List<EncodedResource> changes = current.parts().getFirst().changedSince(holds.parts().getFirst());
+    for (EncodedResource change : changes) {
+      if (!hostnames.contains(ClusterNames.hostname(change.name()))) {
+        return false; // other assignments differ too: only the general path sends a part of them
+      }
+    }
+    eds.shareNames(current);
+    if (changes.isEmpty()) {
+      return true;
+    }
+    String nonce = nextNonce();
+    String typeUrl = XdsType.ENDPOINT.typeUrl();
+    WireResponse response = delta
+        ? WireResponse.delta(current.version(), typeUrl, nonce, fields(current, changes, ResourcePart::deltaFields, EncodedResource::deltaField), List.of())
+        : WireResponse.sotw(current.version(), typeUrl, nonce, fields(current, changes, ResourcePart::sotwFields, EncodedResource::sotwField));
+    if (!send(response)) {
+      // over the send budget: left as the general path leaves it, resumed when bytes have gone out
+      dirty.add(XdsType.ENDPOINT);
+      edsHosts = new HashSet<>(hostnames);
+      return true;
+    }
+    long bytes = bytes(current, changes);
+    sent(eds, current, current, nonce, changes.size(), bytes);
+    events.pushed(XdsType.ENDPOINT.shortName(), typeUrl, Duration.ofNanos(System.nanoTime() - start), bytes);
+    return true;
   }
 
   private void markAll(XdsType type) {
@@ -456,7 +509,7 @@ final class ProxyConnection {
         fields(current, resources, ResourcePart::sotwFields, EncodedResource::sotwField)))) {
       return BLOCKED;
     }
-    sent(subscription, current, regenerated, nonce, resources.size(), bytes);
+    sent(subscription, current, held(subscription, current, regenerated), nonce, resources.size(), bytes);
     return bytes;
   }
 
@@ -482,7 +535,7 @@ final class ProxyConnection {
         fields(current, resources, ResourcePart::deltaFields, EncodedResource::deltaField), removed))) {
       return BLOCKED;
     }
-    sent(subscription, current, regenerated, nonce, resources.size(), bytes);
+    sent(subscription, current, held(subscription, current, regenerated), nonce, resources.size(), bytes);
     return bytes;
   }
 
@@ -557,9 +610,10 @@ final class ProxyConnection {
     return regenerated == null ? resources : resources.stream().filter(r -> regenerated.test(r.name())).toList();
   }
 
-  private void sent(Subscription subscription, ResourceSet current, Predicate<String> regenerated, String nonce,
-      int count, long bytes) {
-    subscription.sent(held(subscription, current, regenerated), current.version(), nonce, clock.instant(), bytes);
+  /** Records a response of {@code current} handed to gRPC; {@code holds} is what the proxy has once it takes it. */
+  private void sent(Subscription subscription, ResourceSet current, ResourceVersions holds, String nonce, int count,
+      long bytes) {
+    subscription.sent(holds, current.version(), nonce, clock.instant(), bytes);
     counters.pushed(subscription.type);
     if (answeringRequest) {
       events.pushTrigger(PROXY_REQUEST);

@@ -33,7 +33,7 @@ class PushQueueTest {
     PushQueue queue = new PushQueue(3, workers, target, XdsEvents.NONE, System::nanoTime);
 
     for (int i = 0; i < 10; i++) {
-      queue.enqueue("c" + i, PushRequest.fullPush(), 0);
+      queue.enqueue(List.of("c" + i), PushRequest.fullPush(), 0);
     }
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 3);
@@ -47,11 +47,11 @@ class PushQueueTest {
   @Test
   void secondEnqueueOfAWaitingConnectionMerges() {
     PushQueue queue = new PushQueue(1, workers, target, XdsEvents.NONE, System::nanoTime);
-    queue.enqueue("busy", PushRequest.fullPush(), 0);
+    queue.enqueue(List.of("busy"), PushRequest.fullPush(), 0);
     await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
 
-    queue.enqueue("c", PushRequest.endpoints(Set.of("a")), 0);
-    queue.enqueue("c", PushRequest.endpoints(Set.of("b")), 0);
+    queue.enqueue(List.of("c"), PushRequest.endpoints(Set.of("a")), 0);
+    queue.enqueue(List.of("c"), PushRequest.endpoints(Set.of("b")), 0);
     target.release.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
@@ -62,17 +62,35 @@ class PushQueueTest {
   @Test
   void workArrivingDuringAPushIsPushedAfterwards() {
     PushQueue queue = new PushQueue(5, workers, target, XdsEvents.NONE, System::nanoTime);
-    queue.enqueue("c", PushRequest.endpoints(Set.of("a")), 0);
+    queue.enqueue(List.of("c"), PushRequest.endpoints(Set.of("a")), 0);
     await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
 
-    queue.enqueue("c", PushRequest.endpoints(Set.of("b")), 0);
-    queue.enqueue("c", PushRequest.endpoints(Set.of("c")), 0);
+    queue.enqueue(List.of("c"), PushRequest.endpoints(Set.of("b")), 0);
+    queue.enqueue(List.of("c"), PushRequest.endpoints(Set.of("c")), 0);
     assertThat(target.maxRunning.get()).isEqualTo(1);
     target.release.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 2);
     assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("a")),
         new PushRequest(false, false, Set.of(), Set.of("b", "c"), Map.of("endpoint", 2)));
+  }
+
+  @Test
+  void oneBatchQueuesEachConnectionAndMergesIntoOneBeingPushed() {
+    PushQueue queue = new PushQueue(2, workers, target, XdsEvents.NONE, System::nanoTime);
+    queue.enqueue(List.of("a"), PushRequest.endpoints(Set.of("x")), 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 1);
+
+    queue.enqueue(List.of("a", "b", "c"), PushRequest.endpoints(Set.of("y")), 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 2 && queue.waiting() == 1);
+    target.release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 4);
+    assertThat(target.requests.get("a"))
+        .containsExactly(PushRequest.endpoints(Set.of("x")), PushRequest.endpoints(Set.of("y")));
+    assertThat(target.requests.get("b")).containsExactly(PushRequest.endpoints(Set.of("y")));
+    assertThat(target.requests.get("c")).containsExactly(PushRequest.endpoints(Set.of("y")));
+    assertThat(target.maxRunning.get()).isEqualTo(2);
   }
 
   /** Records pushes; each push blocks until released. */

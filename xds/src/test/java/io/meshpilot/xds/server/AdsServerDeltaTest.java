@@ -85,6 +85,43 @@ class AdsServerDeltaTest {
   }
 
   @Test
+  void anEndpointPushToAStreamAtRestLeavesItHoldingWhatWasSent() {
+    client.deltaRequest(XdsType.ENDPOINT, List.of(REVIEWS_CLUSTER, RATINGS_CLUSTER), NONE, "", Map.of(), false);
+    ack(XdsType.ENDPOINT, client.nextDelta(XdsType.ENDPOINT));
+    awaitParked(XdsType.ENDPOINT);
+    source.put(FakeResourceSource.endpoints(REVIEWS_CLUSTER, "10.1.0.9"));
+    server.push(PushRequest.endpoints(Set.of(REVIEWS)));
+    DeltaDiscoveryResponse changed = client.nextDelta(XdsType.ENDPOINT);
+    assertThat(names(changed)).containsExactly(REVIEWS_CLUSTER);
+    assertThat(changed.getSystemVersionInfo()).isNotEmpty();
+    ack(XdsType.ENDPOINT, changed);
+    awaitParked(XdsType.ENDPOINT);
+
+    // nothing is owed: a push of the same content sends nothing, the next change only itself
+    server.push(PushRequest.endpoints(Set.of(REVIEWS, RATINGS)));
+    source.put(FakeResourceSource.endpoints(RATINGS_CLUSTER, "10.2.0.9"));
+    server.push(PushRequest.endpoints(Set.of(RATINGS)));
+    assertThat(names(client.nextDelta(XdsType.ENDPOINT))).containsExactly(RATINGS_CLUSTER);
+    assertThat(client.deltaOfType(XdsType.ENDPOINT)).hasSize(3);
+  }
+
+  @Test
+  void anEndpointPushBeforeTheLastResponseIsAckedWaitsForTheAck() {
+    client.deltaRequest(XdsType.ENDPOINT, List.of(REVIEWS_CLUSTER), NONE, "", Map.of(), false);
+    DeltaDiscoveryResponse first = client.nextDelta(XdsType.ENDPOINT);
+    source.put(FakeResourceSource.endpoints(REVIEWS_CLUSTER, "10.1.0.9"));
+    server.push(PushRequest.endpoints(Set.of(REVIEWS)));
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+        .until(() -> client.deltaOfType(XdsType.ENDPOINT).size() == 1);
+
+    ack(XdsType.ENDPOINT, first);
+
+    DeltaDiscoveryResponse changed = client.nextDelta(XdsType.ENDPOINT);
+    assertThat(names(changed)).containsExactly(REVIEWS_CLUSTER);
+    assertThat(changed.getResources(0).getVersion()).isNotEqualTo(first.getResources(0).getVersion());
+  }
+
+  @Test
   void nackIsNotAnsweredUntilTheContentChanges() {
     client.deltaRequest(XdsType.LISTENER, NONE, NONE, "", Map.of(), false);
     DeltaDiscoveryResponse rejected = client.nextDelta(XdsType.LISTENER);

@@ -84,9 +84,11 @@ class ReloadingServerTlsTest {
     mount.update(files(second));
 
     await().atMost(AT_MOST).until(() -> tls.certificate().getSerialNumber().equals(second.serial()));
+    // the line is written just after the new certificate is in place, on the watch's thread
+    await().atMost(AT_MOST).ignoreExceptions().untilAsserted(() -> assertThat(lines())
+        .filteredOn(l -> l.startsWith("TLS xDS certificate reloaded")).singleElement().asString()
+        .contains("CN=meshpilot.istio-system.svc", "serial " + second.serial().toString(16), "expires 20"));
     assertThat(tls.reloads()).isEqualTo(1);
-    assertThat(lines()).filteredOn(l -> l.startsWith("TLS xDS certificate reloaded")).singleElement().asString()
-        .contains("CN=meshpilot.istio-system.svc", "serial " + second.serial().toString(16), "expires 20");
   }
 
   @Test
