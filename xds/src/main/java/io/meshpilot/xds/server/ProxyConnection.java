@@ -80,6 +80,8 @@ final class ProxyConnection {
   // endpoints are regenerated and sent). Null: everything is regenerated.
   private Set<String> edsHosts;
   private long nonces;
+  // Nonces are a counter and this suffix, which tells this stream's from another's.
+  private final String nonceSuffix = "-" + Integer.toHexString(System.identityHashCode(this));
   private boolean closed;
   // When a push last reached this connection (for /debug/why: did the push of a change get here).
   private Instant lastPush;
@@ -274,30 +276,29 @@ final class ProxyConnection {
     if (current.parts().size() != 1) {
       return false;
     }
-    List<EncodedResource> changes = current.parts().getFirst().changedSince(holds.parts().getFirst());
-    for (EncodedResource change : changes) {
+    ResourcePart.Changes changes = current.parts().getFirst().changesSince(holds.parts().getFirst());
+    for (EncodedResource change : changes.resources()) {
       if (!hostnames.contains(ClusterNames.hostname(change.name()))) {
         return false; // other assignments differ too: only the general path sends a part of them
       }
     }
     eds.shareNames(current);
-    if (changes.isEmpty()) {
+    if (changes.resources().isEmpty()) {
       return true;
     }
     String nonce = nextNonce();
     String typeUrl = XdsType.ENDPOINT.typeUrl();
     WireResponse response = delta
-        ? WireResponse.delta(current.version(), typeUrl, nonce, fields(current, changes, ResourcePart::deltaFields, EncodedResource::deltaField), List.of())
-        : WireResponse.sotw(current.version(), typeUrl, nonce, fields(current, changes, ResourcePart::sotwFields, EncodedResource::sotwField));
+        ? WireResponse.delta(current.version(), typeUrl, nonce, List.of(changes.deltaFields()), List.of())
+        : WireResponse.sotw(current.version(), typeUrl, nonce, List.of(changes.sotwFields()));
     if (!send(response)) {
       // over the send budget: left as the general path leaves it, resumed when bytes have gone out
       dirty.add(XdsType.ENDPOINT);
       edsHosts = new HashSet<>(hostnames);
       return true;
     }
-    long bytes = bytes(current, changes);
-    sent(eds, current, current, nonce, changes.size(), bytes);
-    events.pushed(XdsType.ENDPOINT.shortName(), typeUrl, Duration.ofNanos(System.nanoTime() - start), bytes);
+    sent(eds, current, current, nonce, changes.resources().size(), changes.bytes());
+    events.pushed(XdsType.ENDPOINT.shortName(), typeUrl, Duration.ofNanos(System.nanoTime() - start), changes.bytes());
     return true;
   }
 
@@ -635,6 +636,6 @@ final class ProxyConnection {
   }
 
   private String nextNonce() {
-    return Long.toString(++nonces, 36) + "-" + Integer.toHexString(System.identityHashCode(this));
+    return Long.toString(++nonces, 36) + nonceSuffix;
   }
 }

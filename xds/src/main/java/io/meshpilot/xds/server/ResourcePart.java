@@ -27,13 +27,10 @@ public final class ResourcePart {
   private final Set<String> names;
   private final String hash;
   // The last diff asked for: every proxy of a scope asks for the same one after a push.
-  private volatile Diff lastDiff;
+  private volatile Changes lastDiff;
   // Every resource's response field, encoded once: what a complete answer sends of this part.
-  private volatile byte[] sotwFields;
-  private volatile byte[] deltaFields;
+  private final ResponseFields fields;
   private volatile String versionAlone;
-
-  private record Diff(ResourcePart older, List<EncodedResource> changed) {}
 
   private ResourcePart(List<EncodedResource> resources) {
     this(resources, null);
@@ -41,6 +38,7 @@ public final class ResourcePart {
 
   private ResourcePart(List<EncodedResource> resources, Set<String> sameNames) {
     this.resources = List.copyOf(resources);
+    this.fields = new ResponseFields(this.resources);
     Map<String, Integer> index = new HashMap<>(Math.max(4, resources.size() * 2));
     LinkedHashSet<String> ordered = new LinkedHashSet<>();
     long size = 0;
@@ -60,6 +58,7 @@ public final class ResourcePart {
   /** A part with another resource at some positions of {@code base}: its names, order and index are shared. */
   private ResourcePart(ResourcePart base, List<EncodedResource> resources, long bytes) {
     this.resources = resources;
+    this.fields = new ResponseFields(resources);
     this.positions = base.positions;
     this.names = base.names;
     this.bytes = bytes;
@@ -182,9 +181,14 @@ public final class ResourcePart {
    * answer is kept for the next proxy that asks about the same pair.
    */
   public List<EncodedResource> changedSince(ResourcePart older) {
-    Diff diff = lastDiff;
+    return changesSince(older).resources();
+  }
+
+  /** {@link #changedSince}, with their response fields encoded once for every proxy sent them. */
+  Changes changesSince(ResourcePart older) {
+    Changes diff = lastDiff;
     if (diff != null && diff.older == older) {
-      return diff.changed;
+      return diff;
     }
     List<EncodedResource> changed = new java.util.ArrayList<>();
     for (EncodedResource resource : resources) {
@@ -193,40 +197,57 @@ public final class ResourcePart {
         changed.add(resource);
       }
     }
-    List<EncodedResource> result = List.copyOf(changed);
-    lastDiff = new Diff(older, result);
-    return result;
+    diff = new Changes(older, List.copyOf(changed));
+    lastDiff = diff;
+    return diff;
+  }
+
+  /** The resources of a part that differ from an older part, and their response fields. */
+  static final class Changes {
+    private final ResourcePart older;
+    private final List<EncodedResource> resources;
+    private final long bytes;
+    private final ResponseFields fields;
+
+    private Changes(ResourcePart older, List<EncodedResource> resources) {
+      this.older = older;
+      this.resources = resources;
+      this.fields = new ResponseFields(resources);
+      long size = 0;
+      for (EncodedResource resource : resources) {
+        size += resource.size();
+      }
+      this.bytes = size;
+    }
+
+    List<EncodedResource> resources() {
+      return resources;
+    }
+
+    /** Their encoded size. */
+    long bytes() {
+      return bytes;
+    }
+
+    /** Each as a DiscoveryResponse {@code resources} field, in order, in one array. */
+    byte[] sotwFields() {
+      return fields.sotw();
+    }
+
+    /** Each as a DeltaDiscoveryResponse {@code resources} field, in order, in one array. */
+    byte[] deltaFields() {
+      return fields.delta();
+    }
   }
 
   /** Every resource of the part as DiscoveryResponse {@code resources} fields, in order. */
   byte[] sotwFields() {
-    byte[] fields = sotwFields;
-    if (fields == null) {
-      fields = concat(resources.stream().map(EncodedResource::sotwField).toList());
-      sotwFields = fields;
-    }
-    return fields;
+    return fields.sotw();
   }
 
   /** Every resource of the part as DeltaDiscoveryResponse {@code resources} fields, in order. */
   byte[] deltaFields() {
-    byte[] fields = deltaFields;
-    if (fields == null) {
-      fields = concat(resources.stream().map(EncodedResource::deltaField).toList());
-      deltaFields = fields;
-    }
-    return fields;
-  }
-
-  private static byte[] concat(List<byte[]> chunks) {
-    int length = chunks.stream().mapToInt(c -> c.length).sum();
-    byte[] all = new byte[length];
-    int at = 0;
-    for (byte[] chunk : chunks) {
-      System.arraycopy(chunk, 0, all, at, chunk.length);
-      at += chunk.length;
-    }
-    return all;
+    return fields.delta();
   }
 
   /** The version of a {@link ResourceSet} of this part alone. */
