@@ -108,6 +108,30 @@ public final class XdsResources implements ResourceSource {
     }
     PushContext pushNow = current;
     PushContext before = previous;
+    if (!request.configs().isEmpty() && configsAffect(request, proxy, pushNow, before)) {
+      return true;
+    }
+    if (request.hostnames().isEmpty()) {
+      return false;
+    }
+    HostnameReach memo = reach;
+    if (memo == null || memo.request != request || memo.now != pushNow || memo.before != before) {
+      memo = new HostnameReach(request, pushNow, before, new ConcurrentHashMap<>());
+      reach = memo;
+    }
+    // Proxies of one scope answer alike, so it is asked once per scope: in a namespace where no
+    // Sidecar selects by labels, the namespace is the scope (found without working out the scope).
+    String namespace = proxy.namespace();
+    Object key = namespace;
+    if (pushNow.sidecarSelectsByLabels(namespace) || (before != null && before.sidecarSelectsByLabels(namespace))) {
+      key = new ReachKey(pushNow.sidecarScope(proxy).id(), Optional.ofNullable(before).map(b -> b.sidecarScope(proxy).id()));
+    }
+    return memo.answers.computeIfAbsent(key, k -> seesAny(request.hostnames(), namespace, pushNow.sidecarScope(proxy),
+        Optional.ofNullable(before).map(b -> b.sidecarScope(proxy))));
+  }
+
+  /** True when one of the request's changed Istio configs shapes what the proxy gets. */
+  private static boolean configsAffect(PushRequest request, Proxy proxy, PushContext pushNow, PushContext before) {
     String namespace = proxy.namespace();
     SidecarScope now = pushNow.sidecarScope(proxy);
     Optional<SidecarScope> then = Optional.ofNullable(before).map(b -> b.sidecarScope(proxy));
@@ -130,17 +154,7 @@ public final class XdsResources implements ResourceSource {
         return true;
       }
     }
-    if (request.hostnames().isEmpty()) {
-      return false;
-    }
-    // Proxies of one namespace and Sidecar scope answer alike: asked once per scope, not per proxy.
-    HostnameReach memo = reach;
-    if (memo == null || memo.request != request || memo.now != pushNow || memo.before != before) {
-      memo = new HostnameReach(request, pushNow, before, new ConcurrentHashMap<>());
-      reach = memo;
-    }
-    return memo.answers.computeIfAbsent(new ReachKey(now.id(), then.map(SidecarScope::id)),
-        k -> seesAny(request.hostnames(), namespace, now, then));
+    return false;
   }
 
   /** True when a proxy of this namespace and scope (now or in the push before) sees one of the hostnames. */
@@ -155,9 +169,12 @@ public final class XdsResources implements ResourceSource {
     return false;
   }
 
-  /** The answers of {@link #affects} for one push request, by scope (the scope id names its namespace). */
+  /**
+   * The answers of {@link #affects} for one push request, by scope: a namespace, or a {@link ReachKey}
+   * where Sidecars select by labels.
+   */
   private record HostnameReach(PushRequest request, PushContext now, PushContext before,
-      Map<ReachKey, Boolean> answers) {}
+      Map<Object, Boolean> answers) {}
 
   private record ReachKey(SidecarScope.Id now, Optional<SidecarScope.Id> then) {}
 

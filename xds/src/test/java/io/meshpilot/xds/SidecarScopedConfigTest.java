@@ -188,6 +188,27 @@ class SidecarScopedConfigTest {
   }
 
   @Test
+  void oneChangeReachesTheProxiesOfANamespaceWhoseSidecarLetsThemSeeIt() {
+    // shop's namespace-wide Sidecar keeps its proxies to shop; this one lets web see pay too
+    registry.sidecar("shop", "web", "2024-01-01T00:00:00Z", """
+        workloadSelector: {labels: {app: web}}
+        egress: [{hosts: ["pay/*"]}]
+        """);
+    service("pay", "billing", "10.96.0.20", 8080);
+    advance();
+    Proxy web = MeshFixture.sidecar("shop", "10.0.0.1", Map.of("app", "web"), InterceptionMode.REDIRECT);
+    Proxy db = MeshFixture.sidecar("shop", "10.0.0.2", Map.of("app", "db"), InterceptionMode.REDIRECT);
+    Proxy web2 = MeshFixture.sidecar("shop", "10.0.0.3", Map.of("app", "web"), InterceptionMode.REDIRECT);
+
+    // one request asked for each proxy, as a push asks it: the answers are per scope, not per namespace
+    PushRequest billingEndpoints = PushRequest.endpoints(Set.of("billing.pay.svc.cluster.local"));
+    assertThat(resources.affects(billingEndpoints, web)).isTrue();
+    assertThat(resources.affects(billingEndpoints, db)).isFalse();
+    assertThat(resources.affects(billingEndpoints, web2)).isTrue();
+    assertThat(resources.affects(billingEndpoints, db)).isFalse();
+  }
+
+  @Test
   void aSidecarChangeReachesTheProxiesItSelectsOrSelected() {
     Proxy web = MeshFixture.sidecar("shop", "10.0.0.1", Map.of("app", "web"), InterceptionMode.REDIRECT);
     Proxy db = MeshFixture.sidecar("shop", "10.0.0.2", Map.of("app", "db"), InterceptionMode.REDIRECT);

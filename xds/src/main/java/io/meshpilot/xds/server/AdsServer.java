@@ -192,11 +192,14 @@ public final class AdsServer implements AutoCloseable {
     if (request.global()) {
       return connectionIds();
     }
-    return service.connections().values().stream()
-        .filter(c -> source.affects(request, c.proxy()))
-        .map(ProxyConnection::id)
-        .sorted()
-        .toList();
+    List<String> ids = new java.util.ArrayList<>();
+    for (ProxyConnection connection : service.connections().values()) {
+      if (source.affects(request, connection.proxy())) {
+        ids.add(connection.id());
+      }
+    }
+    ids.sort(null);
+    return ids;
   }
 
   /** Pushes to every connected proxy the request reaches, one after the other, on the calling thread. */

@@ -267,6 +267,11 @@ public final class PushContext {
     return services.passthroughHostnames;
   }
 
+  /** True when a Sidecar in this namespace selects workloads by labels: its proxies' scopes then differ. */
+  public boolean sidecarSelectsByLabels(String namespace) {
+    return services.sidecarScopes.selectsByLabels(namespace);
+  }
+
   /**
    * What the proxy may see and accept: the scope of the Sidecar that applies to it, or the default
    * scope (everything exportTo lets its namespace see).

@@ -58,10 +58,15 @@ final class SidecarScopes {
     this.root = ordered.stream().filter(c -> c.namespace().equals(rootNamespace) && !selecting(c)).findFirst();
   }
 
+  /** True when a Sidecar of this namespace has a workload selector. */
+  boolean selectsByLabels(String namespace) {
+    return selectorNamespaces.contains(namespace);
+  }
+
   /** The scope of a proxy in this config namespace with these workload labels. */
   SidecarScope of(String namespace, Map<String, String> labels) {
     // labels matter only in a namespace with a selecting Sidecar: elsewhere its proxies share one entry
-    Map<String, String> selected = selectorNamespaces.contains(namespace) ? labels : Map.of();
+    Map<String, String> selected = selectsByLabels(namespace) ? labels : Map.of();
     return byWorkload.computeIfAbsent(new Workload(namespace, selected), w -> {
       Optional<IstioConfig<Sidecar>> config = resolve(namespace, selected);
       SidecarScope.Id id = new SidecarScope.Id(namespace, config.map(c -> c.meta().key()));
