@@ -93,6 +93,20 @@ class PushQueueTest {
     assertThat(target.maxRunning.get()).isEqualTo(2);
   }
 
+  @Test
+  void aListIsQueuedWholeWithinTheThrottle() {
+    PushQueue queue = new PushQueue(3, workers, target, XdsEvents.NONE, System::nanoTime);
+    List<String> ids = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "c" + i).toList();
+
+    queue.enqueue(ids, PushRequest.fullPush(), 0);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.running.get() == 3 && queue.waiting() == 197);
+    target.release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> target.pushed.size() == 200);
+    assertThat(target.pushed).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(target.maxRunning.get()).isEqualTo(3);
+  }
+
   /** Records pushes; each push blocks until released. */
   static final class BlockingTarget implements PushTarget {
     final CountDownLatch release = new CountDownLatch(1);
