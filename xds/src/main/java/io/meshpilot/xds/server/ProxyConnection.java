@@ -261,7 +261,7 @@ final class ProxyConnection {
    * general one keeps the shape requests gave it (its compiled code is not thrown away by the first
    * endpoint push, nor compiled again, much larger, by the next).
    *
-   * @return false when the general path must answer (then nothing was sent or changed)
+   * @return false when the general path must answer (then nothing was sent)
    */
   private boolean answerEndpointsAtRest(Set<String> hostnames) {
     Subscription eds = subscriptions.get(XdsType.ENDPOINT);
@@ -292,10 +292,7 @@ final class ProxyConnection {
         ? WireResponse.delta(current.version(), typeUrl, nonce, List.of(changes.deltaFields()), List.of())
         : WireResponse.sotw(current.version(), typeUrl, nonce, List.of(changes.sotwFields()));
     if (!send(response)) {
-      // over the send budget: left as the general path leaves it, resumed when bytes have gone out
-      dirty.add(XdsType.ENDPOINT);
-      edsHosts = new HashSet<>(hostnames);
-      return true;
+      return false; // over the send budget: the general path marks it, to resume when bytes have gone out
     }
     sent(eds, current, current, nonce, changes.resources().size(), changes.bytes());
     events.pushed(XdsType.ENDPOINT.shortName(), typeUrl, Duration.ofNanos(System.nanoTime() - start), changes.bytes());
